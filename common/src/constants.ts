@@ -1,0 +1,11 @@
+/** Path of the tracker on the app's own origin, for WebSocket and HTTP announces alike. */
+export const TRACKER_ANNOUNCE_PATH = '/announce'
+
+/** How often clients are told to re-announce to the tracker. */
+export const ANNOUNCE_INTERVAL_MS = 60_000
+
+/** Endpoint that tells the web app how this deployment is configured. */
+export const CLIENT_CONFIG_PATH = '/api/config'
+
+/** Schemes a browser or Node peer may announce to. */
+export const TRACKER_PROTOCOLS = ['ws:', 'wss:', 'http:', 'https:', 'udp:'] as const

@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test as base } from '@playwright/test'
+import { SwarmdropServer } from '@swarmdrop/tracker'
+import { SwarmdropPage } from './swarmdrop-page.js'
+
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+type WorkerFixtures = { server: { url: string; instance: SwarmdropServer } }
+type TestFixtures = {
+  /** The person who shares. */
+  alice: SwarmdropPage
+  /** The person who opens the link, in a separate browser context (no shared storage). */
+  bob: SwarmdropPage
+  /** A fresh folder for this test's input files. */
+  workDir: string
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    async ({}, use) => {
+      const instance = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot: WEB_ROOT, extraTrackers: [], trustProxy: false })
+      const { port } = await instance.listen()
+      await use({ url: `http://127.0.0.1:${port}`, instance })
+      await instance.close()
+    },
+    { scope: 'worker' },
+  ],
+  alice: async ({ browser, server }, use) => {
+    const context = await browser.newContext()
+    await use(new SwarmdropPage(await context.newPage(), server.url))
+    await context.close()
+  },
+  bob: async ({ browser, server }, use) => {
+    const context = await browser.newContext()
+    await use(new SwarmdropPage(await context.newPage(), server.url))
+    await context.close()
+  },
+  workDir: async ({}, use) => {
+    const dir = await mkdtemp(join(tmpdir(), 'swarmdrop-e2e-'))
+    await use(dir)
+    await rm(dir, { recursive: true, force: true })
+  },
+})
+
+export { expect } from '@playwright/test'
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+/** Writes `files` (relative path -> bytes) below `root` and returns their hashes by path. */
+export async function writeTree(root: string, files: Record<string, Uint8Array>): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {}
+  for (const [path, bytes] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true })
+    await writeFile(join(root, path), bytes)
+    hashes[path] = sha256(bytes)
+  }
+  return hashes
+}
+
+export const randomFile = (bytes: number): Uint8Array => new Uint8Array(randomBytes(bytes))

@@ -1,0 +1,79 @@
+import { join } from 'node:path'
+import { unzipSync } from 'fflate'
+import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+import { readDownload } from './swarmdrop-page.js'
+
+const MiB = 1024 * 1024
+
+test('one 20 MiB file arrives byte-identical, with live progress and a share card', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'random.bin': randomFile(20 * MiB) })
+  const link = await alice.share([join(workDir, 'random.bin')])
+
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&dn=random\.bin$/)
+  await expect(alice.page.getByRole('img', { name: 'QR code of the share link' })).toBeVisible()
+  await alice.page.getByText('Magnet link and .torrent file').click()
+  await expect(alice.page.getByTestId('magnet-link')).toHaveValue(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/)
+  const [torrentFile] = await Promise.all([
+    alice.page.waitForEvent('download'),
+    alice.page.getByRole('button', { name: 'Download .torrent' }).click(),
+  ])
+  expect(torrentFile.suggestedFilename()).toBe('random.bin.torrent')
+  expect(new TextDecoder().decode((await readDownload(torrentFile)).slice(0, 11))).toBe('d8:announce')
+
+  await bob.open(link)
+  await expect(bob.page.getByTestId('torrent-name')).toHaveText('random.bin')
+  await bob.waitUntilDone()
+  await expect(bob.page.getByTestId('stat-received')).toHaveText('20.9 MB of 20.9 MB')
+  expect(sha256(await bob.saveFile('random.bin'))).toBe(hashes['random.bin'])
+
+  // Both keep seeding and list the torrent with its state.
+  await expect(alice.page.getByTestId('library-item')).toContainText('Sharing')
+  await expect(bob.page.getByTestId('library-item')).toContainText('Done')
+  await expect(alice.page.getByTestId('stat-peers')).toHaveText('1')
+})
+
+test('a folder tree with Unicode names, spaces and an empty file arrives whole, file by file and as a zip', async ({ alice, bob, workDir }) => {
+  const files: Record<string, Uint8Array> = { 'Ferien 2026/empty.txt': new Uint8Array(0) }
+  const dirs = ['', 'photos/', 'photos/été à Paris/', 'docs/日本語/', 'docs/with space/deeper/']
+  for (let i = 0; i < 19; i++) files[`Ferien 2026/${dirs[i % dirs.length]}file ${i} ✓.bin`] = randomFile(1000 + i * 4099)
+  const hashes = await writeTree(workDir, files)
+
+  const link = await alice.share({ folder: join(workDir, 'Ferien 2026') })
+  await bob.open(link)
+  await bob.waitUntilDone()
+
+  await expect(bob.page.getByTestId('file-row')).toHaveCount(20)
+  const shownPaths = await bob.page.getByTestId('file-path').allTextContents()
+  expect(shownPaths.sort()).toEqual(Object.keys(files).sort())
+
+  const zip = unzipSync(await bob.saveAllAsZip())
+  expect(Object.keys(zip).sort()).toEqual(Object.keys(files).sort())
+  for (const [path, bytes] of Object.entries(zip)) expect(sha256(bytes), path).toBe(hashes[path])
+
+  expect(sha256(await bob.saveFile('empty.txt'))).toBe(hashes['Ferien 2026/empty.txt'])
+})
+
+test('a file name full of HTML is shown as text, never run', async ({ alice, bob, workDir }) => {
+  const name = '<img src=x onerror=alert(1)>.txt'
+  await writeTree(workDir, { [name]: new TextEncoder().encode('hello') })
+  const dialogs: string[] = []
+  for (const person of [alice, bob]) person.page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())))
+
+  const link = await alice.share([join(workDir, name)])
+  await bob.open(link)
+  await bob.waitUntilDone()
+
+  await expect(bob.page.getByTestId('torrent-name')).toHaveText(name)
+  await expect(bob.page.getByTestId('file-path')).toHaveText(name)
+  expect(await bob.page.locator('img[src="x"]').count()).toBe(0)
+  expect(new TextDecoder().decode(await bob.saveFile(name))).toBe('hello')
+  expect(dialogs).toEqual([])
+})
+
+test('removing a torrent stops it and takes it off the list', async ({ alice, workDir }) => {
+  await writeTree(workDir, { 'a.txt': randomFile(1000) })
+  await alice.share([join(workDir, 'a.txt')])
+  await alice.page.getByRole('button', { name: 'Remove a.txt' }).click()
+  await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
+  await expect(alice.page.getByTestId('dropzone')).toBeVisible()
+})

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises'
+import { expect, type Download, type Page } from '@playwright/test'
+
+/** What a person does in the app, in the app's own words (buttons, labels), for one browser context. */
+export class SwarmdropPage {
+  constructor(
+    readonly page: Page,
+    readonly origin: string,
+  ) {}
+
+  async openHome(): Promise<void> {
+    await this.page.goto(this.origin + '/')
+    await expect(this.page.getByTestId('dropzone')).toBeVisible()
+  }
+
+  /** Shares files (or one folder) through the pickers and returns the share link. */
+  async share(paths: string[] | { folder: string }): Promise<string> {
+    await this.openHome()
+    if (Array.isArray(paths)) await this.page.getByTestId('file-input').setInputFiles(paths)
+    else await this.page.getByTestId('folder-input').setInputFiles(paths.folder)
+    const link = this.page.getByTestId('share-link')
+    await expect(link).toBeVisible()
+    await expect(this.status()).toHaveAttribute('data-status', 'seeding')
+    return link.inputValue()
+  }
+
+  async open(link: string): Promise<void> {
+    await this.page.goto(link)
+  }
+
+  status() {
+    return this.page.getByTestId('status')
+  }
+
+  async waitUntilDone(timeoutMs = 90_000): Promise<void> {
+    await expect(this.status()).toHaveAttribute('data-status', 'done', { timeout: timeoutMs })
+  }
+
+  /** Clicks the Save button of one file and returns the saved bytes. */
+  async saveFile(name: string): Promise<Uint8Array> {
+    return this.bytesOf(this.page.getByRole('button', { name: `Save ${name}`, exact: true }))
+  }
+
+  async saveAllAsZip(): Promise<Uint8Array> {
+    return this.bytesOf(this.page.getByRole('button', { name: 'Save all as .zip' }))
+  }
+
+  private async bytesOf(button: ReturnType<Page['getByRole']>): Promise<Uint8Array> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), button.click()])
+    return readDownload(download)
+  }
+}
+
+export async function readDownload(download: Download): Promise<Uint8Array> {
+  const path = await download.path()
+  return new Uint8Array(await readFile(path))
+}

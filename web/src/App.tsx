@@ -1,0 +1,63 @@
+import { useCallback, useState } from 'react'
+import { HomeView } from './features/share/HomeView'
+import { TorrentView } from './features/receive/TorrentView'
+import { TorrentList } from './features/library/TorrentList'
+import { useGlobalIntake } from './features/open/useGlobalIntake'
+import { goHome, useRoute } from './route'
+
+export function App() {
+  const route = useRoute()
+  const [notice, setNotice] = useState<string | null>(null)
+  const showError = useCallback((message: string) => setNotice(message), [])
+  const dragging = useGlobalIntake(showError)
+  const link = route.ok ? route.value : null
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a
+          className="brand"
+          href="#"
+          onClick={(event) => {
+            event.preventDefault()
+            goHome()
+          }}
+        >
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          Swarmdrop
+        </a>
+      </header>
+
+      <main className="content">
+        {notice && (
+          <div className="notice" role="alert" data-testid="notice">
+            <span>{notice}</span>
+            <button type="button" className="button button--small button--ghost" onClick={() => setNotice(null)} aria-label="Dismiss message">
+              Dismiss
+            </button>
+          </div>
+        )}
+        {!route.ok ? (
+          <section className="card" role="alert" data-testid="link-error">
+            <h1>This link does not work</h1>
+            <p>{route.error}</p>
+            <button type="button" className="button button--primary" onClick={goHome}>
+              Share or open something else
+            </button>
+          </section>
+        ) : link ? (
+          <TorrentView key={link.infoHash} link={link} onError={showError} />
+        ) : (
+          <HomeView onError={showError} />
+        )}
+        <TorrentList currentKey={link?.infoHash ?? null} />
+      </main>
+
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <p>Drop to share</p>
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,49 @@
+import { STATUS_LABELS, type TorrentSnapshot } from '../../torrent'
+import { ProgressBar } from '../../components/ProgressBar'
+import { Stat } from '../../components/Stat'
+import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../format'
+
+const STATUS_HINTS: Partial<Record<TorrentSnapshot['status'], string>> = {
+  connecting: 'Reaching the tracker that introduces you to the sender.',
+  searching: 'The tracker knows this file; connecting to whoever has it.',
+  'sender-offline': 'Nobody is sharing this right now. Keep this tab open: the download starts as soon as the sender is back.',
+  stalled: 'Connected, but no data is arriving yet.',
+  done: 'Everything arrived and was verified. This tab now shares it too.',
+  seeding: 'Keep this tab open so people can download.',
+}
+
+/** Live progress, speeds, peers and time left, with the state in words. */
+export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
+  const { status } = torrent
+  const hint = STATUS_HINTS[status]
+  const progress = status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress
+
+  return (
+    <section className="card transfer" aria-labelledby="transfer-title">
+      <div className="transfer__status">
+        <h2 id="transfer-title" className={`status status--${status}`} data-testid="status" data-status={status}>
+          {STATUS_LABELS[status]}
+          {status === 'downloading' || status === 'hashing' ? ` · ${formatPercent(progress)}` : ''}
+        </h2>
+        {hint && <p className="muted">{hint}</p>}
+        {torrent.error && (
+          <p className="error-text" role="alert">
+            {torrent.error}
+          </p>
+        )}
+      </div>
+      <ProgressBar
+        value={progress}
+        label={`Progress of ${torrent.name}`}
+        tone={status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'}
+      />
+      <dl className="stats">
+        <Stat label="Received" value={torrent.length === null ? '—' : `${formatBytes(torrent.downloaded)} of ${formatBytes(torrent.length)}`} testId="stat-received" />
+        <Stat label="Download" value={formatSpeed(torrent.downloadSpeed)} testId="stat-download" />
+        <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
+        <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
+        <Stat label="Time left" value={torrent.progress >= 1 ? 'Done' : formatEta(torrent.timeRemainingMs)} testId="stat-eta" />
+      </dl>
+    </section>
+  )
+}

@@ -1,0 +1,41 @@
+import type { TorrentSnapshot } from '../../torrent'
+import { downloadTorrentFile } from '../../torrent'
+import { CopyButton } from '../../components/CopyButton'
+import { QrCode } from '../../components/QrCode'
+import { shareLinkFor } from '../../route'
+
+type Props = { torrent: TorrentSnapshot; onError: (message: string) => void }
+
+/** The link is the hero: copy it, scan it, or take the magnet / .torrent for other clients. */
+export function ShareCard({ torrent, onError }: Props) {
+  if (!torrent.infoHash) return null
+  const link = shareLinkFor({ infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers })
+
+  return (
+    <section className="card share-card" aria-labelledby="share-title">
+      <h2 id="share-title">Share this link</h2>
+      <p className="muted">Anyone with the link downloads straight from this browser while this tab stays open.</p>
+      <div className="share-card__body">
+        <div className="share-card__links">
+          <div className="link-row">
+            <input className="link-row__input" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />
+            <CopyButton text={link} label="Copy link" />
+          </div>
+          <details className="more-links">
+            <summary>Magnet link and .torrent file</summary>
+            {torrent.magnetUri && (
+              <div className="link-row">
+                <input className="link-row__input" readOnly value={torrent.magnetUri} aria-label="Magnet link" data-testid="magnet-link" onFocus={(e) => e.currentTarget.select()} />
+                <CopyButton text={torrent.magnetUri} label="Copy magnet" />
+              </div>
+            )}
+            <button type="button" className="button" onClick={() => downloadTorrentFile(torrent.key).catch((err: Error) => onError(err.message))}>
+              Download .torrent
+            </button>
+          </details>
+        </div>
+        <QrCode text={link} label="QR code of the share link" />
+      </div>
+    </section>
+  )
+}

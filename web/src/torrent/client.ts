@@ -1,0 +1,280 @@
+import WebTorrent, { type Torrent, type TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
+import type { TorrentLink } from '@swarmdrop/common'
+import { defaultTrackers, loadClientConfig } from './config'
+import type { Role, TorrentSnapshot } from './snapshot'
+import { deriveStatus } from './status'
+
+/** How often live figures (speed, progress, peers) are re-read for the UI. */
+export const SNAPSHOT_INTERVAL_MS = 250
+const UNKNOWN_LEFT_BYTES = 16 * 1024
+
+type Entry = {
+  key: string
+  role: Role
+  addedAtMs: number
+  torrent: Torrent
+  displayName: string
+  hashing: { done: number; total: number } | null
+  error: string | null
+  trackerResponded: boolean
+  trackerSeeders: number | null
+  trackerHooked: boolean
+  defaultTrackers: string[]
+  /** Settles with the key (the info hash) once known, or with the torrent's error. */
+  infoHash: Promise<string>
+}
+
+/** A file picked or dropped by a person, with its path inside the shared folder (if any). */
+export type ShareInput = { file: File; path: string }
+
+/**
+ * Every torrent of this tab, and the one webtorrent client behind them. React reads it through
+ * `subscribe`/`getSnapshot` (useSyncExternalStore); nothing else in the app touches webtorrent.
+ */
+export class TorrentClient {
+  private client: WebTorrent | null = null
+  private readonly entries = new Map<string, Entry>()
+  private readonly listeners = new Set<() => void>()
+  private snapshot: readonly TorrentSnapshot[] = []
+  private snapshotJson = '[]'
+  private timer: ReturnType<typeof setInterval> | null = null
+  private nextLocalId = 1
+  private destroyed = false
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getSnapshot = (): readonly TorrentSnapshot[] => this.snapshot
+
+  /** Seeds the files as one torrent. Resolves with the info hash once hashing is done. */
+  async share(inputs: ShareInput[], name?: string): Promise<string> {
+    const { client, trackers } = await this.ready()
+    const files = inputs.map(({ file, path }) => withTorrentPath(file, path))
+    const entry = this.track(
+      client.seed(files, {
+        name,
+        announce: trackers,
+        onProgress: (done, total) => {
+          if (entry.hashing) entry.hashing = { done, total }
+        },
+      }),
+      'sent',
+      name ?? inputs[0]?.path.split('/')[0] ?? 'Files',
+      trackers,
+    )
+    entry.hashing = { done: 0, total: inputs.reduce((sum, input) => sum + input.file.size, 0) }
+    return entry.infoHash
+  }
+
+  /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
+  async open(source: TorrentLink | Uint8Array): Promise<string> {
+    const { client, trackers } = await this.ready()
+    if (!(source instanceof Uint8Array)) {
+      const existing = this.entries.get(source.infoHash)
+      if (existing) return existing.key
+      const announce = [...new Set([...trackers, ...source.trackers])]
+      const torrent: Torrent = client.add(source.infoHash, {
+        announce,
+        // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
+        // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
+        // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.
+        getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
+      })
+      return this.track(torrent, 'received', source.name ?? 'Waiting for file details', trackers).infoHash
+    }
+    return this.track(client.add(source, { announce: trackers }), 'received', 'Reading .torrent file', trackers).infoHash
+  }
+
+  /** Stops sharing or downloading and frees the stored pieces. */
+  remove(key: string): void {
+    const entry = this.entries.get(key)
+    if (!entry) return
+    this.entries.delete(key)
+    if (!entry.torrent.destroyed) entry.torrent.destroy({ destroyStore: true })
+    this.refresh()
+  }
+
+  getTorrent(key: string): Torrent | undefined {
+    const entry = this.entries.get(key)
+    return entry && !entry.torrent.destroyed ? entry.torrent : undefined
+  }
+
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    if (this.timer) clearInterval(this.timer)
+    this.client?.destroy()
+    this.entries.clear()
+    this.listeners.clear()
+  }
+
+  private async ready(): Promise<{ client: WebTorrent; trackers: string[] }> {
+    if (this.destroyed) throw new Error('The torrent client was shut down.')
+    const trackers = defaultTrackers(await loadClientConfig())
+    if (!this.client) {
+      this.client = new WebTorrent()
+      // Torrent errors are handled per torrent; this only catches what escapes them.
+      this.client.on('error', (err: Error) => console.error('webtorrent:', err))
+    }
+    return { client: this.client, trackers }
+  }
+
+  private track(torrent: Torrent, role: Role, displayName: string, trackers: string[]): Entry {
+    const infoHash = Promise.withResolvers<string>()
+    const entry: Entry = {
+      key: `local-${this.nextLocalId++}`,
+      role,
+      addedAtMs: Date.now(),
+      torrent,
+      displayName,
+      hashing: null,
+      error: null,
+      trackerResponded: false,
+      trackerSeeders: null,
+      trackerHooked: false,
+      defaultTrackers: trackers,
+      infoHash: infoHash.promise,
+    }
+    this.entries.set(entry.key, entry)
+    // The error also shows on the entry; a caller that stopped waiting must not see an unhandled rejection.
+    infoHash.promise.catch(() => {})
+
+    torrent.on('infoHash', () => {
+      const existing = this.entries.get(torrent.infoHash)
+      if (existing && existing !== entry) {
+        // The same torrent twice: keep the one already running.
+        this.entries.delete(entry.key)
+        torrent.destroy()
+        infoHash.resolve(existing.key)
+        this.refresh()
+        return
+      }
+      this.entries.delete(entry.key)
+      entry.key = torrent.infoHash
+      this.entries.set(entry.key, entry)
+      infoHash.resolve(entry.key)
+      // Discovery starts right after this event; hook the tracker before its first answer.
+      setTimeout(() => this.hookTracker(entry), 0)
+      this.refresh()
+    })
+    // A shared torrent is ready to serve once its pieces are written to the store.
+    torrent.on('seed', () => {
+      entry.hashing = null
+      this.refresh()
+    })
+    torrent.on('done', () => this.refresh())
+    torrent.on('trackerAnnounce', () => {
+      if (!entry.trackerHooked) {
+        // The first answer came before the hook (discovery starts asynchronously): ask again once,
+        // so the seeder count that tells "sender offline" from "connecting to the sender" arrives.
+        this.hookTracker(entry)
+        entry.torrent.discovery?.tracker?.update()
+      }
+      entry.trackerResponded = true
+    })
+    torrent.on('error', (err: Error) => {
+      entry.error = describeTorrentError(err)
+      entry.hashing = null
+      infoHash.reject(new Error(entry.error))
+      this.refresh()
+    })
+    this.startTimer()
+    this.refresh()
+    return entry
+  }
+
+  private hookTracker(entry: Entry): void {
+    const tracker = entry.torrent.discovery?.tracker
+    if (entry.trackerHooked || !tracker) return
+    entry.trackerHooked = true
+    tracker.on('update', (data: { complete?: number }) => {
+      entry.trackerResponded = true
+      if (typeof data.complete === 'number') entry.trackerSeeders = data.complete
+    })
+  }
+
+  private startTimer(): void {
+    this.timer ??= setInterval(() => {
+      if (this.entries.size === 0 && this.timer) {
+        clearInterval(this.timer)
+        this.timer = null
+      }
+      this.refresh()
+    }, SNAPSHOT_INTERVAL_MS)
+  }
+
+  private refresh(): void {
+    const snapshot = [...this.entries.values()].map((entry) => {
+      this.hookTracker(entry)
+      return toSnapshot(entry)
+    })
+    const json = JSON.stringify(snapshot)
+    if (json === this.snapshotJson) return
+    this.snapshotJson = json
+    this.snapshot = snapshot
+    for (const listener of this.listeners) listener()
+  }
+}
+
+function toSnapshot(entry: Entry): TorrentSnapshot {
+  const { torrent } = entry
+  const hasMetadata = torrent.ready || (torrent.files?.length ?? 0) > 0
+  const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
+  const status = deriveStatus({
+    role: entry.role,
+    hashing: entry.hashing !== null,
+    error: entry.error,
+    trackerResponded: entry.trackerResponded,
+    trackerSeeders: entry.trackerSeeders,
+    hasMetadata,
+    done: torrent.done,
+    numPeers: torrent.numPeers ?? 0,
+    downloadSpeed: torrent.downloadSpeed ?? 0,
+  })
+  const timeRemaining = torrent.timeRemaining
+  return {
+    key: entry.key,
+    infoHash: torrent.infoHash ?? null,
+    role: entry.role,
+    name: torrent.name || entry.displayName,
+    length: hasMetadata ? torrent.length : null,
+    status,
+    error: entry.error,
+    hashingProgress,
+    progress: torrent.done ? 1 : (torrent.progress ?? 0),
+    downloaded: torrent.downloaded ?? 0,
+    uploaded: torrent.uploaded ?? 0,
+    downloadSpeed: Math.round(torrent.downloadSpeed ?? 0),
+    uploadSpeed: Math.round(torrent.uploadSpeed ?? 0),
+    numPeers: torrent.numPeers ?? 0,
+    timeRemainingMs: Number.isFinite(timeRemaining) && !torrent.done && torrent.downloadSpeed > 0 ? Math.round(timeRemaining) : null,
+    files: hasMetadata
+      ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))
+      : [],
+    magnetUri: torrent.infoHash ? torrent.magnetURI ?? null : null,
+    extraTrackers: (torrent.announce ?? []).filter((tracker) => !entry.defaultTrackers.includes(tracker)),
+    addedAtMs: entry.addedAtMs,
+  }
+}
+
+/**
+ * webtorrent's File.progress under-counts a file that ends exactly on a piece boundary (it subtracts
+ * a whole piece), so a complete file can read 95 %; its `done` flag is right.
+ */
+function fileProgress(file: TorrentFile, torrent: Torrent): number {
+  return torrent.done || file.done ? 1 : Math.min(file.progress, 0.999)
+}
+
+function describeTorrentError(err: Error): string {
+  const message = err.message || String(err)
+  if (/invalid torrent|torrent is missing|bencode|Unexpected/i.test(message)) return `This .torrent file is damaged or not a torrent (${message}).`
+  return message
+}
+
+/** create-torrent reads a file's place in the shared folder from `fullPath`. */
+function withTorrentPath(file: File, path: string): File {
+  if (path && path !== file.name) Object.defineProperty(file, 'fullPath', { value: path, configurable: true })
+  return file
+}

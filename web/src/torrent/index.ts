@@ -1,0 +1,45 @@
+import { useSyncExternalStore } from 'react'
+import { TorrentClient } from './client'
+import type { TorrentSnapshot } from './snapshot'
+
+export type { ShareInput } from './client'
+export type { FileSnapshot, TorrentSnapshot } from './snapshot'
+export { STATUS_LABELS, type TorrentStatus } from './status'
+
+let client: TorrentClient | null = null
+
+/** The tab's one torrent client, created on first use so the home page loads without webtorrent work. */
+export function torrents(): TorrentClient {
+  client ??= new TorrentClient()
+  return client
+}
+
+export function useTorrentList(): readonly TorrentSnapshot[] {
+  const store = torrents()
+  return useSyncExternalStore(store.subscribe, store.getSnapshot)
+}
+
+export function useTorrentSnapshot(key: string | null): TorrentSnapshot | undefined {
+  return useTorrentList().find((torrent) => torrent.key === key)
+}
+
+export async function saveTorrentFileByIndex(key: string, index: number): Promise<void> {
+  const file = torrents().getTorrent(key)?.files[index]
+  if (!file) throw new Error('This file is no longer available.')
+  const { saveFile } = await import('./save')
+  await saveFile(file)
+}
+
+export async function saveAllFiles(key: string): Promise<void> {
+  const torrent = torrents().getTorrent(key)
+  if (!torrent) throw new Error('This torrent is no longer available.')
+  const { saveAllAsZip } = await import('./save')
+  await saveAllAsZip(torrent)
+}
+
+export async function downloadTorrentFile(key: string): Promise<void> {
+  const torrent = torrents().getTorrent(key)
+  if (!torrent) throw new Error('This torrent is no longer available.')
+  const { saveTorrentFile } = await import('./save')
+  saveTorrentFile(torrent)
+}

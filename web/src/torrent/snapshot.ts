@@ -1,0 +1,40 @@
+import type { TorrentStatus } from './status'
+
+export type Role = 'sent' | 'received'
+
+export type FileSnapshot = {
+  index: number
+  /** Path inside the torrent, as the torrent names it (display only, never markup). */
+  path: string
+  name: string
+  length: number
+  progress: number
+}
+
+/** A plain, immutable picture of one torrent for React; rebuilt at most every few hundred ms. */
+export type TorrentSnapshot = {
+  key: string
+  infoHash: string | null
+  role: Role
+  name: string
+  /** Total bytes, or null before the metadata arrived. */
+  length: number | null
+  status: TorrentStatus
+  error: string | null
+  /** 0..1 while the sender's files are hashed, else null. */
+  hashingProgress: number | null
+  progress: number
+  downloaded: number
+  uploaded: number
+  downloadSpeed: number
+  uploadSpeed: number
+  numPeers: number
+  /** Estimated milliseconds left, or null when unknown. */
+  timeRemainingMs: number | null
+  files: FileSnapshot[]
+  /** Magnet URI with every tracker, for classic clients; null before the info hash is known. */
+  magnetUri: string | null
+  /** Trackers beyond the app's defaults, to carry along in share links. */
+  extraTrackers: string[]
+  addedAtMs: number
+}

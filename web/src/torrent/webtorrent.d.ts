@@ -1,0 +1,66 @@
+// The parts of webtorrent's browser bundle that Swarmdrop uses (the bundle ships no types).
+declare module 'webtorrent/dist/webtorrent.min.js' {
+  type Listener = (...args: never[]) => void
+
+  interface Emitter {
+    on(event: string, listener: Listener): this
+    once(event: string, listener: Listener): this
+    off(event: string, listener: Listener): this
+  }
+
+  export interface TorrentFile {
+    readonly name: string
+    readonly path: string
+    readonly length: number
+    readonly downloaded: number
+    readonly progress: number
+    readonly done: boolean
+    readonly type: string
+    stream(options?: { start?: number; end?: number }): ReadableStream<Uint8Array>
+  }
+
+  export interface TrackerClient extends Emitter {
+    update(): void
+  }
+
+  export interface Torrent extends Emitter {
+    readonly infoHash: string
+    readonly name: string
+    readonly length: number
+    readonly files: TorrentFile[]
+    readonly announce: string[]
+    readonly progress: number
+    readonly downloaded: number
+    readonly uploaded: number
+    readonly downloadSpeed: number
+    readonly uploadSpeed: number
+    readonly numPeers: number
+    readonly timeRemaining: number
+    readonly ready: boolean
+    readonly done: boolean
+    readonly destroyed: boolean
+    readonly magnetURI: string
+    readonly torrentFile: Uint8Array
+    readonly discovery?: { tracker?: TrackerClient | null } | null
+    destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
+  }
+
+  export type SeedOptions = {
+    name?: string
+    announce?: string[]
+    onProgress?: (hashedBytes: number, totalBytes: number) => void
+  }
+
+  export type AddOptions = { announce?: string[]; getAnnounceOpts?: () => Record<string, number> }
+
+  export default class WebTorrent implements Emitter {
+    constructor(options?: { tracker?: { rtcConfig?: RTCConfiguration } })
+    readonly torrents: Torrent[]
+    seed(input: File[], options: SeedOptions): Torrent
+    add(torrentId: string | Uint8Array, options: AddOptions): Torrent
+    destroy(callback?: (err?: Error) => void): void
+    on(event: string, listener: Listener): this
+    once(event: string, listener: Listener): this
+    off(event: string, listener: Listener): this
+  }
+}
