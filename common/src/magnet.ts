@@ -1,6 +1,7 @@
 import decodeMagnet from 'magnet-uri'
 import { parseInfoHash } from './info-hash.js'
 import { fail, ok, type Result } from './result.js'
+import { stripControlCharacters } from './text.js'
 import { parseTrackerUrl } from './tracker-url.js'
 
 /** What a person asked to download: enough to join the swarm and fetch the metadata from peers. */
@@ -60,6 +61,6 @@ export function validTrackers(input: unknown): string[] {
 
 export function cleanName(input: unknown): string | undefined {
   const name = ([] as unknown[]).concat(input ?? []).find((n): n is string => typeof n === 'string')
-  const trimmed = name?.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME_LENGTH)
+  const trimmed = name === undefined ? undefined : stripControlCharacters(name).trim().slice(0, MAX_NAME_LENGTH)
   return trimmed || undefined
 }

@@ -1,3 +1,5 @@
+import { stripControlCharacters } from './text.js'
+
 /**
  * Makes a path named by a torrent safe to write below a folder or into a zip: no `..`, no absolute
  * paths, no drive letters, `\` treated as a separator, control characters removed. Torrents come from
@@ -6,7 +8,7 @@
 export function safeRelativePath(path: string): string {
   const segments = path
     .split(/[\\/]+/)
-    .map((segment) => segment.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^[a-zA-Z]:$/, '').trim())
+    .map((segment) => stripControlCharacters(segment).replace(/^[a-zA-Z]:$/, '').trim())
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
   return segments.join('/') || 'file'
 }

@@ -31,7 +31,7 @@ export async function openTorrentFile(file: File): Promise<void> {
   try {
     infoHash = await torrents().open(bytes)
   } catch (err) {
-    throw new Error(`"${file.name}" could not be opened: ${(err as Error).message}`)
+    throw new Error(`"${file.name}" could not be opened: ${(err as Error).message}`, { cause: err })
   }
   const opened = torrents().getSnapshot().find((torrent) => torrent.key === infoHash)
   goToTorrent({ infoHash, name: opened?.name, trackers: opened?.extraTrackers ?? [] })

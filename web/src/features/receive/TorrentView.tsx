@@ -16,8 +16,8 @@ export function TorrentView({ link, onError }: Props) {
   const torrent = useTorrentSnapshot(link.infoHash)
   const [openError, setOpenError] = useState<string | null>(null)
 
+  // The view is keyed by info hash (see App), so a new link starts with fresh state.
   useEffect(() => {
-    setOpenError(null)
     torrents()
       .open(link)
       .catch((err: Error) => setOpenError(err.message))

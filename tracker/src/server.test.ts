@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import dgram from 'node:dgram'
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import WebSocket from 'ws'
+import { SwarmdropServer } from './server.js'
+
+const INFO_HASH = 'c0ffee0000000000000000000000000000000000'
+
+describe('SwarmdropServer', () => {
+  let server: SwarmdropServer
+  let base: string
+  let port: number
+  let webRoot: string
+  const warnings: Error[] = []
+
+  before(async () => {
+    webRoot = await mkdtemp(join(tmpdir(), 'swarmdrop-web-'))
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Swarmdrop</title>')
+    await mkdir(join(webRoot, 'assets'))
+    await writeFile(join(webRoot, 'assets', 'app-123.js'), 'console.log(1)')
+    server = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot, extraTrackers: ['wss://t.example/announce'], trustProxy: false })
+    server.on('warning', (err: Error) => warnings.push(err))
+    port = (await server.listen()).port
+    base = `http://127.0.0.1:${port}`
+  })
+
+  after(async () => {
+    await server.close()
+    await rm(webRoot, { recursive: true, force: true })
+  })
+
+  it('refuses to start without a built web app', () => {
+    assert.throws(
+      () => new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot: '/nonexistent', extraTrackers: [], trustProxy: false }),
+      /npm run build/,
+    )
+  })
+
+  it('serves the app, with the SPA fallback and cache headers', async () => {
+    const index = await fetch(`${base}/`)
+    assert.equal(index.status, 200)
+    assert.equal(index.headers.get('cache-control'), 'no-cache')
+    assert.equal(index.headers.get('x-content-type-options'), 'nosniff')
+    assert.match(await index.text(), /Swarmdrop/)
+    const asset = await fetch(`${base}/assets/app-123.js`)
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/)
+    assert.match(await (await fetch(`${base}/some/client/route`)).text(), /Swarmdrop/)
+  })
+
+  it('never serves files outside the web root', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd']) {
+      const body = await (await fetch(base + path)).text()
+      assert.doesNotMatch(body, /root:|"name"/, path)
+    }
+  })
+
+  it('answers /healthz, /stats and /api/config as JSON', async () => {
+    assert.equal(((await (await fetch(`${base}/healthz`)).json()) as { status: string }).status, 'ok')
+    assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { swarms: 0, peers: 0, seeders: 0, leechers: 0 })
+    assert.deepEqual(await (await fetch(`${base}/api/config`)).json(), { extraTrackers: ['wss://t.example/announce'] })
+  })
+
+  it('answers a malformed HTTP announce with a failure reason, not a crash', async () => {
+    const response = await fetch(`${base}/announce?info_hash=short&peer_id=x&port=abc`)
+    assert.match(await response.text(), /failure reason/)
+    assert.equal((await fetch(`${base}/healthz`)).status, 200)
+  })
+
+  it('runs the WebSocket tracker on /announce and counts swarms', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/announce`)
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
+    socket.send('{not json')
+    socket.send(JSON.stringify({ action: 'announce', info_hash: 'x' }))
+    const hexToBinary = (hex: string) => Buffer.from(hex, 'hex').toString('binary')
+    socket.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: hexToBinary(INFO_HASH),
+        peer_id: hexToBinary('2d5757303130302d' + '00'.repeat(12)),
+        numwant: 0,
+        left: 100,
+        event: 'started',
+        offers: [],
+      }),
+    )
+    const reply = await new Promise<Record<string, unknown>>((resolve) => {
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as Record<string, unknown>
+        if (message.action === 'announce' && 'complete' in message) resolve(message)
+      })
+    })
+    assert.equal(reply.incomplete, 1)
+    assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { swarms: 1, peers: 1, seeders: 0, leechers: 1 })
+    socket.close()
+  })
+
+  it('refuses WebSocket upgrades on other paths', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`)
+    const error = await new Promise<Error>((resolve) => socket.once('error', resolve))
+    assert.match(error.message, /404/)
+  })
+
+  it('survives garbage on the UDP tracker port', async () => {
+    const udp = dgram.createSocket('udp4')
+    await new Promise<void>((resolve) => udp.send(Buffer.from('garbage'), port, '127.0.0.1', () => resolve()))
+    udp.close()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.equal((await fetch(`${base}/healthz`)).status, 200)
+    assert.ok(warnings.length > 0, 'bad input is reported as a warning')
+  })
+
+  it('closes idempotently', async () => {
+    const extra = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot, extraTrackers: [], trustProxy: false })
+    await extra.listen()
+    await extra.close()
+    await extra.close()
+  })
+})
