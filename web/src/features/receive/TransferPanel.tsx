@@ -38,11 +38,22 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
         tone={status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'}
       />
       <dl className="stats">
-        <Stat label="Received" value={torrent.length === null ? '—' : `${formatBytes(torrent.downloaded)} of ${formatBytes(torrent.length)}`} testId="stat-received" />
-        <Stat label="Download" value={formatSpeed(torrent.downloadSpeed)} testId="stat-download" />
-        <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
-        <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
-        <Stat label="Time left" value={torrent.progress >= 1 ? 'Done' : formatEta(torrent.timeRemainingMs)} testId="stat-eta" />
+        {torrent.role === 'sent' ? (
+          <>
+            <Stat label="Size" value={torrent.length === null ? '—' : formatBytes(torrent.length)} testId="stat-size" />
+            <Stat label="Uploaded" value={formatBytes(torrent.uploaded)} testId="stat-uploaded" />
+            <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
+            <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
+          </>
+        ) : (
+          <>
+            <Stat label="Received" value={torrent.length === null ? '—' : `${formatBytes(torrent.downloaded)} of ${formatBytes(torrent.length)}`} testId="stat-received" />
+            <Stat label="Download" value={formatSpeed(torrent.downloadSpeed)} testId="stat-download" />
+            <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
+            <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
+            <Stat label="Time left" value={torrent.progress >= 1 ? 'Done' : formatEta(torrent.timeRemainingMs)} testId="stat-eta" />
+          </>
+        )}
       </dl>
     </section>
   )
