@@ -10,6 +10,10 @@ test('one 20 MiB file arrives byte-identical, with live progress and a share car
   const link = await alice.share([join(workDir, 'random.bin')])
 
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&dn=random\.bin$/)
+  await alice.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await alice.page.getByRole('button', { name: 'Copy link' }).click()
+  await expect(alice.page.getByRole('button', { name: 'Copied!' })).toBeVisible()
+  expect(await alice.page.evaluate(() => navigator.clipboard.readText())).toBe(link)
   await expect(alice.page.getByRole('img', { name: 'QR code of the share link' })).toBeVisible()
   await alice.page.getByText('Magnet link and .torrent file').click()
   await expect(alice.page.getByTestId('magnet-link')).toHaveValue(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/)
@@ -76,4 +80,21 @@ test('removing a torrent stops it and takes it off the list', async ({ alice, wo
   await alice.page.getByRole('button', { name: 'Remove a.txt' }).click()
   await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
   await expect(alice.page.getByTestId('dropzone')).toBeVisible()
+})
+
+test('files dropped anywhere on the page are shared as one torrent', async ({ alice, bob }) => {
+  await alice.openHome()
+  await alice.page.evaluate(() => {
+    const data = new DataTransfer()
+    data.items.add(new File(['first file'], 'one.txt', { type: 'text/plain' }))
+    data.items.add(new File(['second file'], 'two.txt', { type: 'text/plain' }))
+    const target = document.querySelector('.topbar')!
+    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
+  })
+  const link = await alice.page.getByTestId('share-link').inputValue()
+  await expect(alice.page.getByTestId('torrent-name')).toHaveText('2 files')
+
+  await bob.open(link)
+  await bob.waitUntilDone()
+  expect(new TextDecoder().decode(await bob.saveFile('two.txt'))).toBe('second file')
 })

@@ -34,6 +34,8 @@ export type ShareInput = { file: File; path: string }
 export class TorrentClient {
   private client: WebTorrent | null = null
   private readonly entries = new Map<string, Entry>()
+  /** Links being opened, so two quick opens of one link (a double click) join one torrent. */
+  private readonly opening = new Map<string, Promise<string>>()
   private readonly listeners = new Set<() => void>()
   private snapshot: readonly TorrentSnapshot[] = []
   private snapshotJson = '[]'
@@ -70,21 +72,30 @@ export class TorrentClient {
 
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
   async open(source: TorrentLink | Uint8Array): Promise<string> {
-    const { client, trackers } = await this.ready()
-    if (!(source instanceof Uint8Array)) {
-      const existing = this.entries.get(source.infoHash)
-      if (existing) return existing.key
-      const announce = [...new Set([...trackers, ...source.trackers])]
-      const torrent: Torrent = client.add(source.infoHash, {
-        announce,
-        // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
-        // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
-        // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.
-        getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
-      })
-      return this.track(torrent, 'received', source.name ?? 'Waiting for file details', trackers).infoHash
+    if (source instanceof Uint8Array) {
+      const { client, trackers } = await this.ready()
+      return this.track(client.add(source, { announce: trackers }), 'received', 'Reading .torrent file', trackers).infoHash
     }
-    return this.track(client.add(source, { announce: trackers }), 'received', 'Reading .torrent file', trackers).infoHash
+    const existing = this.entries.get(source.infoHash)
+    if (existing) return existing.key
+    let opening = this.opening.get(source.infoHash)
+    if (!opening) {
+      opening = this.openLink(source).finally(() => this.opening.delete(source.infoHash))
+      this.opening.set(source.infoHash, opening)
+    }
+    return opening
+  }
+
+  private async openLink(link: TorrentLink): Promise<string> {
+    const { client, trackers } = await this.ready()
+    const torrent: Torrent = client.add(link.infoHash, {
+      announce: [...new Set([...trackers, ...link.trackers])],
+      // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
+      // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
+      // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.
+      getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
+    })
+    return this.track(torrent, 'received', link.name ?? 'Waiting for file details', trackers).infoHash
   }
 
   /** Stops sharing or downloading and frees the stored pieces. */
