@@ -98,3 +98,20 @@ test('files dropped anywhere on the page are shared as one torrent', async ({ al
   await bob.waitUntilDone()
   expect(new TextDecoder().decode(await bob.saveFile('two.txt'))).toBe('second file')
 })
+
+test('hashing a large file shows its progress before the link appears', async ({ alice, workDir }) => {
+  await writeTree(workDir, { 'large.bin': randomFile(128 * MiB) })
+  await alice.openHome()
+  // Record every value the preparing bar shows, however briefly it is on screen.
+  await alice.page.evaluate(() => {
+    const seen: number[] = ((window as unknown as { preparingSeen: number[] }).preparingSeen = [])
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="preparing"] [role="progressbar"]')
+      if (bar) seen.push(Number(bar.getAttribute('aria-valuenow')))
+    }).observe(document.body, { subtree: true, childList: true, attributes: true })
+  })
+  await alice.page.getByTestId('file-input').setInputFiles(join(workDir, 'large.bin'))
+  await expect(alice.page.getByTestId('share-link')).toBeVisible({ timeout: 60_000 })
+  const seen = await alice.page.evaluate(() => (window as unknown as { preparingSeen: number[] }).preparingSeen)
+  expect(seen.some((value) => value > 0 && value < 100), `values shown: ${seen.join(', ')}`).toBe(true)
+})

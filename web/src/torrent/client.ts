@@ -53,20 +53,12 @@ export class TorrentClient {
   /** Seeds the files as one torrent. Resolves with the info hash once hashing is done. */
   async share(inputs: ShareInput[], name?: string): Promise<string> {
     const { client, trackers } = await this.ready()
-    const files = inputs.map(({ file, path }) => withTorrentPath(file, path))
-    const entry = this.track(
-      client.seed(files, {
-        name,
-        announce: trackers,
-        onProgress: (done, total) => {
-          if (entry.hashing) entry.hashing = { done, total }
-        },
-      }),
-      'sent',
-      name ?? inputs[0]?.path.split('/')[0] ?? 'Files',
-      trackers,
-    )
-    entry.hashing = { done: 0, total: inputs.reduce((sum, input) => sum + input.file.size, 0) }
+    // Preparing reads every file twice: create-torrent hashes it, then webtorrent writes it to the
+    // browser store (the slower half). Counting the bytes read covers both.
+    const preparing = { done: 0, total: 2 * inputs.reduce((sum, input) => sum + input.file.size, 0) }
+    const files = inputs.map(({ file, path }) => prepareForSeeding(file, path, (bytes) => (preparing.done += bytes)))
+    const entry = this.track(client.seed(files, { name, announce: trackers }), 'sent', name ?? inputs[0]?.path ?? 'Files', trackers)
+    entry.hashing = preparing
     return entry.infoHash
   }
 
@@ -284,8 +276,22 @@ function describeTorrentError(err: Error): string {
   return message
 }
 
-/** create-torrent reads a file's place in the shared folder from `fullPath`. */
-function withTorrentPath(file: File, path: string): File {
+/**
+ * create-torrent reads a file's place in the shared folder from `fullPath`, and both it and webtorrent
+ * read the bytes through `stream()`, which is wrapped here to count them.
+ */
+function prepareForSeeding(file: File, path: string, onRead: (bytes: number) => void): File {
   if (path && path !== file.name) Object.defineProperty(file, 'fullPath', { value: path, configurable: true })
+  const stream = file.stream.bind(file)
+  const counted = () =>
+    stream().pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          onRead(chunk.byteLength)
+          controller.enqueue(chunk)
+        },
+      }),
+    )
+  Object.defineProperty(file, 'stream', { value: counted, configurable: true })
   return file
 }

@@ -48,7 +48,6 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
   export type SeedOptions = {
     name?: string
     announce?: string[]
-    onProgress?: (hashedBytes: number, totalBytes: number) => void
   }
 
   export type AddOptions = { announce?: string[]; getAnnounceOpts?: () => Record<string, number> }
