@@ -48,6 +48,8 @@ describe('SwarmdropServer', () => {
     const asset = await fetch(`${base}/assets/app-123.js`)
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/)
     assert.match(await (await fetch(`${base}/some/client/route`)).text(), /Swarmdrop/)
+    // A stream URL the service worker did not answer must fail as media, not return the app's HTML.
+    assert.equal((await fetch(`${base}/webtorrent/${INFO_HASH}/video.webm`)).status, 404)
   })
 
   it('never serves files outside the web root', async () => {

@@ -14,6 +14,8 @@ import { swarmStats } from './stats.js'
 
 /** Largest WebSocket message accepted from a peer; an announce with ten SDP offers is ~30 KiB. */
 const MAX_WS_MESSAGE_BYTES = 256 * 1024
+/** Where webtorrent's service worker serves files to media elements (see web/src/torrent/stream-server.ts). */
+const STREAM_PATH_PREFIX = '/webtorrent/'
 const WEBSOCKET_PATHS = new Set([TRACKER_ANNOUNCE_PATH, '/'])
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -107,6 +109,8 @@ export class SwarmdropServer extends EventEmitter {
       case CLIENT_CONFIG_PATH:
         return sendJson(res, 200, { extraTrackers: this.config.extraTrackers } satisfies ClientConfig)
       default:
+        // Stream URLs belong to the service worker; reaching the server means it did not answer them.
+        if (pathname.startsWith(STREAM_PATH_PREFIX)) return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Method not allowed' })
         return this.serveApp(req, res, () => sendJson(res, 404, { error: 'Not found' }))
     }

@@ -1,8 +1,11 @@
 import WebTorrent, { type Torrent, type TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
 import type { TorrentLink } from '@swarmdrop/common'
+import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
+import { foldPieces } from './piece-map'
 import type { Role, TorrentSnapshot } from './snapshot'
 import { deriveStatus } from './status'
+import { startStreamServer, type StreamSupport } from './stream-server'
 
 /** How often live figures (speed, progress, peers) are re-read for the UI. */
 export const SNAPSHOT_INTERVAL_MS = 250
@@ -33,6 +36,8 @@ export type ShareInput = { file: File; path: string }
  */
 export class TorrentClient {
   private client: WebTorrent | null = null
+  private streaming: Promise<StreamSupport> | null = null
+  private unsubscribeSettings: (() => void) | null = null
   private readonly entries = new Map<string, Entry>()
   /** Links being opened, so two quick opens of one link (a double click) join one torrent. */
   private readonly opening = new Map<string, Promise<string>>()
@@ -108,6 +113,7 @@ export class TorrentClient {
     if (this.destroyed) return
     this.destroyed = true
     if (this.timer) clearInterval(this.timer)
+    this.unsubscribeSettings?.()
     this.client?.destroy()
     this.entries.clear()
     this.listeners.clear()
@@ -117,11 +123,38 @@ export class TorrentClient {
     if (this.destroyed) throw new Error('The torrent client was shut down.')
     const trackers = defaultTrackers(await loadClientConfig())
     if (!this.client) {
-      this.client = new WebTorrent()
+      const client = new WebTorrent()
+      this.client = client
       // Torrent errors are handled per torrent; this only catches what escapes them.
-      this.client.on('error', (err: Error) => console.error('webtorrent:', err))
+      client.on('error', (err: Error) => console.error('webtorrent:', err))
+      const applyUploadLimit = () => client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
+      applyUploadLimit()
+      this.unsubscribeSettings = subscribeToSettings(applyUploadLimit)
     }
     return { client: this.client, trackers }
+  }
+
+  /** Whether files can be played while they download (through the service worker). Started once. */
+  async streamSupport(): Promise<StreamSupport> {
+    const { client } = await this.ready()
+    this.streaming ??= startStreamServer(client)
+    return this.streaming
+  }
+
+  /** The URL media elements and previews load a file from while it downloads. */
+  async streamUrl(key: string, index: number): Promise<string> {
+    const support = await this.streamSupport()
+    if (!support.ok) throw new Error(support.reason)
+    const file = this.getTorrent(key)?.files[index]
+    if (!file) throw new Error('This file is no longer available.')
+    return file.streamURL
+  }
+
+  /** Without a service worker: the whole file as a blob URL, once it has downloaded. Revoke it after use. */
+  async blobUrl(key: string, index: number): Promise<string> {
+    const file = this.getTorrent(key)?.files[index]
+    if (!file) throw new Error('This file is no longer available.')
+    return URL.createObjectURL(await new Response(file.stream()).blob())
   }
 
   private track(torrent: Torrent, role: Role, displayName: string, trackers: string[]): Entry {
@@ -237,6 +270,7 @@ function toSnapshot(entry: Entry): TorrentSnapshot {
     downloadSpeed: torrent.downloadSpeed ?? 0,
   })
   const timeRemaining = torrent.timeRemaining
+  const bitfield = torrent.bitfield
   return {
     key: entry.key,
     infoHash: torrent.infoHash ?? null,
@@ -247,6 +281,7 @@ function toSnapshot(entry: Entry): TorrentSnapshot {
     error: entry.error,
     hashingProgress,
     progress: torrent.done ? 1 : (torrent.progress ?? 0),
+    pieceMap: hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
     downloaded: torrent.downloaded ?? 0,
     uploaded: torrent.uploaded ?? 0,
     downloadSpeed: Math.round(torrent.downloadSpeed ?? 0),

@@ -24,6 +24,8 @@ export type TorrentSnapshot = {
   /** 0..1 while the sender's files are hashed, else null. */
   hashingProgress: number | null
   progress: number
+  /** Which parts are present, in cells of 0..1 (see foldPieces); empty before the metadata. */
+  pieceMap: number[]
   downloaded: number
   uploaded: number
   downloadSpeed: number

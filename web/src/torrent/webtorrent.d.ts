@@ -16,6 +16,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     readonly progress: number
     readonly done: boolean
     readonly type: string
+    /** URL served by the streaming service worker; throws before `createServer`. */
+    readonly streamURL: string
     stream(options?: { start?: number; end?: number }): ReadableStream<Uint8Array>
   }
 
@@ -41,6 +43,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     readonly destroyed: boolean
     readonly magnetURI: string
     readonly torrentFile: Uint8Array
+    readonly pieces: ArrayLike<unknown>
+    readonly bitfield?: { get(index: number): boolean } | null
     readonly discovery?: { tracker?: TrackerClient | null } | null
     destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
   }
@@ -53,8 +57,11 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
   export type AddOptions = { announce?: string[]; getAnnounceOpts?: () => Record<string, number> }
 
   export default class WebTorrent implements Emitter {
-    constructor(options?: { tracker?: { rtcConfig?: RTCConfiguration } })
+    constructor(options?: { tracker?: { rtcConfig?: RTCConfiguration }; uploadLimit?: number })
     readonly torrents: Torrent[]
+    createServer(options: { controller: ServiceWorkerRegistration }): unknown
+    /** Bytes per second, or -1 for no limit. */
+    throttleUpload(rate: number): void
     seed(input: File[], options: SeedOptions): Torrent
     add(torrentId: string | Uint8Array, options: AddOptions): Torrent
     destroy(callback?: (err?: Error) => void): void

@@ -1,4 +1,5 @@
 import { STATUS_LABELS, type TorrentSnapshot } from '../../torrent'
+import { PieceMap } from '../../components/PieceMap'
 import { ProgressBar } from '../../components/ProgressBar'
 import { Stat } from '../../components/Stat'
 import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../format'
@@ -17,6 +18,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
   const { status } = torrent
   const hint = STATUS_HINTS[status]
   const progress = status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress
+  const tone = status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'
 
   return (
     <section className="card transfer" aria-labelledby="transfer-title">
@@ -32,11 +34,11 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           </p>
         )}
       </div>
-      <ProgressBar
-        value={progress}
-        label={`Progress of ${torrent.name}`}
-        tone={status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'}
-      />
+      {torrent.pieceMap.length > 0 && status !== 'hashing' ? (
+        <PieceMap cells={torrent.pieceMap} progress={progress} label={`Progress of ${torrent.name}`} tone={tone} />
+      ) : (
+        <ProgressBar value={progress} label={`Progress of ${torrent.name}`} tone={tone} />
+      )}
       <dl className="stats">
         {torrent.role === 'sent' ? (
           <>

@@ -1,0 +1,66 @@
+import { useSyncExternalStore } from 'react'
+
+/** Choices a person makes once and keeps; stored in localStorage so they apply before anything starts. */
+export type Settings = {
+  /** Upload cap in bytes per second, or null for unlimited. */
+  uploadLimitBytesPerS: number | null
+}
+
+const STORAGE_KEY = 'swarmdrop:settings'
+const DEFAULT_SETTINGS: Settings = { uploadLimitBytesPerS: null }
+
+export const UPLOAD_LIMIT_CHOICES: ReadonlyArray<{ label: string; bytesPerS: number | null }> = [
+  { label: 'Unlimited', bytesPerS: null },
+  { label: '5 MB/s', bytesPerS: 5_000_000 },
+  { label: '2 MB/s', bytesPerS: 2_000_000 },
+  { label: '1 MB/s', bytesPerS: 1_000_000 },
+  { label: '500 kB/s', bytesPerS: 500_000 },
+  { label: '100 kB/s', bytesPerS: 100_000 },
+]
+
+const listeners = new Set<() => void>()
+let current = load()
+
+export function getSettings(): Settings {
+  return current
+}
+
+export function updateSettings(change: Partial<Settings>): void {
+  current = { ...current, ...change }
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(current))
+  } catch {
+    // Private mode or a full quota: the setting still applies to this tab.
+  }
+  for (const listener of listeners) listener()
+}
+
+export function subscribeToSettings(listener: () => void): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+export function useSettings(): Settings {
+  return useSyncExternalStore(subscribeToSettings, getSettings)
+}
+
+/** Parses what localStorage holds; anything unexpected falls back to the defaults. */
+export function parseSettings(json: string | null): Settings {
+  let value: unknown
+  try {
+    value = JSON.parse(json ?? 'null')
+  } catch {
+    return DEFAULT_SETTINGS
+  }
+  if (typeof value !== 'object' || value === null) return DEFAULT_SETTINGS
+  const limit = (value as Record<string, unknown>).uploadLimitBytesPerS
+  return { uploadLimitBytesPerS: typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : null }
+}
+
+function load(): Settings {
+  try {
+    return parseSettings(localStorage.getItem(STORAGE_KEY))
+  } catch {
+    return DEFAULT_SETTINGS
+  }
+}
