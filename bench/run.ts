@@ -3,65 +3,24 @@
  * prints a table and writes bench/results.json. Benchmarks are separate from tests: they report
  * figures, they do not pass or fail.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from '@playwright/test'
+import { chromium } from '@playwright/test'
 import { SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
-import { rawDataChannelTransferMs } from './raw-datachannel.js'
+import { streaming100MB } from './stream.js'
+import { transfer256MiB } from './transfer.js'
+import type { Benchmark, Figure } from './types.js'
 
-const MiB = 1024 * 1024
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url))
 
-type Figure = { name: string; value: number; unit: string; anchor?: { name: string; value: number; unit: string }; ratio?: number; note?: string }
-type Context = { browser: Browser; origin: string; workDir: string }
-type Benchmark = (context: Context) => Promise<Figure[]>
-
 const benchmarks: Record<string, Benchmark> = {
-  'transfer-256mib': async ({ browser, origin, workDir }) => {
-    const bytes = 256 * MiB
-    const path = join(workDir, 'bench-256mib.bin')
-    await writeFile(path, randomBytes(bytes))
-
-    const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
-    const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
-    await alice.goto(origin + '/')
-    const dropAt = Date.now()
-    await alice.getByTestId('file-input').setInputFiles(path)
-    const link = await alice.getByTestId('share-link').inputValue({ timeout: 120_000 })
-    await alice.locator('[data-status="seeding"]').waitFor({ timeout: 120_000 })
-    const shareMs = Date.now() - dropAt
-
-    const openAt = Date.now()
-    await bob.goto(link)
-    await bob.locator('[data-status="done"]').waitFor({ timeout: 300_000 })
-    const appMs = Date.now() - openAt
-
-    const rawMs = await rawDataChannelTransferMs(await aliceContext.newPage(), await bobContext.newPage(), bytes)
-    await aliceContext.close()
-    await bobContext.close()
-
-    const appRate = bytes / MiB / (appMs / 1000)
-    const rawRate = bytes / MiB / (rawMs / 1000)
-    return [
-      {
-        name: 'browser-to-browser throughput, 256 MiB (link opened to done)',
-        value: round(appRate),
-        unit: 'MiB/s',
-        anchor: { name: 'raw RTCDataChannel, same Chromium', value: round(rawRate), unit: 'MiB/s' },
-        ratio: round(appRate / rawRate, 2),
-        note: `${round(appMs / 1000)} s vs ${round(rawMs / 1000)} s`,
-      },
-      { name: 'drop to seeding, 256 MiB (hashing + store)', value: round(shareMs / 1000, 2), unit: 's' },
-    ]
-  },
+  'transfer-256mib': transfer256MiB,
+  'stream-100mb': streaming100MB,
 }
-
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 
 async function main() {
   const wanted = process.argv.slice(2)
@@ -94,11 +53,18 @@ async function main() {
       value: `${f.value} ${f.unit}`,
       anchor: f.anchor ? `${f.anchor.value} ${f.anchor.unit} (${f.anchor.name})` : '',
       ratio: f.ratio ?? '',
+      target: f.target ?? '',
       note: f.note ?? '',
     })),
   )
+  // Running some benchmarks replaces their figures and keeps the others from earlier runs.
+  const earlier = await readFile(RESULTS_PATH, 'utf8')
+    .then((text) => (JSON.parse(text) as { figures: Figure[] }).figures)
+    .catch((): Figure[] => [])
+  const measured = new Set(figures.map((f) => f.name))
+  const all = [...earlier.filter((f) => !measured.has(f.name)), ...figures.map((f) => ({ ...f, measuredAt: new Date().toISOString() }))]
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version }
-  await writeFile(RESULTS_PATH, JSON.stringify({ measuredAt: new Date().toISOString(), machine, figures }, null, 2) + '\n')
+  await writeFile(RESULTS_PATH, JSON.stringify({ machine, figures: all }, null, 2) + '\n')
   console.log(`wrote ${RESULTS_PATH}`)
 }
 

@@ -130,15 +130,17 @@ export class TorrentClient {
       const applyUploadLimit = () => client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
       applyUploadLimit()
       this.unsubscribeSettings = subscribeToSettings(applyUploadLimit)
+      // Install the streaming worker now, while peers are still being found, so a first visit's
+      // player does not wait for it after the metadata arrives.
+      this.streaming = startStreamServer(client)
     }
     return { client: this.client, trackers }
   }
 
   /** Whether files can be played while they download (through the service worker). Started once. */
   async streamSupport(): Promise<StreamSupport> {
-    const { client } = await this.ready()
-    this.streaming ??= startStreamServer(client)
-    return this.streaming
+    await this.ready()
+    return this.streaming ?? { ok: false, reason: 'The torrent client was shut down.' }
   }
 
   /** The URL media elements and previews load a file from while it downloads. */

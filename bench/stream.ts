@@ -1,0 +1,67 @@
+import { copyFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { testVideo } from '../tests/e2e/media.js'
+import { round, type BenchContext, type Benchmark, type Figure } from './types.js'
+
+/**
+ * Time to first frame (link opened → `playing`) and seek latency (seek → playback moving again) for
+ * a ~100 MB WebM, with the sender uncapped and capped at 2 MB/s.
+ */
+export const streaming100MB: Benchmark = async (context) => {
+  const video = join(context.workDir, 'stream-100mb.webm')
+  await copyFile(await testVideo(100, '8M'), video)
+  const figures: Figure[] = []
+  for (const cap of [null, '2 MB/s'] as const) {
+    const { firstFrameMs, seekMs } = await measure(context, video, cap)
+    const label = cap ? `sender capped at ${cap}` : 'uncapped'
+    figures.push({ name: `time to first frame, 100 MB WebM, ${label}`, value: round(firstFrameMs), unit: 'ms', target: cap ? '< 3000 ms' : '< 1000 ms' })
+    figures.push({ name: `seek to 50 % until playing, ${label}`, value: round(seekMs), unit: 'ms', target: cap ? '' : '< 1000 ms' })
+  }
+  return figures
+}
+
+async function measure({ browser, origin }: BenchContext, video: string, cap: string | null) {
+  const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
+  const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
+  await alice.goto(origin + '/')
+  if (cap) await alice.getByLabel('Upload limit').selectOption(cap)
+  await alice.getByTestId('file-input').setInputFiles(video)
+  const link = await alice.getByTestId('share-link').inputValue({ timeout: 60_000 })
+  await alice.locator('[data-status="seeding"]').waitFor({ timeout: 60_000 })
+
+  // A viewer who presses play at once: start every video muted the moment it appears.
+  await bob.addInitScript(() => {
+    new MutationObserver(() => {
+      const video = document.querySelector('video')
+      if (!video || video.dataset.bench) return
+      video.dataset.bench = '1'
+      video.muted = true
+      video.addEventListener('playing', () => (window as unknown as { firstPlayingMs: number }).firstPlayingMs ??= performance.now(), { once: true })
+      void video.play().catch(() => {})
+    }).observe(document, { subtree: true, childList: true })
+  })
+  await bob.goto(link)
+  await bob.waitForFunction(() => (window as unknown as { firstPlayingMs?: number }).firstPlayingMs !== undefined, null, { timeout: 60_000 })
+  const firstFrameMs = await bob.evaluate(() => (window as unknown as { firstPlayingMs: number }).firstPlayingMs)
+
+  await bob.waitForFunction(() => document.querySelector('video')!.currentTime > 1, null, { timeout: 30_000 })
+  const seekMs = await bob.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const video = document.querySelector('video')!
+        const target = video.duration * 0.5
+        const startedAt = performance.now()
+        // No named local functions here: the bench runs through tsx, whose helpers do not exist in the page.
+        video.ontimeupdate = () => {
+          if (video.currentTime <= target + 0.05) return
+          video.ontimeupdate = null
+          resolve(performance.now() - startedAt)
+        }
+        video.currentTime = target
+        setTimeout(() => reject(new Error('seek did not resume within 60 s')), 60_000)
+      }),
+  )
+  await aliceContext.close()
+  await bobContext.close()
+  return { firstFrameMs, seekMs }
+}
