@@ -2,13 +2,14 @@
  * npm run screenshots: renders the main views (home, share, receive, sender offline) in light and
  * dark themes, desktop and phone widths, into docs/screenshots/ for the README.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from '@playwright/test'
 import { SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
+import { testVideo } from '../tests/e2e/media.js'
 
 const OUT_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
@@ -31,6 +32,11 @@ async function shoot(browser: Browser, origin: string, folder: string, scheme: (
   const link = await alice.getByTestId('share-link').inputValue()
   await bob.goto(link)
   await bob.locator('[data-status="done"]').waitFor()
+  // Show a frame rather than a black player.
+  await bob.locator('video').evaluate((video: HTMLVideoElement) => new Promise((resolve) => {
+    video.addEventListener('seeked', resolve, { once: true })
+    video.currentTime = 3
+  }))
   await save(alice, 'share')
   await save(bob, 'receive')
   await bob.goto(`${origin}/#h=${'c0ffee'.padEnd(40, '0')}&dn=concert.webm`)
@@ -43,7 +49,7 @@ async function shoot(browser: Browser, origin: string, folder: string, scheme: (
 const workDir = await mkdtemp(join(tmpdir(), 'swarmdrop-shots-'))
 const folder = join(workDir, 'Holiday 2026')
 await mkdir(join(folder, 'photos'), { recursive: true })
-await writeFile(join(folder, 'concert.webm'), new Uint8Array(6_000_000))
+await copyFile(await testVideo(20, '1M'), join(folder, 'concert.webm'))
 await writeFile(join(folder, 'notes.txt'), 'See you in June!')
 await writeFile(join(folder, 'photos', 'beach 1.jpg'), new Uint8Array(300_000))
 await mkdir(OUT_DIR, { recursive: true })
