@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { SwarmdropServer } from '@swarmdrop/tracker'
+import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
 import { streaming100MB } from './stream.js'
 import { transfer256MiB } from './transfer.js'
@@ -31,7 +31,7 @@ async function main() {
   }
   const selected = wanted.length > 0 ? wanted : Object.keys(benchmarks)
 
-  const server = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot: WEB_ROOT, extraTrackers: [], trustProxy: false })
+  const server = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT }))
   const { port } = await server.listen()
   const browser = await chromium.launch(chromiumLaunchOptions)
   const workDir = await mkdtemp(join(tmpdir(), 'swarmdrop-bench-'))

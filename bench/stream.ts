@@ -24,7 +24,10 @@ async function measure({ browser, origin }: BenchContext, video: string, cap: st
   const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   await alice.goto(origin + '/')
-  if (cap) await alice.getByLabel('Upload limit').selectOption(cap)
+  if (cap) {
+    await alice.getByText('Settings', { exact: true }).click()
+    await alice.getByLabel('Upload limit').selectOption(cap)
+  }
   await alice.getByTestId('file-input').setInputFiles(video)
   const link = await alice.getByTestId('share-link').inputValue({ timeout: 60_000 })
   await alice.locator('[data-status="seeding"]').waitFor({ timeout: 60_000 })

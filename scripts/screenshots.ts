@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from '@playwright/test'
-import { SwarmdropServer } from '@swarmdrop/tracker'
+import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
 import { testVideo } from '../tests/e2e/media.js'
 
@@ -54,7 +54,7 @@ await writeFile(join(folder, 'notes.txt'), 'See you in June!')
 await writeFile(join(folder, 'photos', 'beach 1.jpg'), new Uint8Array(300_000))
 await mkdir(OUT_DIR, { recursive: true })
 
-const server = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot: WEB_ROOT, extraTrackers: [], trustProxy: false })
+const server = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT }))
 const { port } = await server.listen()
 const browser = await chromium.launch(chromiumLaunchOptions)
 try {

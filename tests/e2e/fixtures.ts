@@ -4,12 +4,18 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base } from '@playwright/test'
-import { SwarmdropServer } from '@swarmdrop/tracker'
+import { localServerConfig, SwarmdropServer, type TurnConfig } from '@swarmdrop/tracker'
+import { startTestCoturn } from './turn.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
-type WorkerFixtures = { server: { url: string; instance: SwarmdropServer } }
+type RunningServer = { url: string; instance: SwarmdropServer }
+type WorkerFixtures = {
+  server: RunningServer
+  /** A second tracker whose ICE config offers a real coturn (relay tests). */
+  turnServer: RunningServer & { turn: TurnConfig; coturnPort: number }
+}
 type TestFixtures = {
   /** The person who shares. */
   alice: SwarmdropPage
@@ -22,10 +28,21 @@ type TestFixtures = {
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   server: [
     async ({}, use) => {
-      const instance = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot: WEB_ROOT, extraTrackers: [], trustProxy: false })
+      const instance = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT }))
       const { port } = await instance.listen()
       await use({ url: `http://127.0.0.1:${port}`, instance })
       await instance.close()
+    },
+    { scope: 'worker' },
+  ],
+  turnServer: [
+    async ({}, use, workerInfo) => {
+      const { coturn, turn, port } = await startTestCoturn(workerInfo.parallelIndex)
+      const instance = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, turn }))
+      const address = await instance.listen()
+      await use({ url: `http://127.0.0.1:${address.port}`, instance, turn, coturnPort: port })
+      await instance.close()
+      await coturn.stop()
     },
     { scope: 'worker' },
   ],

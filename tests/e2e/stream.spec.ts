@@ -25,7 +25,7 @@ test('a video plays long before it has downloaded, and a seek to 80 % plays agai
   await bob.page.addInitScript(() => sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') ?? 0) + 1)))
 
   await alice.openHome()
-  await alice.page.getByLabel('Upload limit').selectOption('1 MB/s')
+  await alice.setUploadLimit('1 MB/s')
   const link = await alice.share([video])
 
   // A first visit: no service worker is installed in this fresh context.
@@ -51,7 +51,7 @@ test('audio plays while it downloads, on the receiver and the sender', async ({ 
   const audio = join(workDir, 'tone.opus')
   await copyFile(await testAudio(60), audio)
   await alice.openHome()
-  await alice.page.getByLabel('Upload limit').selectOption('100 kB/s')
+  await alice.setUploadLimit('100 kB/s')
   const link = await alice.share([audio])
   await expect(media(alice.page, 'audio')).toBeVisible()
 

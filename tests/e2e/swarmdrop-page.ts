@@ -28,6 +28,26 @@ export class SwarmdropPage {
     await this.page.goto(link)
   }
 
+  async openSettings(): Promise<void> {
+    const panel = this.page.getByTestId('settings')
+    if (!(await panel.isVisible())) await this.page.getByText('Settings', { exact: true }).click()
+    await expect(panel).toBeVisible()
+  }
+
+  async setUploadLimit(label: string): Promise<void> {
+    await this.openSettings()
+    await this.page.getByLabel('Upload limit').selectOption(label)
+  }
+
+  async setRelayMode(label: 'Off' | 'Fallback' | 'Relay only'): Promise<void> {
+    await this.openSettings()
+    await this.page.getByRole('radio', { name: new RegExp(`^${label}\\b`) }).check()
+  }
+
+  relayStatus() {
+    return this.page.getByTestId('relay-status')
+  }
+
   status() {
     return this.page.getByTestId('status')
   }

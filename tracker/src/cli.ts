@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 import pino from 'pino'
-import { parseServerConfig } from './config.js'
+import { parseServerConfig, type ServerConfig } from './config.js'
 import { SwarmdropServer } from './server.js'
+import { CoturnProcess, findExecutable, generateTurnSecret } from './turn/coturn.js'
 
 const SHUTDOWN_TIMEOUT_MS = 5_000
 const log = pino({ base: undefined })
 
-const config = parseServerConfig(process.env)
-if (!config.ok) {
-  log.fatal(`Invalid configuration:\n${config.error}`)
+const parsed = parseServerConfig(process.env)
+if (!parsed.ok) {
+  log.fatal(`Invalid configuration:\n${parsed.error}`)
   process.exit(1)
 }
 
+const { config, coturn } = await withEmbeddedTurn(parsed.value)
+
 let server: SwarmdropServer
 try {
-  server = new SwarmdropServer(config.value)
+  server = new SwarmdropServer(config)
 } catch (err) {
   log.fatal((err as Error).message)
+  await coturn?.stop()
   process.exit(1)
 }
 server.on('warning', (err: Error) => log.debug({ err: err.message }, 'client input rejected'))
@@ -27,6 +31,7 @@ try {
   log.info({ port: address.port }, `Swarmdrop is running: open ${address.url}`)
 } catch (err) {
   log.fatal(`Could not start: ${(err as Error).message}`)
+  await coturn?.stop()
   process.exit(1)
 }
 
@@ -34,6 +39,52 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info(`${signal}: shutting down`)
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref()
-    void server.close().then(() => process.exit(0))
+    void Promise.all([server.close(), coturn?.stop()]).then(() => process.exit(0))
   })
+}
+
+/**
+ * With no TURN configured, run coturn ourselves when it is installed, with a fresh secret, so the
+ * relay works out of the box; otherwise say how to get one.
+ */
+async function withEmbeddedTurn(config: ServerConfig): Promise<{ config: ServerConfig; coturn: CoturnProcess | null }> {
+  const embedded = config.embeddedTurn
+  if (config.turn) {
+    log.info(`TURN relay: ${config.turn.urls.join(', ')}`)
+    return { config, coturn: null }
+  }
+  if (!embedded.enabled) {
+    log.warn('TURN relay: off (EMBEDDED_TURN=off and no TURN_URLS). Peers that cannot connect directly will not connect.')
+    return { config, coturn: null }
+  }
+  const binary = findExecutable(embedded.binary)
+  if (!binary) {
+    log.warn('TURN relay unavailable: coturn is not installed. Install it (Debian: apt-get install coturn) or set TURN_URLS and TURN_SECRET for a coturn you run.')
+    return { config, coturn: null }
+  }
+  const secret = generateTurnSecret()
+  const coturn = new CoturnProcess({
+    binary,
+    listeningPort: embedded.port,
+    listeningIp: config.host,
+    relayPortRange: embedded.relayPortRange,
+    realm: 'swarmdrop',
+    secret,
+    allowLoopbackPeers: embedded.allowLoopbackPeers,
+  })
+  let starts = 0
+  coturn.on('started', () => starts++ > 0 && log.warn('TURN relay: coturn restarted'))
+  coturn.on('exit', (code: number | null) => log.warn({ code }, 'TURN relay: coturn exited'))
+  coturn.on('log', (line: string) => log.debug({ coturn: line }))
+  await coturn.start()
+  const port = embedded.port
+  log.info(`TURN relay: embedded coturn on port ${port} (relay ports ${embedded.relayPortRange.join('-')})`)
+  return {
+    coturn,
+    config: {
+      ...config,
+      iceServers: [...config.iceServers, { urls: [`stun:{host}:${port}`] }],
+      turn: { urls: [`turn:{host}:${port}?transport=udp`, `turn:{host}:${port}?transport=tcp`], secret, ttlS: embedded.ttlS },
+    },
+  }
 }

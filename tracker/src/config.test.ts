@@ -6,8 +6,48 @@ describe('server config', () => {
   it('has embedded defaults', () => {
     assert.deepEqual(parseServerConfig({}), {
       ok: true,
-      value: { port: DEFAULT_PORT, host: undefined, webRoot: DEFAULT_WEB_ROOT, extraTrackers: [], trustProxy: false },
+      value: {
+        port: DEFAULT_PORT,
+        host: undefined,
+        webRoot: DEFAULT_WEB_ROOT,
+        extraTrackers: [],
+        trustProxy: false,
+        iceServers: [],
+        turn: null,
+        embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
+      },
     })
+  })
+
+  it('reads TURN and ICE servers; configured TURN turns the embedded coturn off', () => {
+    const config = parseServerConfig({
+      ICE_SERVERS: '[{"urls":"stun:stun.example:3478"}]',
+      TURN_URLS: 'turn:turn.example:3478?transport=udp,turns:turn.example:5349',
+      TURN_SECRET: 'north',
+      TURN_TTL_S: '600',
+    })
+    assert.equal(config.ok, true)
+    if (!config.ok) return
+    assert.deepEqual(config.value.iceServers, [{ urls: ['stun:stun.example:3478'] }])
+    assert.deepEqual(config.value.turn, { urls: ['turn:turn.example:3478?transport=udp', 'turns:turn.example:5349'], secret: 'north', ttlS: 600 })
+    assert.equal(config.value.embeddedTurn.enabled, false)
+  })
+
+  it('stops at bad TURN configuration with a clear message', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ TURN_URLS: 'turn:t.example' }, /TURN_SECRET is not/],
+      [{ TURN_SECRET: 'x' }, /TURN_URLS is not/],
+      [{ TURN_URLS: 'http://t.example', TURN_SECRET: 'x' }, /not a turn: or turns: URL/],
+      [{ TURN_TTL_S: '5' }, /TURN_TTL_S/],
+      [{ ICE_SERVERS: 'not json' }, /ICE_SERVERS/],
+      [{ ICE_SERVERS: '[{"urls":"turn:x"}]' }, /username and a credential/],
+      [{ TURN_RELAY_PORTS: '50000-40000' }, /TURN_RELAY_PORTS/],
+      [{ EMBEDDED_TURN: 'maybe' }, /EMBEDDED_TURN/],
+    ]
+    for (const [env, message] of cases) {
+      const config = parseServerConfig(env)
+      assert.match(config.ok ? '' : config.error, message, JSON.stringify(env))
+    }
   })
 
   it('reads every variable', () => {
@@ -26,6 +66,9 @@ describe('server config', () => {
         webRoot: '/srv/app',
         extraTrackers: ['wss://a.example/announce', 'udp://b.example:6969'],
         trustProxy: true,
+        iceServers: [],
+        turn: null,
+        embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
       },
     })
   })

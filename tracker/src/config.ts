@@ -1,6 +1,19 @@
 import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { validTrackers, fail, ok, parseTrackerUrl, type Result } from '@swarmdrop/common'
+import { validTrackers, fail, ok, parseIceServers, parseTrackerUrl, type IceServer, type Result } from '@swarmdrop/common'
+
+/** TURN servers the tracker hands short-lived credentials for. `{host}` in a URL is the app's host name as the browser sees it. */
+export type TurnConfig = { urls: string[]; secret: string; ttlS: number }
+
+/** A coturn that `npm start` runs itself when no TURN is configured and coturn is installed. */
+export type EmbeddedTurnConfig = {
+  enabled: boolean
+  binary: string
+  port: number
+  relayPortRange: [number, number]
+  allowLoopbackPeers: boolean
+  ttlS: number
+}
 
 export type ServerConfig = {
   /** TCP port for HTTP and WebSocket, and UDP port for the UDP tracker. 0 picks a free one. */
@@ -13,9 +26,18 @@ export type ServerConfig = {
   extraTrackers: string[]
   /** Trust X-Forwarded-For from a reverse proxy when reading peer addresses. */
   trustProxy: boolean
+  /** STUN/TURN servers the operator already runs, handed to browsers as they are. */
+  iceServers: IceServer[]
+  /** TURN with REST credentials, or null. */
+  turn: TurnConfig | null
+  embeddedTurn: EmbeddedTurnConfig
 }
 
 export const DEFAULT_PORT = 8080
+export const DEFAULT_TURN_TTL_S = 3600
+export const DEFAULT_TURN_PORT = 3478
+const DEFAULT_RELAY_PORTS: [number, number] = [49160, 49359]
+const TURN_URL = /^turns?:[^\s,]+$/i
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 type Env = Record<string, string | undefined>
@@ -40,6 +62,23 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false)
   if (!trustProxy.ok) errors.push(trustProxy.error)
 
+  let iceServers: IceServer[] = []
+  if (env.ICE_SERVERS?.trim()) {
+    let json: unknown
+    try {
+      json = JSON.parse(env.ICE_SERVERS)
+    } catch {
+      json = undefined
+    }
+    const parsed = parseIceServers(json)
+    if (parsed.ok) iceServers = parsed.value
+    else errors.push(`ICE_SERVERS: ${parsed.error}`)
+  }
+
+  const turnTtlS = parseInteger('TURN_TTL_S', env.TURN_TTL_S, DEFAULT_TURN_TTL_S, 60, 7 * 24 * 3600, errors)
+  const turn = parseTurn(env, turnTtlS, errors)
+  const embeddedTurn = parseEmbeddedTurn(env, turnTtlS, errors)
+
   if (errors.length > 0 || !port.ok || !trustProxy.ok) return fail(errors.join('\n'))
   return ok({
     port: port.value,
@@ -47,7 +86,51 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     webRoot: env.WEB_ROOT?.trim() || DEFAULT_WEB_ROOT,
     extraTrackers: validTrackers(extraTrackers),
     trustProxy: trustProxy.value,
+    iceServers,
+    turn,
+    embeddedTurn: { ...embeddedTurn, enabled: embeddedTurn.enabled && turn === null },
   })
+}
+
+function parseTurn(env: Env, ttlS: number, errors: string[]): TurnConfig | null {
+  const urls = (env.TURN_URLS ?? '').split(/[,\s]+/).filter(Boolean)
+  const secret = env.TURN_SECRET?.trim() ?? ''
+  for (const url of urls) if (!TURN_URL.test(url)) errors.push(`TURN_URLS: ${JSON.stringify(url)} is not a turn: or turns: URL.`)
+  if (urls.length > 0 && !secret) errors.push('TURN_URLS is set but TURN_SECRET is not: the tracker needs coturn\'s static-auth-secret.')
+  if (secret && urls.length === 0) errors.push('TURN_SECRET is set but TURN_URLS is not.')
+  return urls.length > 0 && secret ? { urls, secret, ttlS } : null
+}
+
+function parseEmbeddedTurn(env: Env, ttlS: number, errors: string[]): EmbeddedTurnConfig {
+  const mode = (env.EMBEDDED_TURN ?? 'auto').trim().toLowerCase()
+  if (mode !== 'auto' && mode !== 'off') errors.push(`EMBEDDED_TURN must be auto or off, got ${JSON.stringify(env.EMBEDDED_TURN)}.`)
+  const allowLoopbackPeers = parseBoolean('TURN_ALLOW_LOOPBACK_PEERS', env.TURN_ALLOW_LOOPBACK_PEERS, false)
+  if (!allowLoopbackPeers.ok) errors.push(allowLoopbackPeers.error)
+  let relayPortRange = DEFAULT_RELAY_PORTS
+  if (env.TURN_RELAY_PORTS?.trim()) {
+    const match = /^(\d+)-(\d+)$/.exec(env.TURN_RELAY_PORTS.trim())
+    const [low, high] = match ? [Number(match[1]), Number(match[2])] : [0, 0]
+    if (!match || low < 1024 || high > 65_535 || low >= high) errors.push(`TURN_RELAY_PORTS must look like 49160-49359, got ${JSON.stringify(env.TURN_RELAY_PORTS)}.`)
+    else relayPortRange = [low, high]
+  }
+  return {
+    enabled: mode === 'auto',
+    binary: env.TURNSERVER_BIN?.trim() || 'turnserver',
+    port: parseInteger('TURN_PORT', env.TURN_PORT, DEFAULT_TURN_PORT, 1, 65_535, errors),
+    relayPortRange,
+    allowLoopbackPeers: allowLoopbackPeers.ok && allowLoopbackPeers.value,
+    ttlS,
+  }
+}
+
+function parseInteger(name: string, text: string | undefined, fallback: number, min: number, max: number, errors: string[]): number {
+  if (text === undefined || text.trim() === '') return fallback
+  const value = Number(text.trim())
+  if (!Number.isInteger(value) || value < min || value > max) {
+    errors.push(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}.`)
+    return fallback
+  }
+  return value
 }
 
 function parsePort(text: string): Result<number> {
@@ -62,4 +145,11 @@ function parseBoolean(name: string, text: string | undefined, fallback: boolean)
   if (['1', 'true', 'yes', 'on'].includes(value)) return ok(true)
   if (['0', 'false', 'no', 'off'].includes(value)) return ok(false)
   return fail(`${name} must be true or false, got ${JSON.stringify(text)}.`)
+}
+
+/** A server on 127.0.0.1, a free port, no TURN: for tests, benchmarks and scripts. */
+export function localServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const base = parseServerConfig({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off' })
+  if (!base.ok) throw new Error(base.error)
+  return { ...base.value, ...overrides }
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import WebSocket from 'ws'
+import { localServerConfig as testConfig } from './config.js'
 import { SwarmdropServer } from './server.js'
 
 const INFO_HASH = 'c0ffee0000000000000000000000000000000000'
@@ -21,7 +22,7 @@ describe('SwarmdropServer', () => {
     await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Swarmdrop</title>')
     await mkdir(join(webRoot, 'assets'))
     await writeFile(join(webRoot, 'assets', 'app-123.js'), 'console.log(1)')
-    server = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot, extraTrackers: ['wss://t.example/announce'], trustProxy: false })
+    server = new SwarmdropServer(testConfig({ webRoot, extraTrackers: ['wss://t.example/announce'] }))
     server.on('warning', (err: Error) => warnings.push(err))
     port = (await server.listen()).port
     base = `http://127.0.0.1:${port}`
@@ -34,7 +35,7 @@ describe('SwarmdropServer', () => {
 
   it('refuses to start without a built web app', () => {
     assert.throws(
-      () => new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot: '/nonexistent', extraTrackers: [], trustProxy: false }),
+      () => new SwarmdropServer(testConfig({ webRoot: '/nonexistent' })),
       /npm run build/,
     )
   })
@@ -115,7 +116,7 @@ describe('SwarmdropServer', () => {
   })
 
   it('closes idempotently', async () => {
-    const extra = new SwarmdropServer({ port: 0, host: '127.0.0.1', webRoot, extraTrackers: [], trustProxy: false })
+    const extra = new SwarmdropServer(testConfig({ webRoot }))
     await extra.listen()
     await extra.close()
     await extra.close()

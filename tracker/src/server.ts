@@ -8,9 +8,10 @@ import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { Server as TrackerServer } from 'bittorrent-tracker'
 import sirv from 'sirv'
-import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
+import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
 import { swarmStats } from './stats.js'
+import { rtcConfigFor } from './turn/rtc-config.js'
 
 /** Largest WebSocket message accepted from a peer; an announce with ten SDP offers is ~30 KiB. */
 const MAX_WS_MESSAGE_BYTES = 256 * 1024
@@ -108,6 +109,8 @@ export class SwarmdropServer extends EventEmitter {
         return sendJson(res, 200, swarmStats(this.tracker.torrents))
       case CLIENT_CONFIG_PATH:
         return sendJson(res, 200, { extraTrackers: this.config.extraTrackers } satisfies ClientConfig)
+      case RTC_CONFIG_PATH:
+        return sendJson(res, 200, rtcConfigFor(this.config, req.headers.host))
       default:
         // Stream URLs belong to the service worker; reaching the server means it did not answer them.
         if (pathname.startsWith(STREAM_PATH_PREFIX)) return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })

@@ -3,7 +3,7 @@ import { HomeView } from './features/share/HomeView'
 import { TorrentView } from './features/receive/TorrentView'
 import { TorrentList } from './features/library/TorrentList'
 import { useGlobalIntake } from './features/open/useGlobalIntake'
-import { UploadLimit } from './features/settings/UploadLimit'
+import { SettingsMenu } from './features/settings/SettingsMenu'
 import { goHome, useRoute } from './route'
 
 export function App() {
@@ -27,7 +27,7 @@ export function App() {
           <img src="/favicon.svg" alt="" width={28} height={28} />
           Swarmdrop
         </a>
-        <UploadLimit />
+        <SettingsMenu />
       </header>
 
       <main className="content">

@@ -3,13 +3,13 @@ import { describe, it } from 'node:test'
 import { parseSettings } from './settings.js'
 
 describe('settings', () => {
-  it('reads a stored upload limit', () => {
-    assert.deepEqual(parseSettings('{"uploadLimitBytesPerS":1000000}'), { uploadLimitBytesPerS: 1_000_000 })
+  it('reads a stored upload limit and relay mode', () => {
+    assert.deepEqual(parseSettings('{"uploadLimitBytesPerS":1000000,"relayMode":"relay"}'), { uploadLimitBytesPerS: 1_000_000, relayMode: 'relay' })
   })
 
-  it('falls back to unlimited for anything else', () => {
-    for (const stored of [null, '', 'not json', '42', '{"uploadLimitBytesPerS":-5}', '{"uploadLimitBytesPerS":"fast"}']) {
-      assert.deepEqual(parseSettings(stored), { uploadLimitBytesPerS: null }, String(stored))
+  it('falls back to the defaults for anything else', () => {
+    for (const stored of [null, '', 'not json', '42', '{"uploadLimitBytesPerS":-5}', '{"uploadLimitBytesPerS":"fast","relayMode":"always"}']) {
+      assert.deepEqual(parseSettings(stored), { uploadLimitBytesPerS: null, relayMode: null }, String(stored))
     }
   })
 })

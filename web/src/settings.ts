@@ -4,10 +4,16 @@ import { useSyncExternalStore } from 'react'
 export type Settings = {
   /** Upload cap in bytes per second, or null for unlimited. */
   uploadLimitBytesPerS: number | null
+  /** How connections use the TURN relay; null means the default (fallback when the server has a relay). */
+  relayMode: RelayMode | null
 }
 
+/** off: direct only. fallback: direct first, relay when direct fails. relay: always relay (hides your IP from peers). */
+export type RelayMode = 'off' | 'fallback' | 'relay'
+export const RELAY_MODES: readonly RelayMode[] = ['off', 'fallback', 'relay']
+
 const STORAGE_KEY = 'swarmdrop:settings'
-const DEFAULT_SETTINGS: Settings = { uploadLimitBytesPerS: null }
+const DEFAULT_SETTINGS: Settings = { uploadLimitBytesPerS: null, relayMode: null }
 
 export const UPLOAD_LIMIT_CHOICES: ReadonlyArray<{ label: string; bytesPerS: number | null }> = [
   { label: 'Unlimited', bytesPerS: null },
@@ -53,8 +59,11 @@ export function parseSettings(json: string | null): Settings {
     return DEFAULT_SETTINGS
   }
   if (typeof value !== 'object' || value === null) return DEFAULT_SETTINGS
-  const limit = (value as Record<string, unknown>).uploadLimitBytesPerS
-  return { uploadLimitBytesPerS: typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : null }
+  const { uploadLimitBytesPerS: limit, relayMode } = value as Record<string, unknown>
+  return {
+    uploadLimitBytesPerS: typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : null,
+    relayMode: RELAY_MODES.includes(relayMode as RelayMode) ? (relayMode as RelayMode) : null,
+  }
 }
 
 function load(): Settings {

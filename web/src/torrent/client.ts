@@ -2,13 +2,19 @@ import WebTorrent, { type Torrent, type TorrentFile } from 'webtorrent/dist/webt
 import type { TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
+import { peerPaths, type PeerPath } from './peers'
 import { foldPieces } from './piece-map'
+import { RelayConfig, type RelayState } from './relay'
 import type { Role, TorrentSnapshot } from './snapshot'
 import { deriveStatus } from './status'
 import { startStreamServer, type StreamSupport } from './stream-server'
 
 /** How often live figures (speed, progress, peers) are re-read for the UI. */
 export const SNAPSHOT_INTERVAL_MS = 250
+/** getStats() is not free; how connections are routed changes rarely. */
+const PEER_PATHS_INTERVAL_MS = 2_000
+/** After this long knowing the sender exists but reaching no peer, suggest the relay. */
+export const CANNOT_CONNECT_AFTER_MS = 15_000
 const UNKNOWN_LEFT_BYTES = 16 * 1024
 
 type Entry = {
@@ -23,6 +29,9 @@ type Entry = {
   trackerSeeders: number | null
   trackerHooked: boolean
   defaultTrackers: string[]
+  peers: PeerPath[]
+  /** Since when the tracker knows a seeder but no peer is connected, or null. */
+  unreachableSinceMs: number | null
   /** Settles with the key (the info hash) once known, or with the torrent's error. */
   infoHash: Promise<string>
 }
@@ -37,7 +46,10 @@ export type ShareInput = { file: File; path: string }
 export class TorrentClient {
   private client: WebTorrent | null = null
   private streaming: Promise<StreamSupport> | null = null
-  private unsubscribeSettings: (() => void) | null = null
+  private readonly relay = new RelayConfig(() => this.notify())
+  private relayLoaded: Promise<void> | null = null
+  private peerTimer: ReturnType<typeof setInterval> | null = null
+  private readonly unsubscribers: Array<() => void> = []
   private readonly entries = new Map<string, Entry>()
   /** Links being opened, so two quick opens of one link (a double click) join one torrent. */
   private readonly opening = new Map<string, Promise<string>>()
@@ -54,6 +66,14 @@ export class TorrentClient {
   }
 
   getSnapshot = (): readonly TorrentSnapshot[] => this.snapshot
+
+  getRelayState = (): RelayState => this.relay.getState()
+
+  /** Loads the relay configuration (for the settings) without starting webtorrent. */
+  loadRelay(): Promise<void> {
+    this.relayLoaded ??= this.relay.load()
+    return this.relayLoaded
+  }
 
   /** Seeds the files as one torrent. Resolves with the info hash once hashing is done. */
   async share(inputs: ShareInput[], name?: string): Promise<string> {
@@ -113,7 +133,9 @@ export class TorrentClient {
     if (this.destroyed) return
     this.destroyed = true
     if (this.timer) clearInterval(this.timer)
-    this.unsubscribeSettings?.()
+    if (this.peerTimer) clearInterval(this.peerTimer)
+    for (const unsubscribe of this.unsubscribers) unsubscribe()
+    this.relay.destroy()
     this.client?.destroy()
     this.entries.clear()
     this.listeners.clear()
@@ -121,15 +143,21 @@ export class TorrentClient {
 
   private async ready(): Promise<{ client: WebTorrent; trackers: string[] }> {
     if (this.destroyed) throw new Error('The torrent client was shut down.')
-    const trackers = defaultTrackers(await loadClientConfig())
+    const [config] = await Promise.all([loadClientConfig(), this.loadRelay()])
+    const trackers = defaultTrackers(config)
     if (!this.client) {
-      const client = new WebTorrent()
+      // Every new peer connection reads this one, continually updated, configuration.
+      const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
       this.client = client
       // Torrent errors are handled per torrent; this only catches what escapes them.
       client.on('error', (err: Error) => console.error('webtorrent:', err))
-      const applyUploadLimit = () => client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
-      applyUploadLimit()
-      this.unsubscribeSettings = subscribeToSettings(applyUploadLimit)
+      const applySettings = () => {
+        client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
+        this.retryUnreachable()
+      }
+      client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
+      this.unsubscribers.push(subscribeToSettings(applySettings))
+      this.peerTimer = setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS)
       // Install the streaming worker now, while peers are still being found, so a first visit's
       // player does not wait for it after the metadata arrives.
       this.streaming = startStreamServer(client)
@@ -173,6 +201,8 @@ export class TorrentClient {
       trackerSeeders: null,
       trackerHooked: false,
       defaultTrackers: trackers,
+      peers: [],
+      unreachableSinceMs: null,
       infoHash: infoHash.promise,
     }
     this.entries.set(entry.key, entry)
@@ -233,6 +263,25 @@ export class TorrentClient {
     })
   }
 
+  /** After a settings change (say, the relay turned on), announce again so new connections use it. */
+  private retryUnreachable(): void {
+    for (const entry of this.entries.values()) {
+      if (!entry.torrent.done && (entry.torrent.numPeers ?? 0) === 0) entry.torrent.discovery?.tracker?.update()
+    }
+  }
+
+  private async readPeerPaths(): Promise<void> {
+    await Promise.all(
+      [...this.entries.values()].map(async (entry) => {
+        entry.peers = entry.torrent.destroyed ? [] : await peerPaths(entry.torrent)
+      }),
+    )
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener()
+  }
+
   private startTimer(): void {
     this.timer ??= setInterval(() => {
       if (this.entries.size === 0 && this.timer) {
@@ -244,19 +293,22 @@ export class TorrentClient {
   }
 
   private refresh(): void {
+    const nowMs = Date.now()
     const snapshot = [...this.entries.values()].map((entry) => {
       this.hookTracker(entry)
-      return toSnapshot(entry)
+      const unreachable = !entry.torrent.done && (entry.torrent.numPeers ?? 0) === 0 && (entry.trackerSeeders ?? 0) > 0
+      entry.unreachableSinceMs = unreachable ? (entry.unreachableSinceMs ?? nowMs) : null
+      return toSnapshot(entry, nowMs)
     })
     const json = JSON.stringify(snapshot)
     if (json === this.snapshotJson) return
     this.snapshotJson = json
     this.snapshot = snapshot
-    for (const listener of this.listeners) listener()
+    this.notify()
   }
 }
 
-function toSnapshot(entry: Entry): TorrentSnapshot {
+function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   const { torrent } = entry
   const hasMetadata = torrent.ready || (torrent.files?.length ?? 0) > 0
   const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
@@ -293,6 +345,8 @@ function toSnapshot(entry: Entry): TorrentSnapshot {
     files: hasMetadata
       ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))
       : [],
+    peers: entry.peers,
+    cannotConnect: entry.unreachableSinceMs !== null && nowMs - entry.unreachableSinceMs >= CANNOT_CONNECT_AFTER_MS,
     magnetUri: torrent.infoHash ? torrent.magnetURI ?? null : null,
     extraTrackers: (torrent.announce ?? []).filter((tracker) => !entry.defaultTrackers.includes(tracker)),
     addedAtMs: entry.addedAtMs,

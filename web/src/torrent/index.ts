@@ -1,8 +1,11 @@
-import { useSyncExternalStore } from 'react'
+import { useEffect, useSyncExternalStore } from 'react'
 import { TorrentClient } from './client'
+import type { RelayState } from './relay'
 import type { TorrentSnapshot } from './snapshot'
 
 export type { ShareInput } from './client'
+export type { PeerPath } from './peers'
+export type { RelayState } from './relay'
 export type { FileSnapshot, TorrentSnapshot } from './snapshot'
 export { STATUS_LABELS, type TorrentStatus } from './status'
 
@@ -17,6 +20,13 @@ export function torrents(): TorrentClient {
 export function useTorrentList(): readonly TorrentSnapshot[] {
   const store = torrents()
   return useSyncExternalStore(store.subscribe, store.getSnapshot)
+}
+
+/** The relay (TURN) configuration and whether it works; loading it does not start webtorrent. */
+export function useRelayState(): RelayState {
+  const store = torrents()
+  useEffect(() => void store.loadRelay(), [store])
+  return useSyncExternalStore(store.subscribe, store.getRelayState)
 }
 
 export function useTorrentSnapshot(key: string | null): TorrentSnapshot | undefined {

@@ -1,3 +1,4 @@
+import type { PeerPath } from './peers'
 import type { TorrentStatus } from './status'
 
 export type Role = 'sent' | 'received'
@@ -34,6 +35,10 @@ export type TorrentSnapshot = {
   /** Estimated milliseconds left, or null when unknown. */
   timeRemainingMs: number | null
   files: FileSnapshot[]
+  /** How each connected peer is reached (direct or through the relay). */
+  peers: PeerPath[]
+  /** The tracker knows a sender, but no connection has worked for a while. */
+  cannotConnect: boolean
   /** Magnet URI with every tracker, for classic clients; null before the info hash is known. */
   magnetUri: string | null
   /** Trackers beyond the app's defaults, to carry along in share links. */

@@ -3,6 +3,8 @@ import { PieceMap } from '../../components/PieceMap'
 import { ProgressBar } from '../../components/ProgressBar'
 import { Stat } from '../../components/Stat'
 import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../format'
+import { ConnectionHint } from './ConnectionHint'
+import { PeerList } from './PeerList'
 
 const STATUS_HINTS: Partial<Record<TorrentSnapshot['status'], string>> = {
   connecting: 'Reaching the tracker that introduces you to the sender.',
@@ -28,6 +30,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           {status === 'downloading' || status === 'hashing' ? ` · ${formatPercent(progress)}` : ''}
         </h2>
         {hint && <p className="muted">{hint}</p>}
+        <ConnectionHint torrent={torrent} />
         {torrent.error && (
           <p className="error-text" role="alert">
             {torrent.error}
@@ -57,6 +60,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           </>
         )}
       </dl>
+      <PeerList peers={torrent.peers} />
     </section>
   )
 }
