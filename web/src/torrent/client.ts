@@ -266,7 +266,7 @@ export class TorrentClient {
   /** After a settings change (say, the relay turned on), announce again so new connections use it. */
   private retryUnreachable(): void {
     for (const entry of this.entries.values()) {
-      if (!entry.torrent.done && (entry.torrent.numPeers ?? 0) === 0) entry.torrent.discovery?.tracker?.update()
+      if (!entry.torrent.done && connectedPeers(entry.torrent) === 0) entry.torrent.discovery?.tracker?.update()
     }
   }
 
@@ -296,7 +296,7 @@ export class TorrentClient {
     const nowMs = Date.now()
     const snapshot = [...this.entries.values()].map((entry) => {
       this.hookTracker(entry)
-      const unreachable = !entry.torrent.done && (entry.torrent.numPeers ?? 0) === 0 && (entry.trackerSeeders ?? 0) > 0
+      const unreachable = !entry.torrent.done && connectedPeers(entry.torrent) === 0 && (entry.trackerSeeders ?? 0) > 0
       entry.unreachableSinceMs = unreachable ? (entry.unreachableSinceMs ?? nowMs) : null
       return toSnapshot(entry, nowMs)
     })
@@ -307,6 +307,9 @@ export class TorrentClient {
     this.notify()
   }
 }
+
+/** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
+const connectedPeers = (torrent: Torrent): number => torrent.wires?.length ?? 0
 
 function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   const { torrent } = entry
@@ -320,7 +323,7 @@ function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     trackerSeeders: entry.trackerSeeders,
     hasMetadata,
     done: torrent.done,
-    numPeers: torrent.numPeers ?? 0,
+    numPeers: connectedPeers(torrent),
     downloadSpeed: torrent.downloadSpeed ?? 0,
   })
   const timeRemaining = torrent.timeRemaining
@@ -340,7 +343,7 @@ function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     uploaded: torrent.uploaded ?? 0,
     downloadSpeed: Math.round(torrent.downloadSpeed ?? 0),
     uploadSpeed: Math.round(torrent.uploadSpeed ?? 0),
-    numPeers: torrent.numPeers ?? 0,
+    numPeers: connectedPeers(torrent),
     timeRemainingMs: Number.isFinite(timeRemaining) && !torrent.done && torrent.downloadSpeed > 0 ? Math.round(timeRemaining) : null,
     files: hasMetadata
       ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))

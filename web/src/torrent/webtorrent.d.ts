@@ -36,7 +36,10 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     readonly uploaded: number
     readonly downloadSpeed: number
     readonly uploadSpeed: number
+    /** Peers known, including connections still being attempted. */
     readonly numPeers: number
+    /** Established connections (handshake done). */
+    readonly wires: ReadonlyArray<unknown>
     readonly timeRemaining: number
     readonly ready: boolean
     readonly done: boolean

@@ -1,6 +1,6 @@
 import type { PeerPath } from '../../torrent'
 
-const PATH_LABELS = { direct: 'Direct', relayed: 'Relayed', connecting: 'Connecting' } as const
+const PATH_LABELS = { direct: 'Direct', relayed: 'Relayed' } as const
 
 /** Every connected peer and how it is reached: directly, or through the TURN relay. */
 export function PeerList({ peers }: { peers: PeerPath[] }) {

@@ -1,0 +1,85 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { chmod, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { CHROMIUM_PATH } from './chromium.js'
+
+const run = promisify(execFile)
+/** An address that exists only inside the test's namespace. */
+const TEST_LAN_ADDRESS = '10.201.0.1/24'
+
+/**
+ * A network namespace made by the test, with its own loopback and firewall: what runs inside sees
+ * only what the rules let through, and nothing reaches the machine's real network. `destroy()`
+ * removes it, with every process started in it.
+ */
+export class TestNamespace {
+  private readonly processes: ChildProcess[] = []
+
+  private constructor(readonly name: string) {}
+
+  static async create(name: string, iptablesRules: string[][]): Promise<TestNamespace> {
+    await run('ip', ['netns', 'del', name]).catch(() => {})
+    await run('ip', ['netns', 'add', name])
+    const namespace = new TestNamespace(name)
+    try {
+      await namespace.exec('ip', ['link', 'set', 'lo', 'up'])
+      // WebRTC gathers no candidates on a host with only a loopback interface: give it a LAN-like
+      // interface, a veth pair whose both ends stay inside the namespace.
+      await namespace.exec('ip', ['link', 'add', 'sd-lan', 'type', 'veth', 'peer', 'name', 'sd-peer'])
+      await namespace.exec('ip', ['addr', 'add', TEST_LAN_ADDRESS, 'dev', 'sd-lan'])
+      for (const device of ['sd-lan', 'sd-peer']) await namespace.exec('ip', ['link', 'set', device, 'up'])
+      for (const rule of iptablesRules) await namespace.exec('iptables', rule)
+    } catch (err) {
+      await namespace.destroy()
+      throw err
+    }
+    return namespace
+  }
+
+  exec(command: string, args: string[]) {
+    return run('ip', ['netns', 'exec', this.name, command, ...args])
+  }
+
+  /** Starts a long-running process inside; resolves once a line of its output matches `readyLine`. */
+  async start(command: string, args: string[], env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
+    const child = spawn('ip', ['netns', 'exec', this.name, command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.processes.push(child)
+    let output = ''
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output}`)), 20_000)
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString()
+        if (readyLine.test(output)) {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      child.stdout?.on('data', onData)
+      child.stderr?.on('data', onData)
+      child.once('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${output}`)))
+    })
+    return child
+  }
+
+  /** A Chromium launcher that runs the browser inside this namespace (Playwright talks to it over a pipe). */
+  async chromiumLauncher(dir: string): Promise<string> {
+    const path = join(dir, `chromium-in-${this.name}.sh`)
+    await writeFile(path, `#!/bin/sh\nexec ip netns exec ${this.name} ${CHROMIUM_PATH} "$@"\n`)
+    await chmod(path, 0o755)
+    return path
+  }
+
+  async destroy(): Promise<void> {
+    for (const child of this.processes) {
+      if (child.exitCode !== null || child.signalCode !== null) continue
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
+    }
+    await run('ip', ['netns', 'pids', this.name])
+      .then(({ stdout }) => stdout.split('\n').filter(Boolean).forEach((pid) => process.kill(Number(pid), 'SIGKILL')))
+      .catch(() => {})
+    await run('ip', ['netns', 'del', this.name]).catch(() => {})
+  }
+}
