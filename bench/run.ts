@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
+import { relay128MiB } from './relay.js'
 import { streaming100MB } from './stream.js'
 import { transfer256MiB } from './transfer.js'
 import type { Benchmark, Figure } from './types.js'
@@ -20,6 +21,7 @@ const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url))
 const benchmarks: Record<string, Benchmark> = {
   'transfer-256mib': transfer256MiB,
   'stream-100mb': streaming100MB,
+  'relay-128mib': relay128MiB,
 }
 
 async function main() {

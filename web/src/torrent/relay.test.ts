@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { iceConfigFor } from './relay.js'
+import { iceConfigFor, refreshDelayMs } from './relay.js'
 
 const stun = { urls: ['stun:example:3478'] }
 const turn = { urls: ['turn:example:3478'], username: 'u', credential: 'c' }
@@ -14,5 +14,15 @@ describe('relay modes', () => {
   })
   it('relay only: TURN and nothing that would reveal an address', () => {
     assert.deepEqual(iceConfigFor([stun, turn], 'relay'), { iceServers: [turn], iceTransportPolicy: 'relay' })
+  })
+})
+
+describe('credential refresh', () => {
+  it('happens at 80 % of the remaining lifetime', () => {
+    assert.equal(refreshDelayMs(3_600_000, 0), 2_880_000)
+  })
+  it('never loops on credentials that are (nearly) expired', () => {
+    assert.equal(refreshDelayMs(1_000, 0), 10_000)
+    assert.equal(refreshDelayMs(0, 5_000), 10_000)
   })
 })

@@ -78,14 +78,18 @@ export class RelayConfig {
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
     const expiresAtMs = this.response?.expiresAtMs
     if (!expiresAtMs) return
-    const delay = Math.max(MIN_REFRESH_DELAY_MS, (expiresAtMs - Date.now()) * REFRESH_AT_FRACTION)
-    this.refreshTimer = setTimeout(() => void this.load(), delay)
+    this.refreshTimer = setTimeout(() => void this.load(), refreshDelayMs(expiresAtMs, Date.now()))
   }
 
   private setState(state: RelayState): void {
     this.state = state
     this.onChange()
   }
+}
+
+/** When to fetch new credentials: well before they expire, but never in a tight loop. */
+export function refreshDelayMs(expiresAtMs: number, nowMs: number): number {
+  return Math.max(MIN_REFRESH_DELAY_MS, (expiresAtMs - nowMs) * REFRESH_AT_FRACTION)
 }
 
 /** The ICE servers and transport policy for a relay mode. */

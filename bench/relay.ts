@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser } from '@playwright/test'
+import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
+import { startTestCoturn } from '../tests/e2e/turn.js'
+import { MiB, round, type Benchmark } from './types.js'
+
+const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
+const BYTES = 128 * MiB
+
+/** 128 MiB through coturn (both sides "Relay only") beside the same transfer direct, in one run. */
+export const relay128MiB: Benchmark = async ({ browser, workDir }) => {
+  const path = join(workDir, 'relay-128mib.bin')
+  await writeFile(path, randomBytes(BYTES))
+  const { coturn, turn } = await startTestCoturn(90)
+  const server = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, turn }))
+  const { port } = await server.listen()
+  try {
+    const origin = `http://127.0.0.1:${port}`
+    const directMs = await transferMs(browser, origin, path, 'Off')
+    const relayedMs = await transferMs(browser, origin, path, 'Relay only')
+    const rate = (ms: number) => BYTES / MiB / (ms / 1000)
+    return [
+      {
+        name: 'relayed transfer through coturn, 128 MiB',
+        value: round(rate(relayedMs)),
+        unit: 'MiB/s',
+        anchor: { name: 'direct transfer, same run', value: round(rate(directMs)), unit: 'MiB/s' },
+        ratio: round(directMs / relayedMs, 2),
+        note: `${round(relayedMs / 1000)} s vs ${round(directMs / 1000)} s`,
+      },
+    ]
+  } finally {
+    await server.close()
+    await coturn.stop()
+  }
+}
+
+async function transferMs(browser: Browser, origin: string, path: string, mode: 'Off' | 'Relay only'): Promise<number> {
+  const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
+  const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
+  for (const page of [alice, bob]) {
+    await page.goto(origin + '/')
+    await page.getByText('Settings', { exact: true }).click()
+    await page.getByRole('radio', { name: new RegExp(`^${mode}\\b`) }).check()
+  }
+  await alice.getByTestId('file-input').setInputFiles(path)
+  await alice.locator('[data-status="seeding"]').waitFor({ timeout: 120_000 })
+  const link = await alice.getByTestId('share-link').inputValue()
+  const startedAt = Date.now()
+  await bob.goto(link)
+  await bob.locator('[data-status="done"]').waitFor({ timeout: 600_000 })
+  const elapsedMs = Date.now() - startedAt
+  await aliceContext.close()
+  await bobContext.close()
+  return elapsedMs
+}
