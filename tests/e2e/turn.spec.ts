@@ -102,3 +102,12 @@ test.describe('through the TURN relay', () => {
     expect(refusedForged.errors).toContain(401)
   })
 })
+
+test('a server without a relay says so and how to get one', async ({ bob }) => {
+  await bob.openHome()
+  await bob.openSettings()
+  await expect(bob.relayStatus()).toHaveAttribute('data-status', 'unavailable')
+  await expect(bob.relayStatus()).toContainText('install coturn')
+  await expect(bob.page.getByRole('radio', { name: /^Relay only\b/ })).toBeDisabled()
+  await expect(bob.page.getByRole('radio', { name: /^Off\b/ })).toBeChecked()
+})

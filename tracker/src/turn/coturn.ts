@@ -78,6 +78,11 @@ export class CoturnProcess extends EventEmitter {
     super()
   }
 
+  /** The running coturn's process id, or undefined between restarts. */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined
+  }
+
   async start(): Promise<void> {
     this.runDir = await mkdtemp(join(tmpdir(), 'swarmdrop-coturn-'))
     await writeFile(join(this.runDir, 'turnserver.conf'), coturnConfig(this.options, this.runDir), { mode: 0o600 })
