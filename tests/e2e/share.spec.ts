@@ -74,10 +74,10 @@ test('a file name full of HTML is shown as text, never run', async ({ alice, bob
   expect(dialogs).toEqual([])
 })
 
-test('removing a torrent stops it and takes it off the list', async ({ alice, workDir }) => {
+test('deleting a torrent stops it and takes it off the list', async ({ alice, workDir }) => {
   await writeTree(workDir, { 'a.txt': randomFile(1000) })
   await alice.share([join(workDir, 'a.txt')])
-  await alice.page.getByRole('button', { name: 'Remove a.txt' }).click()
+  await alice.page.getByRole('button', { name: 'Delete a.txt' }).click()
   await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
   await expect(alice.page.getByTestId('dropzone')).toBeVisible()
 })

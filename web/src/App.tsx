@@ -1,10 +1,11 @@
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { HomeView } from './features/share/HomeView'
 import { TorrentView } from './features/receive/TorrentView'
 import { TorrentList } from './features/library/TorrentList'
 import { useGlobalIntake } from './features/open/useGlobalIntake'
 import { SettingsMenu } from './features/settings/SettingsMenu'
 import { goHome, useRoute } from './route'
+import { torrents } from './torrent'
 
 export function App() {
   const route = useRoute()
@@ -12,6 +13,13 @@ export function App() {
   const showError = useCallback((message: string) => setNotice(message), [])
   const dragging = useGlobalIntake(showError)
   const link = route.ok ? route.value : null
+
+  // Bring back what this browser shared and downloaded before the reload.
+  useEffect(() => {
+    torrents()
+      .restore()
+      .catch((err: Error) => showError(`Your torrents could not be restored: ${err.message}`))
+  }, [showError])
 
   return (
     <div className="app">

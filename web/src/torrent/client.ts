@@ -1,62 +1,46 @@
-import WebTorrent, { type Torrent, type TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
+import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import type { TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
-import { peerPaths, type PeerPath } from './peers'
-import { foldPieces } from './piece-map'
+import { connectedPeers, describeTorrentError, toRecord, toSnapshot, type Entry } from './entry'
+import { deleteRecord, deleteStoredPieces, loadLibrary, saveRecord, type LibraryRecord } from './library'
+import { peerPaths } from './peers'
 import { RelayConfig, type RelayState } from './relay'
+import { prepareForSeeding, type ShareInput } from './share-input'
 import type { Role, TorrentSnapshot } from './snapshot'
-import { deriveStatus } from './status'
 import { startStreamServer, type StreamSupport } from './stream-server'
 
 /** How often live figures (speed, progress, peers) are re-read for the UI. */
 export const SNAPSHOT_INTERVAL_MS = 250
 /** getStats() is not free; how connections are routed changes rarely. */
 const PEER_PATHS_INTERVAL_MS = 2_000
-/** After this long knowing the sender exists but reaching no peer, suggest the relay. */
-export const CANNOT_CONNECT_AFTER_MS = 15_000
 const UNKNOWN_LEFT_BYTES = 16 * 1024
 
-type Entry = {
-  key: string
-  role: Role
-  addedAtMs: number
-  torrent: Torrent
-  displayName: string
-  hashing: { done: number; total: number } | null
-  error: string | null
-  trackerResponded: boolean
-  trackerSeeders: number | null
-  trackerHooked: boolean
-  defaultTrackers: string[]
-  peers: PeerPath[]
-  /** Since when the tracker knows a seeder but no peer is connected, or null. */
-  unreachableSinceMs: number | null
-  /** Settles with the key (the info hash) once known, or with the torrent's error. */
-  infoHash: Promise<string>
-}
-
-/** A file picked or dropped by a person, with its path inside the shared folder (if any). */
-export type ShareInput = { file: File; path: string }
+type Started = { client: WebTorrent; trackers: string[] }
+type Source = { kind: 'seed'; files: File[]; name?: string } | { kind: 'link'; infoHash: string } | { kind: 'file'; bytes: Uint8Array }
 
 /**
- * Every torrent of this tab, and the one webtorrent client behind them. React reads it through
- * `subscribe`/`getSnapshot` (useSyncExternalStore); nothing else in the app touches webtorrent.
+ * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
+ * in the library (IndexedDB) and their pieces in webtorrent's OPFS store, so a reload starts them
+ * again. React reads this through `subscribe`/`getSnapshot`; nothing else touches webtorrent.
  */
 export class TorrentClient {
+  private started: Promise<Started> | null = null
   private client: WebTorrent | null = null
+  private trackers: string[] = []
   private streaming: Promise<StreamSupport> | null = null
   private readonly relay = new RelayConfig(() => this.notify())
   private relayLoaded: Promise<void> | null = null
-  private peerTimer: ReturnType<typeof setInterval> | null = null
-  private readonly unsubscribers: Array<() => void> = []
   private readonly entries = new Map<string, Entry>()
   /** Links being opened, so two quick opens of one link (a double click) join one torrent. */
   private readonly opening = new Map<string, Promise<string>>()
+  /** Settles with an entry's key once its info hash is known, or with its error. */
+  private readonly keys = new WeakMap<Entry, Promise<string>>()
   private readonly listeners = new Set<() => void>()
+  private readonly unsubscribers: Array<() => void> = []
   private snapshot: readonly TorrentSnapshot[] = []
   private snapshotJson = '[]'
-  private timer: ReturnType<typeof setInterval> | null = null
+  private timers: Array<ReturnType<typeof setInterval>> = []
   private nextLocalId = 1
   private destroyed = false
 
@@ -75,99 +59,85 @@ export class TorrentClient {
     return this.relayLoaded
   }
 
+  /** On page load: starts webtorrent only if the library has torrents to bring back. */
+  async restore(): Promise<void> {
+    if ((await loadLibrary()).length > 0) await this.start()
+  }
+
   /** Seeds the files as one torrent. Resolves with the info hash once hashing is done. */
   async share(inputs: ShareInput[], name?: string): Promise<string> {
-    const { client, trackers } = await this.ready()
-    // Preparing reads every file twice: create-torrent hashes it, then webtorrent writes it to the
-    // browser store (the slower half). Counting the bytes read covers both.
+    await this.start()
+    // Preparing reads every file twice; counting the bytes read covers hashing and the store write.
     const preparing = { done: 0, total: 2 * inputs.reduce((sum, input) => sum + input.file.size, 0) }
     const files = inputs.map(({ file, path }) => prepareForSeeding(file, path, (bytes) => (preparing.done += bytes)))
-    const entry = this.track(client.seed(files, { name, announce: trackers }), 'sent', name ?? inputs[0]?.path ?? 'Files', trackers)
+    const entry = this.newEntry('sent', name ?? inputs[0]?.path ?? 'Files', [])
     entry.hashing = preparing
-    return entry.infoHash
+    this.launch(entry, { kind: 'seed', files, name }, { fresh: true })
+    return this.keyOf(entry)
   }
 
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
   async open(source: TorrentLink | Uint8Array): Promise<string> {
+    await this.start()
     if (source instanceof Uint8Array) {
-      const { client, trackers } = await this.ready()
-      return this.track(client.add(source, { announce: trackers }), 'received', 'Reading .torrent file', trackers).infoHash
+      const entry = this.newEntry('received', 'Reading .torrent file', [])
+      this.launch(entry, { kind: 'file', bytes: source }, { fresh: true })
+      return this.keyOf(entry)
     }
     const existing = this.entries.get(source.infoHash)
     if (existing) return existing.key
     let opening = this.opening.get(source.infoHash)
     if (!opening) {
-      opening = this.openLink(source).finally(() => this.opening.delete(source.infoHash))
+      const entry = this.newEntry('received', source.name ?? 'Waiting for file details', source.trackers, source.infoHash)
+      this.launch(entry, { kind: 'link', infoHash: source.infoHash }, { fresh: true })
+      opening = this.keyOf(entry).finally(() => this.opening.delete(source.infoHash))
       this.opening.set(source.infoHash, opening)
     }
     return opening
   }
 
-  private async openLink(link: TorrentLink): Promise<string> {
-    const { client, trackers } = await this.ready()
-    const torrent: Torrent = client.add(link.infoHash, {
-      announce: [...new Set([...trackers, ...link.trackers])],
-      // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
-      // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
-      // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.
-      getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
-    })
-    return this.track(torrent, 'received', link.name ?? 'Waiting for file details', trackers).infoHash
-  }
-
-  /** Stops sharing or downloading and frees the stored pieces. */
-  remove(key: string): void {
+  /** Stops sharing or downloading; the torrent and its pieces stay for `resume`. */
+  stop(key: string): void {
     const entry = this.entries.get(key)
-    if (!entry) return
-    this.entries.delete(key)
-    if (!entry.torrent.destroyed) entry.torrent.destroy({ destroyStore: true })
+    if (!entry || entry.stopped) return
+    entry.stopped = true
+    this.halt(entry)
+    void saveRecord(toRecord(entry))
     this.refresh()
   }
 
-  getTorrent(key: string): Torrent | undefined {
+  resume(key: string): void {
     const entry = this.entries.get(key)
-    return entry && !entry.torrent.destroyed ? entry.torrent : undefined
+    if (!entry || !entry.stopped || !this.client) return
+    entry.stopped = false
+    entry.stopReason = null
+    entry.error = null
+    this.launch(entry, entry.torrentFile ? { kind: 'file', bytes: entry.torrentFile } : { kind: 'link', infoHash: entry.key }, { fresh: false })
+    void saveRecord(toRecord(entry))
+    this.refresh()
   }
 
-  destroy(): void {
-    if (this.destroyed) return
-    this.destroyed = true
-    if (this.timer) clearInterval(this.timer)
-    if (this.peerTimer) clearInterval(this.peerTimer)
-    for (const unsubscribe of this.unsubscribers) unsubscribe()
-    this.relay.destroy()
-    this.client?.destroy()
-    this.entries.clear()
-    this.listeners.clear()
+  /** Stops and forgets a torrent, and deletes its stored pieces. */
+  async remove(key: string): Promise<void> {
+    const entry = this.entries.get(key)
+    if (!entry) return
+    this.entries.delete(key)
+    this.refresh()
+    const torrent = entry.torrent
+    entry.torrent = null
+    if (torrent && !torrent.destroyed) await new Promise<void>((resolve) => torrent.destroy({ destroyStore: true }, () => resolve()))
+    else if (!key.startsWith('local-')) await deleteStoredPieces(toRecord(entry))
+    await deleteRecord(key)
   }
 
-  private async ready(): Promise<{ client: WebTorrent; trackers: string[] }> {
-    if (this.destroyed) throw new Error('The torrent client was shut down.')
-    const [config] = await Promise.all([loadClientConfig(), this.loadRelay()])
-    const trackers = defaultTrackers(config)
-    if (!this.client) {
-      // Every new peer connection reads this one, continually updated, configuration.
-      const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
-      this.client = client
-      // Torrent errors are handled per torrent; this only catches what escapes them.
-      client.on('error', (err: Error) => console.error('webtorrent:', err))
-      const applySettings = () => {
-        client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
-        this.retryUnreachable()
-      }
-      client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
-      this.unsubscribers.push(subscribeToSettings(applySettings))
-      this.peerTimer = setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS)
-      // Install the streaming worker now, while peers are still being found, so a first visit's
-      // player does not wait for it after the metadata arrives.
-      this.streaming = startStreamServer(client)
-    }
-    return { client: this.client, trackers }
+  getTorrent(key: string): Torrent | undefined {
+    const torrent = this.entries.get(key)?.torrent
+    return torrent && !torrent.destroyed ? torrent : undefined
   }
 
-  /** Whether files can be played while they download (through the service worker). Started once. */
+  /** Whether files can be played while they download (through the service worker). */
   async streamSupport(): Promise<StreamSupport> {
-    await this.ready()
+    await this.start()
     return this.streaming ?? { ok: false, reason: 'The torrent client was shut down.' }
   }
 
@@ -187,45 +157,132 @@ export class TorrentClient {
     return URL.createObjectURL(await new Response(file.stream()).blob())
   }
 
-  private track(torrent: Torrent, role: Role, displayName: string, trackers: string[]): Entry {
-    const infoHash = Promise.withResolvers<string>()
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    for (const timer of this.timers) clearInterval(timer)
+    for (const unsubscribe of this.unsubscribers) unsubscribe()
+    this.relay.destroy()
+    this.client?.destroy()
+    this.entries.clear()
+    this.listeners.clear()
+  }
+
+  /** Creates webtorrent (once) and brings back the library before anything else is opened. */
+  private start(): Promise<Started> {
+    if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
+    this.started ??= (async () => {
+      const [config] = await Promise.all([loadClientConfig(), this.loadRelay()])
+      this.trackers = defaultTrackers(config)
+      // Every new peer connection reads this one, continually updated, configuration.
+      const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
+      this.client = client
+      // Torrent errors are handled per torrent; this only catches what escapes them.
+      client.on('error', (err: Error) => console.error('webtorrent:', err))
+      client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
+      this.unsubscribers.push(
+        subscribeToSettings(() => {
+          client.throttleUpload(getSettings().uploadLimitBytesPerS ?? -1)
+          this.retryUnreachable()
+        }),
+      )
+      // The streaming worker installs while peers are found, so a first visit's player need not wait.
+      this.streaming = startStreamServer(client)
+      this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
+      this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
+      for (const record of await loadLibrary()) this.restoreRecord(record)
+      if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false)
+      return { client, trackers: this.trackers }
+    })()
+    return this.started
+  }
+
+  private restoreRecord(record: LibraryRecord): void {
+    if (this.entries.has(record.infoHash)) return
+    const entry = this.newEntry(record.role, record.name, record.trackers, record.infoHash)
+    Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, stopped: record.stopped, stopReason: record.stopReason })
+    if (!record.stopped) this.launch(entry, record.torrentFile ? { kind: 'file', bytes: record.torrentFile } : { kind: 'link', infoHash: record.infoHash }, { fresh: false })
+    this.refresh()
+  }
+
+  private newEntry(role: Role, displayName: string, trackers: string[], infoHash?: string): Entry {
     const entry: Entry = {
-      key: `local-${this.nextLocalId++}`,
+      key: infoHash ?? `local-${this.nextLocalId++}`,
       role,
       addedAtMs: Date.now(),
-      torrent,
+      torrent: null,
       displayName,
+      length: null,
+      torrentFile: null,
+      trackers,
+      defaultTrackers: this.trackers,
       hashing: null,
       error: null,
+      stopped: false,
+      stopReason: null,
       trackerResponded: false,
       trackerSeeders: null,
       trackerHooked: false,
-      defaultTrackers: trackers,
       peers: [],
       unreachableSinceMs: null,
-      infoHash: infoHash.promise,
     }
     this.entries.set(entry.key, entry)
+    return entry
+  }
+
+  private keyOf(entry: Entry): Promise<string> {
+    return this.keys.get(entry) ?? Promise.resolve(entry.key)
+  }
+
+  /**
+   * Starts webtorrent on an entry. `fresh` means nothing of it can be in the store yet, so checking
+   * the store piece by piece (which costs ~0.6 s per 100 MB before the first byte) is skipped.
+   */
+  private launch(entry: Entry, source: Source, { fresh }: { fresh: boolean }): void {
+    const client = this.client!
+    const announce = [...new Set([...this.trackers, ...entry.trackers])]
+    let torrent: Torrent
+    if (source.kind === 'seed') torrent = client.seed(source.files, { name: source.name, announce })
+    else if (source.kind === 'file') torrent = client.add(source.bytes, { announce })
+    else {
+      torrent = client.add(source.infoHash, {
+        announce,
+        // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
+        // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
+        // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.
+        getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
+      })
+    }
+    Object.assign(entry, { torrent, trackerResponded: false, trackerSeeders: null, trackerHooked: false, unreachableSinceMs: null })
+    const key = Promise.withResolvers<string>()
     // The error also shows on the entry; a caller that stopped waiting must not see an unhandled rejection.
-    infoHash.promise.catch(() => {})
+    key.promise.catch(() => {})
+    this.keys.set(entry, key.promise)
 
     torrent.on('infoHash', () => {
+      if (entry.torrent !== torrent) return
       const existing = this.entries.get(torrent.infoHash)
       if (existing && existing !== entry) {
-        // The same torrent twice: keep the one already running.
+        // The same torrent twice: keep the one already here.
         this.entries.delete(entry.key)
+        entry.torrent = null
         torrent.destroy()
-        infoHash.resolve(existing.key)
+        key.resolve(existing.key)
         this.refresh()
         return
       }
       this.entries.delete(entry.key)
       entry.key = torrent.infoHash
       this.entries.set(entry.key, entry)
-      infoHash.resolve(entry.key)
+      key.resolve(entry.key)
+      this.persist(entry)
       // Discovery starts right after this event; hook the tracker before its first answer.
       setTimeout(() => this.hookTracker(entry), 0)
       this.refresh()
+    })
+    torrent.on('metadata', () => {
+      if (fresh) skipVerifyingEmptyStore(torrent)
+      this.persist(entry)
     })
     // A shared torrent is ready to serve once its pieces are written to the store.
     torrent.on('seed', () => {
@@ -238,23 +295,45 @@ export class TorrentClient {
         // The first answer came before the hook (discovery starts asynchronously): ask again once,
         // so the seeder count that tells "sender offline" from "connecting to the sender" arrives.
         this.hookTracker(entry)
-        entry.torrent.discovery?.tracker?.update()
+        torrent.discovery?.tracker?.update()
       }
       entry.trackerResponded = true
     })
     torrent.on('error', (err: Error) => {
-      entry.error = describeTorrentError(err)
+      if (entry.torrent !== torrent) return
+      const { message, outOfSpace } = describeTorrentError(err)
       entry.hashing = null
-      infoHash.reject(new Error(entry.error))
+      entry.torrent = null
+      if (outOfSpace && !entry.key.startsWith('local-')) {
+        // Out of space stops this torrent and keeps what it has; everything else goes on.
+        entry.stopped = true
+        entry.stopReason = message
+        this.persist(entry)
+      } else {
+        entry.error = message
+      }
+      key.reject(new Error(message))
       this.refresh()
     })
-    this.startTimer()
-    this.refresh()
-    return entry
+  }
+
+  private halt(entry: Entry): void {
+    const torrent = entry.torrent
+    entry.torrent = null
+    entry.peers = []
+    if (torrent && !torrent.destroyed) torrent.destroy({ destroyStore: false })
+  }
+
+  private persist(entry: Entry): void {
+    if (entry.key.startsWith('local-') || !this.entries.has(entry.key)) return
+    const torrent = entry.torrent
+    if (torrent?.torrentFile?.length && torrent.info) entry.torrentFile = torrent.torrentFile
+    if (torrent?.length) entry.length = torrent.length
+    void saveRecord(toRecord(entry))
   }
 
   private hookTracker(entry: Entry): void {
-    const tracker = entry.torrent.discovery?.tracker
+    const tracker = entry.torrent?.discovery?.tracker
     if (entry.trackerHooked || !tracker) return
     entry.trackerHooked = true
     tracker.on('update', (data: { complete?: number }) => {
@@ -266,14 +345,14 @@ export class TorrentClient {
   /** After a settings change (say, the relay turned on), announce again so new connections use it. */
   private retryUnreachable(): void {
     for (const entry of this.entries.values()) {
-      if (!entry.torrent.done && connectedPeers(entry.torrent) === 0) entry.torrent.discovery?.tracker?.update()
+      if (entry.torrent && !entry.torrent.done && connectedPeers(entry.torrent) === 0) entry.torrent.discovery?.tracker?.update()
     }
   }
 
   private async readPeerPaths(): Promise<void> {
     await Promise.all(
       [...this.entries.values()].map(async (entry) => {
-        entry.peers = entry.torrent.destroyed ? [] : await peerPaths(entry.torrent)
+        entry.peers = entry.torrent && !entry.torrent.destroyed ? await peerPaths(entry.torrent) : []
       }),
     )
   }
@@ -282,21 +361,12 @@ export class TorrentClient {
     for (const listener of this.listeners) listener()
   }
 
-  private startTimer(): void {
-    this.timer ??= setInterval(() => {
-      if (this.entries.size === 0 && this.timer) {
-        clearInterval(this.timer)
-        this.timer = null
-      }
-      this.refresh()
-    }, SNAPSHOT_INTERVAL_MS)
-  }
-
   private refresh(): void {
     const nowMs = Date.now()
     const snapshot = [...this.entries.values()].map((entry) => {
       this.hookTracker(entry)
-      const unreachable = !entry.torrent.done && connectedPeers(entry.torrent) === 0 && (entry.trackerSeeders ?? 0) > 0
+      const torrent = entry.torrent
+      const unreachable = Boolean(torrent && !torrent.done && connectedPeers(torrent) === 0 && (entry.trackerSeeders ?? 0) > 0)
       entry.unreachableSinceMs = unreachable ? (entry.unreachableSinceMs ?? nowMs) : null
       return toSnapshot(entry, nowMs)
     })
@@ -308,84 +378,11 @@ export class TorrentClient {
   }
 }
 
-/** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
-const connectedPeers = (torrent: Torrent): number => torrent.wires?.length ?? 0
-
-function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
-  const { torrent } = entry
-  const hasMetadata = torrent.ready || (torrent.files?.length ?? 0) > 0
-  const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
-  const status = deriveStatus({
-    role: entry.role,
-    hashing: entry.hashing !== null,
-    error: entry.error,
-    trackerResponded: entry.trackerResponded,
-    trackerSeeders: entry.trackerSeeders,
-    hasMetadata,
-    done: torrent.done,
-    numPeers: connectedPeers(torrent),
-    downloadSpeed: torrent.downloadSpeed ?? 0,
-  })
-  const timeRemaining = torrent.timeRemaining
-  const bitfield = torrent.bitfield
-  return {
-    key: entry.key,
-    infoHash: torrent.infoHash ?? null,
-    role: entry.role,
-    name: torrent.name || entry.displayName,
-    length: hasMetadata ? torrent.length : null,
-    status,
-    error: entry.error,
-    hashingProgress,
-    progress: torrent.done ? 1 : (torrent.progress ?? 0),
-    pieceMap: hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
-    downloaded: torrent.downloaded ?? 0,
-    uploaded: torrent.uploaded ?? 0,
-    downloadSpeed: Math.round(torrent.downloadSpeed ?? 0),
-    uploadSpeed: Math.round(torrent.uploadSpeed ?? 0),
-    numPeers: connectedPeers(torrent),
-    timeRemainingMs: Number.isFinite(timeRemaining) && !torrent.done && torrent.downloadSpeed > 0 ? Math.round(timeRemaining) : null,
-    files: hasMetadata
-      ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))
-      : [],
-    peers: entry.peers,
-    cannotConnect: entry.unreachableSinceMs !== null && nowMs - entry.unreachableSinceMs >= CANNOT_CONNECT_AFTER_MS,
-    magnetUri: torrent.infoHash ? torrent.magnetURI ?? null : null,
-    extraTrackers: (torrent.announce ?? []).filter((tracker) => !entry.defaultTrackers.includes(tracker)),
-    addedAtMs: entry.addedAtMs,
-  }
-}
-
 /**
- * webtorrent's File.progress under-counts a file that ends exactly on a piece boundary (it subtracts
- * a whole piece), so a complete file can read 95 %; its `done` flag is right.
+ * A torrent that was never in this browser has nothing in its store, yet webtorrent would check the
+ * store piece by piece before downloading. Its "startup bitfield" path trusts an (empty) bitfield
+ * instead; the flag it reads is set here, on 'metadata', which webtorrent emits just before verifying.
  */
-function fileProgress(file: TorrentFile, torrent: Torrent): number {
-  return torrent.done || file.done ? 1 : Math.min(file.progress, 0.999)
-}
-
-function describeTorrentError(err: Error): string {
-  const message = err.message || String(err)
-  if (/invalid torrent|torrent is missing|bencode|Unexpected/i.test(message)) return `This .torrent file is damaged or not a torrent (${message}).`
-  return message
-}
-
-/**
- * create-torrent reads a file's place in the shared folder from `fullPath`, and both it and webtorrent
- * read the bytes through `stream()`, which is wrapped here to count them.
- */
-function prepareForSeeding(file: File, path: string, onRead: (bytes: number) => void): File {
-  if (path && path !== file.name) Object.defineProperty(file, 'fullPath', { value: path, configurable: true })
-  const stream = file.stream.bind(file)
-  const counted = () =>
-    stream().pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          onRead(chunk.byteLength)
-          controller.enqueue(chunk)
-        },
-      }),
-    )
-  Object.defineProperty(file, 'stream', { value: counted, configurable: true })
-  return file
+function skipVerifyingEmptyStore(torrent: Torrent): void {
+  ;(torrent as unknown as { _hasStartupBitfield: boolean })._hasStartupBitfield = true
 }

@@ -3,7 +3,7 @@ import { TorrentClient } from './client'
 import type { RelayState } from './relay'
 import type { TorrentSnapshot } from './snapshot'
 
-export type { ShareInput } from './client'
+export type { ShareInput } from './share-input'
 export type { PeerPath } from './peers'
 export type { RelayState } from './relay'
 export type { FileSnapshot, TorrentSnapshot } from './snapshot'

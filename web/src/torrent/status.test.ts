@@ -6,6 +6,7 @@ const base: StatusInput = {
   role: 'received',
   hashing: false,
   error: null,
+  stopped: false,
   trackerResponded: false,
   trackerSeeders: null,
   hasMetadata: false,
@@ -28,6 +29,10 @@ describe('torrent status', () => {
   it('shows the sender hashing, then sharing', () => {
     assert.equal(deriveStatus({ ...base, role: 'sent', hashing: true }), 'hashing')
     assert.equal(deriveStatus({ ...base, role: 'sent', done: true }), 'seeding')
+  })
+
+  it('shows a stopped torrent as stopped, whatever it was doing', () => {
+    assert.equal(deriveStatus({ ...base, stopped: true, numPeers: 2 }), 'stopped')
   })
 
   it('lets an error win over everything', () => {

@@ -8,12 +8,14 @@ export type TorrentStatus =
   | 'stalled'
   | 'done'
   | 'seeding'
+  | 'stopped'
   | 'error'
 
 export type StatusInput = {
   role: 'sent' | 'received'
   hashing: boolean
   error: string | null
+  stopped: boolean
   trackerResponded: boolean
   /** Seeders the tracker last reported, or null before any report. */
   trackerSeeders: number | null
@@ -26,6 +28,7 @@ export type StatusInput = {
 /** Pure, so every branch is testable without a browser. */
 export function deriveStatus(input: StatusInput): TorrentStatus {
   if (input.error) return 'error'
+  if (input.stopped) return 'stopped'
   if (input.hashing) return 'hashing'
   if (input.done) return input.role === 'sent' ? 'seeding' : 'done'
   if (input.numPeers > 0) return input.hasMetadata && input.downloadSpeed === 0 ? 'stalled' : 'downloading'
@@ -43,5 +46,6 @@ export const STATUS_LABELS: Record<TorrentStatus, string> = {
   stalled: 'Connected, waiting for data',
   done: 'Done',
   seeding: 'Sharing',
+  stopped: 'Stopped',
   error: 'Failed',
 }

@@ -45,6 +45,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     readonly done: boolean
     readonly destroyed: boolean
     readonly magnetURI: string
+    /** The parsed info dictionary, once the metadata is known. */
+    readonly info?: unknown
     readonly torrentFile: Uint8Array
     readonly pieces: ArrayLike<unknown>
     readonly bitfield?: { get(index: number): boolean } | null

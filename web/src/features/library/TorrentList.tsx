@@ -2,21 +2,26 @@ import { STATUS_LABELS, torrents, useTorrentList } from '../../torrent'
 import { ProgressBar } from '../../components/ProgressBar'
 import { formatBytes, formatPercent } from '../../format'
 import { goHome, goToTorrent } from '../../route'
+import { StorageInfo } from './StorageInfo'
 
-/** Every torrent in this tab, newest first, with its state and a remove button. */
+/** Every torrent this browser remembers, newest first, with its state and stop, resume and delete. */
 export function TorrentList({ currentKey }: { currentKey: string | null }) {
   const list = [...useTorrentList()].sort((a, b) => b.addedAtMs - a.addedAtMs)
   if (list.length === 0) return null
 
   return (
     <section className="card library" aria-labelledby="library-title">
-      <h2 id="library-title">In this tab</h2>
+      <div className="card__header">
+        <h2 id="library-title">Your torrents</h2>
+      </div>
+      <StorageInfo torrentCount={list.length} />
       <ul className="library__list">
         {list.map((torrent) => {
           const progress = torrent.status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress
+          const stopped = torrent.status === 'stopped'
           const open = () => torrent.infoHash && goToTorrent({ infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers })
           const remove = () => {
-            torrents().remove(torrent.key)
+            void torrents().remove(torrent.key)
             if (torrent.key === currentKey) goHome()
           }
           return (
@@ -25,13 +30,31 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
                 <span className="library__name">{torrent.name}</span>
                 <span className="library__meta">
                   {torrent.role === 'sent' ? 'Sent' : 'Received'} · {STATUS_LABELS[torrent.status]}
-                  {torrent.length !== null ? ` · ${formatBytes(torrent.length)}` : ''} · {formatPercent(progress)}
+                  {torrent.length !== null ? ` · ${formatBytes(torrent.length)}` : ''}
+                  {stopped ? '' : ` · ${formatPercent(progress)}`}
                 </span>
               </button>
               <ProgressBar value={progress} label={`Progress of ${torrent.name}`} tone={torrent.status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'} />
-              <button type="button" className="button button--small button--ghost" aria-label={`Remove ${torrent.name}`} onClick={remove}>
-                Remove
-              </button>
+              <span className="library__actions">
+                {stopped ? (
+                  <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.key)}>
+                    Resume
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    aria-label={`Stop ${torrent.name}`}
+                    disabled={torrent.key.startsWith('local-')}
+                    onClick={() => torrents().stop(torrent.key)}
+                  >
+                    Stop
+                  </button>
+                )}
+                <button type="button" className="button button--small button--ghost" aria-label={`Delete ${torrent.name}`} onClick={remove}>
+                  Delete
+                </button>
+              </span>
             </li>
           )
         })}

@@ -1,4 +1,4 @@
-import { STATUS_LABELS, type TorrentSnapshot } from '../../torrent'
+import { STATUS_LABELS, torrents, type TorrentSnapshot } from '../../torrent'
 import { PieceMap } from '../../components/PieceMap'
 import { ProgressBar } from '../../components/ProgressBar'
 import { Stat } from '../../components/Stat'
@@ -13,6 +13,7 @@ const STATUS_HINTS: Partial<Record<TorrentSnapshot['status'], string>> = {
   stalled: 'Connected, but no data is arriving yet.',
   done: 'Everything arrived and was verified. This tab now shares it too.',
   seeding: 'Keep this tab open so people can download.',
+  stopped: 'Not sharing or downloading. What arrived is kept.',
 }
 
 /** Live progress, speeds, peers and time left, with the state in words. */
@@ -36,6 +37,11 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
             {torrent.error}
           </p>
         )}
+        {status === 'stopped' && (
+          <button type="button" className="button button--primary" onClick={() => torrents().resume(torrent.key)}>
+            Resume
+          </button>
+        )}
       </div>
       {torrent.pieceMap.length > 0 && status !== 'hashing' ? (
         <PieceMap cells={torrent.pieceMap} progress={progress} label={`Progress of ${torrent.name}`} tone={tone} />
@@ -46,7 +52,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
         {torrent.role === 'sent' ? (
           <>
             <Stat label="Size" value={torrent.length === null ? '—' : formatBytes(torrent.length)} testId="stat-size" />
-            <Stat label="Uploaded" value={formatBytes(torrent.uploaded)} testId="stat-uploaded" />
+            <Stat label="Uploaded" value={formatBytes(torrent.uploaded)} testId="stat-uploaded" raw={torrent.uploaded} />
             <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
             <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
           </>

@@ -1,0 +1,125 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Page } from '@playwright/test'
+import { chromiumLaunchOptions } from './chromium.js'
+import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+import { SwarmdropPage } from './swarmdrop-page.js'
+
+const MiB = 1024 * 1024
+const progressPercent = (person: SwarmdropPage) => person.page.getByTestId('piece-map').getAttribute('aria-valuenow').then(Number)
+const storageUsage = (page: Page) => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
+
+test('the sender reloads after sharing; a new receiver still gets the file', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'kept.bin': randomFile(6 * MiB) })
+  const link = await alice.share([join(workDir, 'kept.bin')])
+  await alice.page.reload()
+  await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
+  await expect(alice.page.getByTestId('library-item')).toContainText('kept.bin')
+
+  await bob.open(link)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('kept.bin'))).toBe(hashes['kept.bin'])
+})
+
+test('a receiver that reloads halfway continues from what it has', async ({ alice, bob, workDir }) => {
+  const size = 8 * MiB
+  const hashes = await writeTree(workDir, { 'halfway.bin': randomFile(size) })
+  await alice.openHome()
+  await alice.setUploadLimit('1 MB/s')
+  const link = await alice.share([join(workDir, 'halfway.bin')])
+
+  await bob.open(link)
+  await expect.poll(() => progressPercent(bob), { timeout: 30_000 }).toBeGreaterThanOrEqual(45)
+  await bob.page.reload()
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('halfway.bin'))).toBe(hashes['halfway.bin'])
+
+  const uploaded = Number(await alice.page.getByTestId('stat-uploaded').getAttribute('data-value'))
+  expect(uploaded).toBeGreaterThanOrEqual(size)
+  expect(uploaded).toBeLessThan(1.3 * size)
+})
+
+test('closing and relaunching the browser brings back the library and the seeding', async ({ server, bob, workDir }) => {
+  const profile = await mkdtemp(join(tmpdir(), 'swarmdrop-profile-'))
+  try {
+    const hashes = await writeTree(workDir, { 'restart.bin': randomFile(3 * MiB) })
+    let context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions)
+    const link = await new SwarmdropPage(context.pages()[0] ?? (await context.newPage()), server.url).share([join(workDir, 'restart.bin')])
+    await context.close()
+
+    context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions)
+    const alice = new SwarmdropPage(context.pages()[0] ?? (await context.newPage()), server.url)
+    await alice.openHome()
+    await expect(alice.page.getByTestId('library-item')).toContainText('Sharing')
+
+    await bob.open(link)
+    await bob.waitUntilDone()
+    expect(sha256(await bob.saveFile('restart.bin'))).toBe(hashes['restart.bin'])
+    await context.close()
+  } finally {
+    await rm(profile, { recursive: true, force: true })
+  }
+})
+
+test('stop keeps a torrent and its data, resume serves it again, delete frees the space', async ({ alice, bob, workDir }) => {
+  const size = 16 * MiB
+  await writeTree(workDir, { 'big.bin': randomFile(size) })
+  const link = await alice.share([join(workDir, 'big.bin')])
+
+  await alice.page.getByRole('button', { name: 'Stop big.bin' }).click()
+  await expect(alice.status()).toHaveAttribute('data-status', 'stopped')
+  await alice.page.reload()
+  await expect(alice.status()).toHaveAttribute('data-status', 'stopped')
+  await alice.page.getByRole('button', { name: 'Resume big.bin' }).click()
+  await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
+  await bob.open(link)
+  await bob.waitUntilDone()
+
+  const before = await storageUsage(alice.page)
+  await alice.page.getByRole('button', { name: 'Delete big.bin' }).click()
+  await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
+  await expect.poll(() => storageUsage(alice.page), { timeout: 15_000 }).toBeLessThan(before - 0.9 * size)
+  await alice.page.reload()
+  await expect(alice.page.getByTestId('dropzone')).toBeVisible()
+  await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
+})
+
+test('a corrupted stored piece is caught on resume and fetched again', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'fragile.bin': randomFile(4 * MiB) })
+  const link = await alice.share([join(workDir, 'fragile.bin')])
+  await bob.open(link)
+  await bob.waitUntilDone()
+
+  const corrupted = await bob.page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory()
+    for await (const [name, handle] of root as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+      if (!name.startsWith('fragile.bin - ') || handle.kind !== 'directory') continue
+      const piece = await (handle as FileSystemDirectoryHandle).getFileHandle('3')
+      const writable = await piece.createWritable({ keepExistingData: true })
+      await writable.write({ type: 'write', position: 100, data: new Uint8Array(64).fill(0xff) })
+      await writable.close()
+      return true
+    }
+    return false
+  })
+  expect(corrupted).toBe(true)
+
+  await bob.page.reload()
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('fragile.bin'))).toBe(hashes['fragile.bin'])
+  expect(Number(await alice.page.getByTestId('stat-uploaded').getAttribute('data-value'))).toBeGreaterThan(4 * MiB)
+})
+
+test('a finished download opened again shows its files at once, with the sender gone', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'done.txt': randomFile(200_000) })
+  const link = await alice.share([join(workDir, 'done.txt')])
+  await bob.open(link)
+  await bob.waitUntilDone()
+  await alice.page.context().close()
+
+  await bob.page.goto('about:blank')
+  await bob.open(link)
+  await bob.waitUntilDone(10_000)
+  expect(sha256(await bob.saveFile('done.txt'))).toBe(hashes['done.txt'])
+})

@@ -1,0 +1,119 @@
+import type { Torrent, TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
+import type { LibraryRecord } from './library'
+import type { PeerPath } from './peers'
+import { foldPieces } from './piece-map'
+import type { Role, TorrentSnapshot } from './snapshot'
+import { deriveStatus } from './status'
+
+/** After this long knowing the sender exists but reaching no peer, suggest the relay. */
+export const CANNOT_CONNECT_AFTER_MS = 15_000
+
+/** One torrent of this tab: running (with a webtorrent torrent) or stopped (only its library record). */
+export type Entry = {
+  /** The info hash once known, else a local id. */
+  key: string
+  role: Role
+  addedAtMs: number
+  torrent: Torrent | null
+  displayName: string
+  /** Total size once known; kept for stopped torrents. */
+  length: number | null
+  torrentFile: Uint8Array | null
+  /** Trackers named by the link, beyond the app's own. */
+  trackers: string[]
+  defaultTrackers: string[]
+  hashing: { done: number; total: number } | null
+  error: string | null
+  stopped: boolean
+  stopReason: string | null
+  trackerResponded: boolean
+  trackerSeeders: number | null
+  trackerHooked: boolean
+  peers: PeerPath[]
+  /** Since when the tracker knows a seeder but no peer is connected, or null. */
+  unreachableSinceMs: number | null
+}
+
+export function toRecord(entry: Entry): LibraryRecord {
+  return {
+    infoHash: entry.key,
+    name: entry.torrent?.name || entry.displayName,
+    role: entry.role,
+    addedAtMs: entry.addedAtMs,
+    length: entry.length,
+    torrentFile: entry.torrentFile,
+    trackers: entry.trackers,
+    stopped: entry.stopped,
+    stopReason: entry.stopReason,
+  }
+}
+
+/** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
+export const connectedPeers = (torrent: Torrent | null): number => torrent?.wires?.length ?? 0
+
+export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
+  const { torrent } = entry
+  const hasMetadata = Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
+  const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
+  const status = deriveStatus({
+    role: entry.role,
+    hashing: entry.hashing !== null,
+    error: entry.error,
+    stopped: entry.stopped,
+    trackerResponded: entry.trackerResponded,
+    trackerSeeders: entry.trackerSeeders,
+    hasMetadata,
+    done: torrent?.done ?? false,
+    numPeers: connectedPeers(torrent),
+    downloadSpeed: torrent?.downloadSpeed ?? 0,
+  })
+  const bitfield = torrent?.bitfield
+  const timeRemaining = torrent?.timeRemaining ?? Infinity
+  return {
+    key: entry.key,
+    infoHash: torrent?.infoHash ?? (entry.key.startsWith('local-') ? null : entry.key),
+    role: entry.role,
+    name: torrent?.name || entry.displayName,
+    length: hasMetadata && torrent ? torrent.length : entry.length,
+    status,
+    error: entry.error ?? entry.stopReason,
+    hashingProgress,
+    progress: !torrent ? 0 : torrent.done ? 1 : (torrent.progress ?? 0),
+    pieceMap: torrent && hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
+    downloaded: torrent?.downloaded ?? 0,
+    uploaded: torrent?.uploaded ?? 0,
+    downloadSpeed: Math.round(torrent?.downloadSpeed ?? 0),
+    uploadSpeed: Math.round(torrent?.uploadSpeed ?? 0),
+    numPeers: connectedPeers(torrent),
+    timeRemainingMs: torrent && Number.isFinite(timeRemaining) && !torrent.done && torrent.downloadSpeed > 0 ? Math.round(timeRemaining) : null,
+    files:
+      torrent && hasMetadata
+        ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))
+        : [],
+    peers: entry.peers,
+    cannotConnect: entry.unreachableSinceMs !== null && nowMs - entry.unreachableSinceMs >= CANNOT_CONNECT_AFTER_MS,
+    magnetUri: torrent?.infoHash ? (torrent.magnetURI ?? null) : null,
+    extraTrackers: entry.trackers,
+    addedAtMs: entry.addedAtMs,
+  }
+}
+
+/**
+ * webtorrent's File.progress under-counts a file that ends exactly on a piece boundary (it subtracts
+ * a whole piece), so a complete file can read 95 %; its `done` flag is right.
+ */
+function fileProgress(file: TorrentFile, torrent: Torrent): number {
+  return torrent.done || file.done ? 1 : Math.min(file.progress, 0.999)
+}
+
+/** A message for a torrent's error, and whether it means "out of space" (the torrent stops, nothing else). */
+export function describeTorrentError(err: Error): { message: string; outOfSpace: boolean } {
+  const message = err.message || String(err)
+  if (err.name === 'QuotaExceededError' || /quota|no space|storage.*full/i.test(message)) {
+    return { message: 'This browser ran out of storage space, so this torrent stopped. Delete other torrents to make room, then resume it.', outOfSpace: true }
+  }
+  if (/invalid torrent|torrent is missing|bencode|Unexpected/i.test(message)) {
+    return { message: `This .torrent file is damaged or not a torrent (${message}).`, outOfSpace: false }
+  }
+  return { message, outOfSpace: false }
+}

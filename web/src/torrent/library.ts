@@ -1,0 +1,88 @@
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval'
+import { parseInfoHash, validTrackers } from '@swarmdrop/common'
+import type { Role } from './snapshot'
+
+/**
+ * What this browser remembers of each torrent, so a reload loses nothing: enough to add it again
+ * (the .torrent bytes once known, else the link), who shared it, and whether it was stopped.
+ * The pieces themselves stay in webtorrent's OPFS store, named after the torrent.
+ */
+export type LibraryRecord = {
+  infoHash: string
+  name: string
+  role: Role
+  addedAtMs: number
+  /** Total size in bytes once known. */
+  length: number | null
+  /** The .torrent file; null for a download whose metadata has not arrived yet. */
+  torrentFile: Uint8Array | null
+  /** Trackers from the link, beyond the app's own. */
+  trackers: string[]
+  /** Stopped by the person (or by a full disk): not started again on load. */
+  stopped: boolean
+  /** Why it stopped on its own, shown until resumed. */
+  stopReason: string | null
+}
+
+let store: UseStore | null = null
+const libraryStore = (): UseStore => (store ??= createStore('swarmdrop', 'library'))
+
+/** Every stored record that still parses; a damaged one is dropped with a warning, never fatal. */
+export async function loadLibrary(): Promise<LibraryRecord[]> {
+  let stored: Array<[IDBValidKey, unknown]>
+  try {
+    stored = await entries(libraryStore())
+  } catch (err) {
+    console.warn(`The library could not be read (${(err as Error).message}); starting empty.`)
+    return []
+  }
+  const records: LibraryRecord[] = []
+  for (const [key, value] of stored) {
+    const record = parseLibraryRecord(value)
+    if (record) records.push(record)
+    else console.warn(`Ignoring a damaged library entry ${String(key)}.`)
+  }
+  return records.sort((a, b) => a.addedAtMs - b.addedAtMs)
+}
+
+export function saveRecord(record: LibraryRecord): Promise<void> {
+  return set(record.infoHash, record, libraryStore()).catch((err: Error) => console.warn(`Could not save ${record.name} to the library: ${err.message}`))
+}
+
+export function deleteRecord(infoHash: string): Promise<void> {
+  return del(infoHash, libraryStore()).catch((err: Error) => console.warn(`Could not delete ${infoHash} from the library: ${err.message}`))
+}
+
+/** Parses a stored value (written by an older version, or damaged) into a record, or null. */
+export function parseLibraryRecord(value: unknown): LibraryRecord | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  const infoHash = typeof v.infoHash === 'string' ? parseInfoHash(v.infoHash) : null
+  if (!infoHash?.ok) return null
+  if (v.role !== 'sent' && v.role !== 'received') return null
+  if (v.torrentFile !== null && !(v.torrentFile instanceof Uint8Array)) return null
+  return {
+    infoHash: infoHash.value,
+    name: typeof v.name === 'string' && v.name ? v.name : infoHash.value,
+    role: v.role,
+    addedAtMs: typeof v.addedAtMs === 'number' && Number.isFinite(v.addedAtMs) ? v.addedAtMs : 0,
+    length: typeof v.length === 'number' && Number.isFinite(v.length) && v.length >= 0 ? v.length : null,
+    torrentFile: v.torrentFile,
+    trackers: validTrackers(v.trackers),
+    stopped: v.stopped === true,
+    stopReason: typeof v.stopReason === 'string' ? v.stopReason : null,
+  }
+}
+
+/**
+ * Deletes a torrent's pieces from the browser store without starting it. webtorrent's OPFS store keeps
+ * them in a folder named "<torrent name> - <first 8 hex of the info hash>".
+ */
+export async function deleteStoredPieces(record: Pick<LibraryRecord, 'name' | 'infoHash'>): Promise<void> {
+  try {
+    const root = await navigator.storage.getDirectory()
+    await root.removeEntry(`${record.name} - ${record.infoHash.slice(0, 8)}`, { recursive: true })
+  } catch (err) {
+    if ((err as Error).name !== 'NotFoundError') console.warn(`Could not delete the data of ${record.name}: ${(err as Error).message}`)
+  }
+}
