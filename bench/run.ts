@@ -11,6 +11,7 @@ import { chromium } from '@playwright/test'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
 import { relay128MiB } from './relay.js'
+import { resume1GiB } from './resume.js'
 import { streaming100MB } from './stream.js'
 import { transfer256MiB } from './transfer.js'
 import type { Benchmark, Figure } from './types.js'
@@ -22,6 +23,7 @@ const benchmarks: Record<string, Benchmark> = {
   'transfer-256mib': transfer256MiB,
   'stream-100mb': streaming100MB,
   'relay-128mib': relay128MiB,
+  'resume-1gib': resume1GiB,
 }
 
 async function main() {
