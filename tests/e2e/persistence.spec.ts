@@ -123,3 +123,22 @@ test('a finished download opened again shows its files at once, with the sender 
   await bob.waitUntilDone(10_000)
   expect(sha256(await bob.saveFile('done.txt'))).toBe(hashes['done.txt'])
 })
+
+test('running out of storage stops that torrent with a message and harms nothing else', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'small.txt': randomFile(100_000), 'huge.bin': randomFile(24 * MiB) })
+  const smallLink = await alice.share([join(workDir, 'small.txt')])
+  await bob.open(smallLink)
+  await bob.waitUntilDone()
+
+  // A real quota: what the browser grants this origin, cut to a little more than it already uses.
+  const cdp = await bob.page.context().newCDPSession(bob.page)
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: bob.origin, quotaSize: (await storageUsage(bob.page)) + 4 * MiB })
+  const hugeLink = await alice.share([join(workDir, 'huge.bin')])
+  await bob.open(hugeLink)
+  await expect(bob.status()).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
+  await expect(bob.page.getByRole('alert').filter({ hasText: 'ran out of storage space' })).toBeVisible()
+
+  await bob.open(smallLink)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('small.txt'))).toBe(hashes['small.txt'])
+})
