@@ -15,7 +15,7 @@ step "type-check and build"
 npm run build --silent
 
 step "unit tests"
-node --import tsx --test $(find common/src tracker/src web/src -name '*.test.ts' | sort)
+node --import tsx --test $(find common/src tracker/src web/src hybrid-node/src -name '*.test.ts' | sort)
 
 step "end-to-end tests (Chromium)"
 npx playwright test

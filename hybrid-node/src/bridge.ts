@@ -1,0 +1,163 @@
+import { EventEmitter } from 'node:events'
+import { mkdir } from 'node:fs/promises'
+import { resolve, sep } from 'node:path'
+import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
+import type { IceServer } from '@swarmdrop/common'
+import type { Source } from './options.js'
+import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
+
+export type PeerKind = 'webrtc' | 'tcp' | 'utp'
+export type Direction = 'in' | 'out'
+
+export type HybridOptions = {
+  /** Trackers every torrent announces to (the app's WebSocket, HTTP and UDP trackers by default). */
+  trackers: string[]
+  dht: boolean
+  dhtBootstrap?: string[]
+  dhtPort?: number
+  torrentPort?: number
+  utp: boolean
+  rtcConfig?: { iceServers: IceServer[]; iceTransportPolicy?: 'all' | 'relay' }
+  uploadLimitBytesPerS?: number
+  downloadLimitBytesPerS?: number
+}
+
+export type TorrentStatus = {
+  infoHash: string
+  name: string
+  length: number
+  progress: number
+  done: boolean
+  downloaded: number
+  uploaded: number
+  downloadSpeed: number
+  uploadSpeed: number
+  peers: Record<PeerKind, number>
+}
+
+const STOP_TIMEOUT_MS = 4_000
+const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
+  webrtc: 'webrtc',
+  tcpIncoming: 'tcp',
+  tcpOutgoing: 'tcp',
+  utpIncoming: 'utp',
+  utpOutgoing: 'utp',
+  webSeed: null,
+}
+
+/**
+ * A peer in both worlds: one webtorrent client that speaks WebRTC (to browsers, through the WebSocket
+ * tracker) and TCP/uTP with the DHT (to classic clients), so pieces from either side reach the other.
+ * Emits `bytes` (kind, direction, count) for every piece of data moved, `done` (torrent), `warning`.
+ */
+export class HybridNode extends EventEmitter {
+  readonly client: WebTorrent
+  private destroyed = false
+
+  constructor(private readonly options: HybridOptions) {
+    super()
+    this.client = new WebTorrent({
+      dht: options.dht ? (options.dhtBootstrap?.length ? { bootstrap: options.dhtBootstrap } : true) : false,
+      dhtPort: options.dhtPort,
+      torrentPort: options.torrentPort,
+      utp: options.utp,
+      // Never reach for a router or the local network on our own.
+      lsd: false,
+      natUpnp: false,
+      natPmp: false,
+      uploadLimit: options.uploadLimitBytesPerS,
+      downloadLimit: options.downloadLimitBytesPerS,
+      tracker: { rtcConfig: options.rtcConfig ?? { iceServers: [] } },
+    })
+    this.client.on('error', (err: Error) => this.emit('warning', err))
+  }
+
+  /** Creates a torrent of files or folders (read in place, never copied) and seeds it. */
+  seed(paths: string[], name?: string): Promise<Torrent> {
+    return new Promise((resolvePromise, reject) => {
+      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers, ...(name && { name }) }, (seeded) => resolvePromise(seeded))
+      this.watch(torrent)
+      torrent.once('error', reject)
+    })
+  }
+
+  /**
+   * Downloads into `outDir` (resuming from what is already there) and keeps seeding. Torrents whose
+   * paths would leave `outDir` are refused before anything is written.
+   */
+  async add(source: Source, outDir: string): Promise<Torrent> {
+    const root = resolve(outDir)
+    if (source.kind === 'file') {
+      const unsafe = unsafePathsInTorrentFile(source.bytes)
+      if (unsafe.length > 0) throw new UnsafeTorrentError(unsafe)
+    }
+    await mkdir(root, { recursive: true })
+    const torrentId = source.kind === 'file' ? source.bytes : source.link.infoHash
+    const announce = [...new Set([...this.options.trackers, ...(source.kind === 'link' ? source.link.trackers : [])])]
+    return new Promise((resolvePromise, reject) => {
+      const torrent = this.client.add(torrentId, { path: root, announce })
+      this.watch(torrent)
+      torrent.once('error', reject)
+      torrent.once('metadata', () => {
+        const unsafe = torrent.info ? unsafePaths(torrent.info) : []
+        const outside = torrent.files.filter((file) => !resolve(root, file.path).startsWith(root + sep))
+        if (unsafe.length > 0 || outside.length > 0) {
+          torrent.destroy()
+          reject(new UnsafeTorrentError([...unsafe, ...outside.map((file) => file.path)]))
+          return
+        }
+        resolvePromise(torrent)
+      })
+    })
+  }
+
+  status(): TorrentStatus[] {
+    return this.client.torrents.map((torrent) => {
+      const peers: Record<PeerKind, number> = { webrtc: 0, tcp: 0, utp: 0 }
+      for (const wire of torrent.wires) {
+        const kind = KIND_OF_WIRE[wire.type]
+        if (kind) peers[kind] += 1
+      }
+      return {
+        infoHash: torrent.infoHash,
+        name: torrent.name,
+        length: torrent.length ?? 0,
+        progress: torrent.progress ?? 0,
+        done: torrent.done,
+        downloaded: torrent.downloaded ?? 0,
+        uploaded: torrent.uploaded ?? 0,
+        downloadSpeed: Math.round(torrent.downloadSpeed ?? 0),
+        uploadSpeed: Math.round(torrent.uploadSpeed ?? 0),
+        peers,
+      }
+    })
+  }
+
+  /** Announces `stopped` to the trackers and closes every connection; bounded in time. Idempotent. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return
+    this.destroyed = true
+    await Promise.race([
+      new Promise<void>((resolvePromise) => this.client.destroy(() => resolvePromise())),
+      new Promise<void>((resolvePromise) => setTimeout(resolvePromise, STOP_TIMEOUT_MS).unref()),
+    ])
+  }
+
+  private watch(torrent: Torrent): void {
+    torrent.on('warning', (err: Error) => this.emit('warning', err))
+    torrent.on('done', () => this.emit('done', torrent))
+    torrent.on('wire', (wire: Wire) => {
+      const kind = KIND_OF_WIRE[wire.type]
+      if (!kind) return
+      wire.on('download', (bytes: number) => this.emit('bytes', kind, 'in' satisfies Direction, bytes))
+      wire.on('upload', (bytes: number) => this.emit('bytes', kind, 'out' satisfies Direction, bytes))
+    })
+  }
+}
+
+export class UnsafeTorrentError extends Error {
+  constructor(readonly paths: string[]) {
+    super(`Refusing this torrent: it names paths outside the output folder (${paths.slice(0, 3).map((path) => JSON.stringify(path)).join(', ')}${paths.length > 3 ? ', …' : ''}).`)
+    this.name = 'UnsafeTorrentError'
+  }
+}

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander'
+import cliProgress from 'cli-progress'
+import prettyBytes from 'pretty-bytes'
+import { formatShareLink, parseRtcConfigResponse, type Result } from '@swarmdrop/common'
+import { HybridNode, UnsafeTorrentError, type HybridOptions, type TorrentStatus } from './bridge.js'
+import { parseHostPorts, parsePort, parseRate, parseSource, parseTrackers, trackersForApp, type Source } from './options.js'
+import { startStatusServer } from './status-server.js'
+
+const STATUS_INTERVAL_MS = 1_000
+const PLAIN_STATUS_INTERVAL_MS = 10_000
+
+type CommonOptions = {
+  app: string
+  tracker: string[]
+  dht: boolean
+  dhtBootstrap?: string[]
+  dhtPort?: number
+  torrentPort?: number
+  utp: boolean
+  rtcConfig?: string
+  uploadLimit?: number
+  downloadLimit?: number
+  json: boolean
+  statusPort?: number
+}
+
+/** Turns a parser's Result into commander's argument error, so bad flags get a usage message. */
+const option =
+  <T>(parse: (text: string) => Result<T>) =>
+  (text: string): T => {
+    const result = parse(text)
+    if (!result.ok) throw new InvalidArgumentError(result.error)
+    return result.value
+  }
+
+const program = new Command()
+  .name('hybrid-node')
+  .description('A BitTorrent peer that speaks WebRTC to browsers and TCP/uTP/DHT to classic clients, bridging both.')
+  .showHelpAfterError('(run with --help for usage)')
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--app <url>', "the Swarmdrop app's URL; its WebSocket, HTTP and UDP trackers are the defaults", 'http://localhost:8080')
+    .option('--tracker <url>', 'an extra tracker (repeatable)', (value: string, list: string[]) => [...list, value], [])
+    .option('--dht', 'use the BitTorrent DHT (default)', true)
+    .option('--no-dht', 'do not use the DHT')
+    .option('--dht-bootstrap <host:port,...>', 'DHT bootstrap nodes instead of the public ones', option(parseHostPorts))
+    .option('--dht-port <port>', 'UDP port for the DHT', option((text) => parsePort('--dht-port', text)))
+    .option('--torrent-port <port>', 'TCP/uTP port for classic peers', option((text) => parsePort('--torrent-port', text)))
+    .option('--no-utp', 'classic peers over TCP only')
+    .option('--rtc-config <url>', "ICE servers (and TURN credentials) from the app's /api/rtc-config")
+    .option('--upload-limit <rate>', 'cap uploads, e.g. 2MB/s', option((text) => parseRate('--upload-limit', text)))
+    .option('--download-limit <rate>', 'cap downloads, e.g. 2MB/s', option((text) => parseRate('--download-limit', text)))
+    .option('--status-port <port>', 'serve /status (JSON) and /metrics (Prometheus) on 127.0.0.1', option((text) => parsePort('--status-port', text)))
+    .addOption(new Option('--json', 'one JSON object per line instead of a progress display').default(false))
+}
+
+withCommonOptions(program.command('seed').description('create a torrent of files or folders and seed it').argument('<paths...>'))
+  .option('--name <name>', 'the torrent name')
+  .action(async (paths: string[], opts: CommonOptions & { name?: string }) => {
+    await run(opts, async (node, out) => {
+      const torrent = await node.seed(paths, opts.name)
+      out.event('seeding', {
+        name: torrent.name,
+        infoHash: torrent.infoHash,
+        magnet: torrent.magnetURI,
+        link: formatShareLink(new URL(opts.app).origin, { infoHash: torrent.infoHash, name: torrent.name, trackers: [] }),
+      })
+      return 'forever'
+    })
+  })
+
+withCommonOptions(program.command('download').description('download a magnet, share link, info hash or .torrent file, then exit').argument('<source>'))
+  .option('-o, --out <dir>', 'output folder', '.')
+  .option('--keep-seeding', 'keep seeding after the download completes')
+  .action(async (source: string, opts: CommonOptions & { out: string; keepSeeding?: boolean }) => {
+    const parsed = sourceOrExit(source)
+    await run(opts, async (node, out) => {
+      const torrent = await node.add(parsed, opts.out)
+      out.event('downloading', { name: torrent.name, infoHash: torrent.infoHash, path: opts.out })
+      if (!torrent.done) await new Promise((resolve) => torrent.once('done', resolve))
+      out.event('done', { name: torrent.name, infoHash: torrent.infoHash })
+      return opts.keepSeeding ? 'forever' : 'exit'
+    })
+  })
+
+withCommonOptions(program.command('bridge').description('download and keep seeding to browsers and classic clients alike').argument('<sources...>'))
+  .option('-o, --out <dir>', 'output folder', '.')
+  .action(async (sources: string[], opts: CommonOptions & { out: string }) => {
+    const parsed = sources.map(sourceOrExit)
+    await run(opts, async (node, out) => {
+      await Promise.all(
+        parsed.map(async (source) => {
+          const torrent = await node.add(source, opts.out)
+          out.event('bridging', { name: torrent.name, infoHash: torrent.infoHash })
+          torrent.once('done', () => out.event('done', { name: torrent.name, infoHash: torrent.infoHash }))
+        }),
+      )
+      return 'forever'
+    })
+  })
+
+function sourceOrExit(text: string): Source {
+  const source = parseSource(text)
+  if (!source.ok) program.error(source.error, { exitCode: 2 })
+  return (source as { ok: true; value: Source }).value
+}
+
+/** Builds the node from the options, runs the command, shows progress, and stops cleanly on signals. */
+async function run(opts: CommonOptions, command: (node: HybridNode, out: Output) => Promise<'exit' | 'forever'>): Promise<void> {
+  const trackers = [trackersForApp(opts.app), parseTrackers(opts.tracker)]
+  for (const result of trackers) if (!result.ok) program.error(result.error, { exitCode: 2 })
+  const options: HybridOptions = {
+    trackers: trackers.flatMap((result) => (result.ok ? result.value : [])),
+    dht: opts.dht,
+    dhtBootstrap: opts.dhtBootstrap,
+    dhtPort: opts.dhtPort,
+    torrentPort: opts.torrentPort,
+    utp: opts.utp,
+    rtcConfig: opts.rtcConfig ? await fetchRtcConfig(opts.rtcConfig) : undefined,
+    uploadLimitBytesPerS: opts.uploadLimit,
+    downloadLimitBytesPerS: opts.downloadLimit,
+  }
+  const node = new HybridNode(options)
+  const out = createOutput(opts.json, node)
+  node.on('warning', (err: Error) => out.warning(err.message))
+  const status = opts.statusPort === undefined ? null : await startStatusServer(node, opts.statusPort)
+  if (status) out.event('status-server', { url: `http://127.0.0.1:${status.port}/status` })
+
+  let stopping = false
+  const stop = async (code: number) => {
+    if (stopping) return
+    stopping = true
+    out.close()
+    await Promise.all([node.destroy(), status?.close()])
+    process.exit(code)
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0))
+
+  try {
+    if ((await command(node, out)) === 'exit') await stop(0)
+  } catch (err) {
+    out.error(err instanceof UnsafeTorrentError ? err.message : `Failed: ${(err as Error).message}`)
+    await stop(1)
+  }
+}
+
+async function fetchRtcConfig(url: string): Promise<HybridOptions['rtcConfig']> {
+  let json: unknown
+  try {
+    const response = await fetch(url)
+    if (!response.ok) throw new Error(`the server answered ${response.status}`)
+    json = await response.json()
+  } catch (err) {
+    program.error(`--rtc-config: could not fetch ${url}: ${(err as Error).message}`, { exitCode: 2 })
+  }
+  const config = parseRtcConfigResponse(json)
+  if (!config.ok) program.error(`--rtc-config: ${config.error}`, { exitCode: 2 })
+  const value = (config as { ok: true; value: { iceServers: NonNullable<HybridOptions['rtcConfig']>['iceServers'] } }).value
+  // Node's WebRTC builds "turn:user:pass@host" without encoding, and REST usernames contain ":".
+  return {
+    iceServers: value.iceServers.map((server) => ({
+      ...server,
+      ...(server.username !== undefined && { username: encodeURIComponent(server.username) }),
+      ...(server.credential !== undefined && { credential: encodeURIComponent(server.credential) }),
+    })),
+  }
+}
+
+type Output = {
+  event(name: string, fields: Record<string, unknown>): void
+  warning(message: string): void
+  error(message: string): void
+  close(): void
+}
+
+/** JSON lines for scripts, progress bars on a terminal, quiet plain lines otherwise. */
+function createOutput(json: boolean, node: HybridNode): Output {
+  if (json) {
+    const line = (event: string, fields: Record<string, unknown>) => process.stdout.write(JSON.stringify({ event, time: new Date().toISOString(), ...fields }) + '\n')
+    const timer = setInterval(() => line('status', { torrents: node.status() }), STATUS_INTERVAL_MS)
+    return {
+      event: line,
+      warning: (message) => line('warning', { message }),
+      error: (message) => line('error', { message }),
+      close: () => clearInterval(timer),
+    }
+  }
+  if (process.stdout.isTTY) return progressBars(node)
+  const timer = setInterval(() => {
+    for (const torrent of node.status()) console.log(plainStatus(torrent))
+  }, PLAIN_STATUS_INTERVAL_MS)
+  return {
+    event: (name, fields) => console.log(`${name}: ${Object.entries(fields).map(([key, value]) => `${key}=${String(value)}`).join(' ')}`),
+    warning: (message) => console.error(`warning: ${message}`),
+    error: (message) => console.error(`error: ${message}`),
+    close: () => clearInterval(timer),
+  }
+}
+
+function progressBars(node: HybridNode): Output {
+  const bars = new cliProgress.MultiBar(
+    { format: ' {bar} {percentage}% | {name} | ↓ {down}/s ↑ {up}/s | peers {peers}', hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  )
+  const byHash = new Map<string, cliProgress.SingleBar>()
+  const timer = setInterval(() => {
+    for (const torrent of node.status()) {
+      const payload = { name: torrent.name, down: formatBytes(torrent.downloadSpeed), up: formatBytes(torrent.uploadSpeed), peers: `${torrent.peers.webrtc} webrtc, ${torrent.peers.tcp} tcp, ${torrent.peers.utp} utp` }
+      const bar = byHash.get(torrent.infoHash) ?? bars.create(100, 0, payload)
+      byHash.set(torrent.infoHash, bar)
+      bar.update(Math.floor(torrent.progress * 100), payload)
+    }
+  }, STATUS_INTERVAL_MS)
+  return {
+    event: (name, fields) => bars.log(`${name}: ${Object.values(fields).map(String).join('  ')}\n`),
+    warning: (message) => bars.log(`warning: ${message}\n`),
+    error: (message) => bars.log(`error: ${message}\n`),
+    close: () => {
+      clearInterval(timer)
+      bars.stop()
+    },
+  }
+}
+
+const formatBytes = (bytes: number): string => prettyBytes(bytes, { maximumFractionDigits: 1 })
+
+const plainStatus = (t: TorrentStatus) =>
+  `${t.name}: ${Math.floor(t.progress * 100)}% ↓ ${formatBytes(t.downloadSpeed)}/s ↑ ${formatBytes(t.uploadSpeed)}/s peers webrtc=${t.peers.webrtc} tcp=${t.peers.tcp} utp=${t.peers.utp}`
+
+await program.parseAsync()

@@ -1,0 +1,3 @@
+export { HybridNode, UnsafeTorrentError, type HybridOptions, type PeerKind, type TorrentStatus } from './bridge.js'
+export { parseSource, trackersForApp, type Source } from './options.js'
+export { startStatusServer } from './status-server.js'

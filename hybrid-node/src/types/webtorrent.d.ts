@@ -1,0 +1,67 @@
+// The parts of webtorrent's Node API the hybrid node uses (the package ships no types).
+declare module 'webtorrent' {
+  import type { EventEmitter } from 'node:events'
+
+  export type WireType = 'webrtc' | 'tcpIncoming' | 'tcpOutgoing' | 'utpIncoming' | 'utpOutgoing' | 'webSeed'
+
+  export interface Wire extends EventEmitter {
+    readonly type: WireType
+    readonly remoteAddress?: string
+  }
+
+  export interface TorrentFile {
+    readonly name: string
+    readonly path: string
+    readonly length: number
+  }
+
+  export interface Torrent extends EventEmitter {
+    readonly infoHash: string
+    readonly name: string
+    readonly length: number
+    readonly files: TorrentFile[]
+    readonly wires: Wire[]
+    readonly progress: number
+    readonly downloaded: number
+    readonly uploaded: number
+    readonly downloadSpeed: number
+    readonly uploadSpeed: number
+    readonly done: boolean
+    readonly ready: boolean
+    readonly magnetURI: string
+    readonly torrentFile: Uint8Array
+    readonly info?: { files?: Array<{ path: Uint8Array[] }>; name?: Uint8Array }
+    readonly path: string
+    destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
+  }
+
+  export type ClientOptions = {
+    dht?: boolean | { bootstrap?: string[] }
+    dhtPort?: number
+    torrentPort?: number
+    utp?: boolean
+    lsd?: boolean
+    natUpnp?: boolean
+    natPmp?: boolean
+    uploadLimit?: number
+    downloadLimit?: number
+    tracker?: { rtcConfig?: { iceServers: Array<{ urls: string[]; username?: string; credential?: string }>; iceTransportPolicy?: 'all' | 'relay' } }
+  }
+
+  export type AddOptions = { path?: string; announce?: string[] }
+
+  export default class WebTorrent extends EventEmitter {
+    constructor(options?: ClientOptions)
+    readonly torrents: Torrent[]
+    readonly dht?: { on(event: string, listener: (...args: unknown[]) => void): void; address(): { port: number } | null } | null
+    seed(input: string | string[], options: AddOptions & { name?: string }, onseed?: (torrent: Torrent) => void): Torrent
+    add(torrentId: string | Uint8Array, options: AddOptions, ontorrent?: (torrent: Torrent) => void): Torrent
+    address(): { port: number } | null
+    destroy(callback?: (err?: Error) => void): void
+  }
+}
+
+declare module 'bencode' {
+  const bencode: { decode(data: Uint8Array): unknown; encode(value: unknown): Uint8Array }
+  export default bencode
+}
