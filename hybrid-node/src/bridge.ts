@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
 import type { IceServer } from '@swarmdrop/common'
+import './webrtc-gathering.js'
 import type { Source } from './options.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
 
@@ -72,10 +73,13 @@ export class HybridNode extends EventEmitter {
     this.client.on('error', (err: Error) => this.emit('warning', err))
   }
 
-  /** Creates a torrent of files or folders (read in place, never copied) and seeds it. */
-  seed(paths: string[], name?: string): Promise<Torrent> {
+  /**
+   * Creates a torrent of files or folders and seeds it. The files are read in place, never copied,
+   * which is also why the torrent is named after them (webtorrent finds them on disk by that name).
+   */
+  seed(paths: string[]): Promise<Torrent> {
     return new Promise((resolvePromise, reject) => {
-      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers, ...(name && { name }) }, (seeded) => resolvePromise(seeded))
+      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers }, (seeded) => resolvePromise(seeded))
       this.watch(torrent)
       torrent.once('error', reject)
     })

@@ -11,7 +11,7 @@ const STATUS_INTERVAL_MS = 1_000
 const PLAIN_STATUS_INTERVAL_MS = 10_000
 
 type CommonOptions = {
-  app: string
+  app: string | false
   tracker: string[]
   dht: boolean
   dhtBootstrap?: string[]
@@ -42,6 +42,7 @@ const program = new Command()
 function withCommonOptions(command: Command): Command {
   return command
     .option('--app <url>', "the Swarmdrop app's URL; its WebSocket, HTTP and UDP trackers are the defaults", 'http://localhost:8080')
+    .option('--no-app', "no default trackers (only --tracker and the DHT)")
     .option('--tracker <url>', 'an extra tracker (repeatable)', (value: string, list: string[]) => [...list, value], [])
     .option('--dht', 'use the BitTorrent DHT (default)', true)
     .option('--no-dht', 'do not use the DHT')
@@ -57,15 +58,14 @@ function withCommonOptions(command: Command): Command {
 }
 
 withCommonOptions(program.command('seed').description('create a torrent of files or folders and seed it').argument('<paths...>'))
-  .option('--name <name>', 'the torrent name')
-  .action(async (paths: string[], opts: CommonOptions & { name?: string }) => {
+  .action(async (paths: string[], opts: CommonOptions) => {
     await run(opts, async (node, out) => {
-      const torrent = await node.seed(paths, opts.name)
+      const torrent = await node.seed(paths)
       out.event('seeding', {
         name: torrent.name,
         infoHash: torrent.infoHash,
         magnet: torrent.magnetURI,
-        link: formatShareLink(new URL(opts.app).origin, { infoHash: torrent.infoHash, name: torrent.name, trackers: [] }),
+        ...(opts.app !== false && { link: formatShareLink(new URL(opts.app).origin, { infoHash: torrent.infoHash, name: torrent.name, trackers: [] }) }),
       })
       return 'forever'
     })
@@ -109,7 +109,7 @@ function sourceOrExit(text: string): Source {
 
 /** Builds the node from the options, runs the command, shows progress, and stops cleanly on signals. */
 async function run(opts: CommonOptions, command: (node: HybridNode, out: Output) => Promise<'exit' | 'forever'>): Promise<void> {
-  const trackers = [trackersForApp(opts.app), parseTrackers(opts.tracker)]
+  const trackers = [opts.app === false ? ({ ok: true, value: [] } as const) : trackersForApp(opts.app), parseTrackers(opts.tracker)]
   for (const result of trackers) if (!result.ok) program.error(result.error, { exitCode: 2 })
   const options: HybridOptions = {
     trackers: trackers.flatMap((result) => (result.ok ? result.value : [])),

@@ -31,7 +31,7 @@ const FIREWALL = [
 test('behind a firewall that blocks direct connections: nothing arrives with the relay off, the app suggests it, and the relay delivers', async ({ workDir }, testInfo) => {
   test.skip(process.getuid?.() !== 0, 'network namespaces need root')
   test.setTimeout(150_000)
-  const namespace = await TestNamespace.create(`swarmdrop-fw-${process.pid}-${testInfo.parallelIndex}`, FIREWALL)
+  const namespace = await TestNamespace.create(`swarmdrop-fw-${process.pid}-${testInfo.parallelIndex}`, { link: 'internal', iptablesRules: FIREWALL })
   try {
     // The real `npm start` shell, with its embedded coturn, inside the namespace.
     await namespace.start(

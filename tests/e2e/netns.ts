@@ -15,21 +15,36 @@ const TEST_LAN_ADDRESS = '10.201.0.1/24'
  */
 export class TestNamespace {
   private readonly processes: ChildProcess[] = []
+  private hostDevice: string | null = null
 
   private constructor(readonly name: string) {}
 
-  static async create(name: string, iptablesRules: string[][]): Promise<TestNamespace> {
+  /**
+   * `link: 'internal'` gives the namespace a LAN-like interface of its own (WebRTC gathers no candidates
+   * on a host with only loopback); `link: { index }` joins it to this machine with a veth pair, this
+   * side 10.201.<index>.1 and the namespace 10.201.<index>.2, like a second host on a private link.
+   */
+  static async create(name: string, options: { link: 'internal' | { index: number }; iptablesRules?: string[][] }): Promise<TestNamespace> {
     await run('ip', ['netns', 'del', name]).catch(() => {})
     await run('ip', ['netns', 'add', name])
     const namespace = new TestNamespace(name)
     try {
       await namespace.exec('ip', ['link', 'set', 'lo', 'up'])
-      // WebRTC gathers no candidates on a host with only a loopback interface: give it a LAN-like
-      // interface, a veth pair whose both ends stay inside the namespace.
-      await namespace.exec('ip', ['link', 'add', 'sd-lan', 'type', 'veth', 'peer', 'name', 'sd-peer'])
-      await namespace.exec('ip', ['addr', 'add', TEST_LAN_ADDRESS, 'dev', 'sd-lan'])
-      for (const device of ['sd-lan', 'sd-peer']) await namespace.exec('ip', ['link', 'set', device, 'up'])
-      for (const rule of iptablesRules) await namespace.exec('iptables', rule)
+      if (options.link === 'internal') {
+        await namespace.exec('ip', ['link', 'add', 'sd-lan', 'type', 'veth', 'peer', 'name', 'sd-peer'])
+        await namespace.exec('ip', ['addr', 'add', TEST_LAN_ADDRESS, 'dev', 'sd-lan'])
+        for (const device of ['sd-lan', 'sd-peer']) await namespace.exec('ip', ['link', 'set', device, 'up'])
+      } else {
+        const hostDevice = `sdh${options.link.index}`
+        namespace.hostDevice = hostDevice
+        await run('ip', ['link', 'del', hostDevice]).catch(() => {})
+        await run('ip', ['link', 'add', hostDevice, 'type', 'veth', 'peer', 'name', 'sd-in', 'netns', name])
+        await run('ip', ['addr', 'add', `${namespace.linkAddresses(options.link.index).host}/24`, 'dev', hostDevice])
+        await run('ip', ['link', 'set', hostDevice, 'up'])
+        await namespace.exec('ip', ['addr', 'add', `${namespace.linkAddresses(options.link.index).inside}/24`, 'dev', 'sd-in'])
+        await namespace.exec('ip', ['link', 'set', 'sd-in', 'up'])
+      }
+      for (const rule of options.iptablesRules ?? []) await namespace.exec('iptables', rule)
     } catch (err) {
       await namespace.destroy()
       throw err
@@ -37,11 +52,16 @@ export class TestNamespace {
     return namespace
   }
 
+  /** The two ends of a `link: { index }` namespace. */
+  linkAddresses(index: number): { host: string; inside: string } {
+    return { host: `10.201.${index}.1`, inside: `10.201.${index}.2` }
+  }
+
   exec(command: string, args: string[]) {
     return run('ip', ['netns', 'exec', this.name, command, ...args])
   }
 
-  /** Starts a long-running process inside; resolves once a line of its output matches `readyLine`. */
+  /** Starts a long-running process inside; resolves once its output matches `readyLine`. */
   async start(command: string, args: string[], env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
     const child = spawn('ip', ['netns', 'exec', this.name, command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     this.processes.push(child)
@@ -81,5 +101,6 @@ export class TestNamespace {
       .then(({ stdout }) => stdout.split('\n').filter(Boolean).forEach((pid) => process.kill(Number(pid), 'SIGKILL')))
       .catch(() => {})
     await run('ip', ['netns', 'del', this.name]).catch(() => {})
+    if (this.hostDevice) await run('ip', ['link', 'del', this.hostDevice]).catch(() => {})
   }
 }

@@ -54,7 +54,7 @@ declare module 'webtorrent' {
     constructor(options?: ClientOptions)
     readonly torrents: Torrent[]
     readonly dht?: { on(event: string, listener: (...args: unknown[]) => void): void; address(): { port: number } | null } | null
-    seed(input: string | string[], options: AddOptions & { name?: string }, onseed?: (torrent: Torrent) => void): Torrent
+    seed(input: string | string[], options: AddOptions, onseed?: (torrent: Torrent) => void): Torrent
     add(torrentId: string | Uint8Array, options: AddOptions, ontorrent?: (torrent: Torrent) => void): Torrent
     address(): { port: number } | null
     destroy(callback?: (err?: Error) => void): void
@@ -64,4 +64,14 @@ declare module 'webtorrent' {
 declare module 'bencode' {
   const bencode: { decode(data: Uint8Array): unknown; encode(value: unknown): Uint8Array }
   export default bencode
+}
+
+declare module 'bittorrent-dht' {
+  import type { EventEmitter } from 'node:events'
+  export default class DHT extends EventEmitter {
+    constructor(options?: { bootstrap?: string[] | false })
+    listen(port: number, host: string, callback: () => void): void
+    address(): { port: number } | null
+    destroy(callback?: () => void): void
+  }
 }

@@ -1,0 +1,103 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import bencode from 'bencode'
+import { createServer } from 'node:net'
+import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+import { HybridProcess } from './hybrid.js'
+
+const MiB = 1024 * 1024
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+
+test.describe('hybrid node', () => {
+  const processes: HybridProcess[] = []
+  const hybrid = (args: string[]) => {
+    const process = HybridProcess.start(args)
+    processes.push(process)
+    return process
+  }
+  test.afterEach(async () => {
+    await Promise.all(processes.splice(0).map((process) => process.stop()))
+  })
+
+  test('a file seeded by the hybrid node reaches a browser over WebRTC', async ({ server, bob, workDir }) => {
+    const hashes = await writeTree(workDir, { 'from-node.bin': randomFile(4 * MiB) })
+    const seeder = hybrid(['seed', join(workDir, 'from-node.bin'), '--app', server.url, '--no-dht', '--torrent-port', '0'])
+    const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+    expect(seeding.link).toMatch(/#h=[0-9a-f]{40}/)
+
+    await bob.open(String(seeding.link))
+    await bob.waitUntilDone()
+    expect(sha256(await bob.saveFile('from-node.bin'))).toBe(hashes['from-node.bin'])
+    await expect.poll(() => seeder.latestStatus(String(seeding.infoHash))?.peers.webrtc ?? 0).toBe(1)
+  })
+
+  test('a file shared in a browser is downloaded by the hybrid node, which then exits', async ({ alice, workDir }) => {
+    const hashes = await writeTree(workDir, { 'from-browser.bin': randomFile(3 * MiB) })
+    const link = await alice.share([join(workDir, 'from-browser.bin')])
+    const out = join(workDir, 'out')
+    const downloader = hybrid(['download', link, '-o', out, '--app', alice.origin, '--no-dht'])
+    await downloader.waitFor((event) => event.event === 'done')
+    expect(await downloader.exited).toBe(0)
+    expect(sha256(await readFile(join(out, 'from-browser.bin')))).toBe(hashes['from-browser.bin'])
+  })
+
+  test('two hybrid nodes with no tracker find each other through the DHT', async ({ workDir }) => {
+    const { default: DHT } = await import('bittorrent-dht')
+    const bootstrap = new DHT({ bootstrap: false })
+    await new Promise<void>((resolve) => bootstrap.listen(0, '127.0.0.1', () => resolve()))
+    const bootstrapAddress = `127.0.0.1:${(bootstrap.address() as { port: number }).port}`
+    try {
+      const hashes = await writeTree(workDir, { 'dht.bin': randomFile(2 * MiB) })
+      const dhtArgs = ['--no-app', '--dht-bootstrap', bootstrapAddress, '--no-utp']
+      const seeder = hybrid(['seed', join(workDir, 'dht.bin'), ...dhtArgs, '--torrent-port', String(await freePort())])
+      const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+      const out = join(workDir, 'dht-out')
+      const downloader = hybrid(['download', String(seeding.magnet), '-o', out, ...dhtArgs])
+      await downloader.waitFor((event) => event.event === 'done', 90_000)
+      expect(sha256(await readFile(join(out, 'dht.bin')))).toBe(hashes['dht.bin'])
+    } finally {
+      bootstrap.destroy()
+    }
+  })
+
+  test('killed halfway and restarted, it completes without fetching verified pieces again', async ({ server, workDir }) => {
+    const size = 8 * MiB
+    const hashes = await writeTree(workDir, { 'resume.bin': randomFile(size) })
+    const seeder = hybrid(['seed', join(workDir, 'resume.bin'), '--app', server.url, '--no-dht', '--upload-limit', '1MB/s'])
+    const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+    const infoHash = String(seeding.infoHash)
+    const out = join(workDir, 'resume-out')
+    const args = ['download', String(seeding.magnet), '-o', out, '--app', server.url, '--no-dht']
+
+    const first = hybrid(args)
+    await expect.poll(() => first.latestStatus(infoHash)?.progress ?? 0, { timeout: 60_000 }).toBeGreaterThan(0.45)
+    await first.stop('SIGKILL')
+
+    const second = hybrid(args)
+    await second.waitFor((event) => event.event === 'done', 60_000)
+    expect(sha256(await readFile(join(out, 'resume.bin')))).toBe(hashes['resume.bin'])
+    await expect.poll(() => seeder.latestStatus(infoHash)?.uploaded ?? 0).toBeGreaterThanOrEqual(size)
+    expect(seeder.latestStatus(infoHash)!.uploaded).toBeLessThan(1.3 * size)
+  })
+
+  test('a torrent naming ../../evil is refused and nothing is written outside the output folder', async ({ workDir }) => {
+    const evil = bencode.encode({
+      announce: 'ws://127.0.0.1:9/announce',
+      info: { name: 'innocent', 'piece length': 16384, pieces: new Uint8Array(20), files: [{ length: 5, path: ['..', '..', 'evil'] }] },
+    })
+    const torrentPath = join(workDir, 'evil.torrent')
+    await writeTree(workDir, { 'evil.torrent': evil })
+    const out = join(workDir, 'nested', 'out')
+    const downloader = hybrid(['download', torrentPath, '-o', out, '--no-app', '--no-dht'])
+    await downloader.waitFor((event) => event.event === 'error')
+    expect(await downloader.exited).toBe(1)
+    expect(downloader.output).toContain('Refusing this torrent')
+    expect((await readdir(workDir)).sort()).toEqual(['evil.torrent'])
+  })
+})
