@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
+import { hybrid256MiB } from './hybrid.js'
 import { relay128MiB } from './relay.js'
 import { resume1GiB } from './resume.js'
 import { streaming100MB } from './stream.js'
@@ -24,6 +25,7 @@ const benchmarks: Record<string, Benchmark> = {
   'stream-100mb': streaming100MB,
   'relay-128mib': relay128MiB,
   'resume-1gib': resume1GiB,
+  'hybrid-256mib': hybrid256MiB,
 }
 
 async function main() {

@@ -25,16 +25,30 @@ test.describe('hybrid node', () => {
     await Promise.all(processes.splice(0).map((process) => process.stop()))
   })
 
-  test('a file seeded by the hybrid node reaches a browser over WebRTC', async ({ server, bob, workDir }) => {
+  test('a file seeded by the hybrid node reaches a browser over WebRTC; metrics count it; SIGTERM stops it cleanly', async ({ server, bob, workDir }) => {
     const hashes = await writeTree(workDir, { 'from-node.bin': randomFile(4 * MiB) })
-    const seeder = hybrid(['seed', join(workDir, 'from-node.bin'), '--app', server.url, '--no-dht', '--torrent-port', '0'])
+    const seeder = hybrid(['seed', join(workDir, 'from-node.bin'), '--app', server.url, '--no-dht', '--torrent-port', '0', '--status-port', '0'])
     const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+    const statusUrl = String((await seeder.waitFor((event) => event.event === 'status-server')).url)
     expect(seeding.link).toMatch(/#h=[0-9a-f]{40}/)
 
     await bob.open(String(seeding.link))
     await bob.waitUntilDone()
     expect(sha256(await bob.saveFile('from-node.bin'))).toBe(hashes['from-node.bin'])
     await expect.poll(() => seeder.latestStatus(String(seeding.infoHash))?.peers.webrtc ?? 0).toBe(1)
+
+    const metrics = await (await fetch(statusUrl.replace('/status', '/metrics'))).text()
+    expect(metrics).toMatch(/swarmdrop_hybrid_peers\{kind="webrtc"\} 1/)
+    const sent = Number(/swarmdrop_hybrid_bytes_total\{kind="webrtc",direction="out"\} (\d+)/.exec(metrics)?.[1])
+    expect(sent).toBeGreaterThanOrEqual(4 * MiB)
+    expect(((await (await fetch(statusUrl)).json()) as { torrents: unknown[] }).torrents).toHaveLength(1)
+
+    // Ctrl-C or SIGTERM: it tells the tracker it stopped and exits within a few seconds.
+    const peersBefore = ((await (await fetch(`${server.url}/stats`)).json()) as { peers: number }).peers
+    const stoppedAt = Date.now()
+    expect(await seeder.stop('SIGTERM')).toBe(0)
+    expect(Date.now() - stoppedAt).toBeLessThan(6_000)
+    await expect.poll(async () => ((await (await fetch(`${server.url}/stats`)).json()) as { peers: number }).peers).toBeLessThan(peersBefore)
   })
 
   test('a file shared in a browser is downloaded by the hybrid node, which then exits', async ({ alice, workDir }) => {

@@ -1,0 +1,59 @@
+import { execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdir, open } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type { Browser } from '@playwright/test'
+import { HybridProcess } from '../tests/e2e/hybrid.js'
+import { MiB, round, type Benchmark } from './types.js'
+
+const BYTES = 256 * MiB
+const ARIA2_PORT = 16_881
+
+/**
+ * 256 MiB from a classic client (aria2c, which trades on loopback) through the hybrid node into a
+ * browser, beside browser-to-browser, and Node-to-browser over WebRTC alone, in one run.
+ */
+export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
+  const seedDir = join(workDir, 'hybrid-seed')
+  await mkdir(seedDir, { recursive: true })
+  const path = join(seedDir, 'hybrid-256mib.bin')
+  const file = await open(path, 'w')
+  for (let written = 0; written < BYTES; written += 64 * MiB) await file.write(randomBytes(64 * MiB))
+  await file.close()
+
+  // Node to browser over WebRTC alone.
+  const seeder = HybridProcess.start(['seed', path, '--app', origin, '--no-dht'])
+  const seeding = await seeder.waitFor((event) => event.event === 'seeding', 120_000)
+  const nodeToBrowserMs = await browserDownloadMs(browser, String(seeding.link))
+  await seeder.stop()
+
+  // Classic (aria2c, TCP) -> hybrid node -> browser (WebRTC), pipelined.
+  const torrentPath = join(workDir, 'hybrid-256mib.torrent')
+  await promisify(execFile)('transmission-create', ['-o', torrentPath, '-t', `${origin}/announce`, path])
+  const aria2 = spawn('aria2c', ['-V', '--seed-ratio=0.0', `--dir=${seedDir}`, `--listen-port=${ARIA2_PORT}`, '--enable-dht=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false', torrentPath], { stdio: 'ignore' })
+  const bridge = HybridProcess.start(['bridge', torrentPath, '-o', join(workDir, 'hybrid-bridge'), '--app', origin, '--no-dht', '--no-utp'])
+  try {
+    const bridging = await bridge.waitFor((event) => event.event === 'bridging', 120_000)
+    const classicToBrowserMs = await browserDownloadMs(browser, `${origin}/#h=${String(bridging.infoHash)}`)
+    const rate = (ms: number) => round(BYTES / MiB / (ms / 1000))
+    return [
+      { name: 'Node (hybrid) to browser over WebRTC, 256 MiB', value: rate(nodeToBrowserMs), unit: 'MiB/s', note: `${round(nodeToBrowserMs / 1000)} s` },
+      { name: 'classic (aria2c) -> hybrid -> browser, 256 MiB', value: rate(classicToBrowserMs), unit: 'MiB/s', note: `${round(classicToBrowserMs / 1000)} s, link opened to done` },
+    ]
+  } finally {
+    await bridge.stop()
+    aria2.kill('SIGTERM')
+  }
+}
+
+async function browserDownloadMs(browser: Browser, link: string): Promise<number> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const startedAt = Date.now()
+  await page.goto(link)
+  await page.locator('[data-status="done"]').waitFor({ timeout: 600_000 })
+  const elapsedMs = Date.now() - startedAt
+  await context.close()
+  return elapsedMs
+}
