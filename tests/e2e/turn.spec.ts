@@ -111,3 +111,22 @@ test('a server without a relay says so and how to get one', async ({ bob }) => {
   await expect(bob.page.getByRole('radio', { name: /^Relay only\b/ })).toBeDisabled()
   await expect(bob.page.getByRole('radio', { name: /^Off\b/ })).toBeChecked()
 })
+
+test('the hybrid node uses the same relay config: a browser in relay-only mode downloads from it', async ({ browser, turnServer, workDir }) => {
+  const { HybridProcess } = await import('./hybrid.js')
+  const hashes = await writeTree(workDir, { 'node-relayed.bin': randomFile(2 * MiB) })
+  const seeder = HybridProcess.start(['seed', join(workDir, 'node-relayed.bin'), '--app', turnServer.url, '--no-dht', '--rtc-config', `${turnServer.url}/api/rtc-config`])
+  try {
+    const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+    const bob = new SwarmdropPage(await (await browser.newContext()).newPage(), turnServer.url)
+    await bob.openHome()
+    await bob.setRelayMode('Relay only')
+    await bob.open(String(seeding.link))
+    await bob.waitUntilDone()
+    expect(sha256(await bob.saveFile('node-relayed.bin'))).toBe(hashes['node-relayed.bin'])
+    await expect(bob.page.getByTestId('peer').first()).toHaveAttribute('data-path', 'relayed')
+    await bob.page.context().close()
+  } finally {
+    await seeder.stop()
+  }
+})
