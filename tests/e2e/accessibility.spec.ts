@@ -1,0 +1,32 @@
+import { join } from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
+import { expect, randomFile, test, writeTree } from './fixtures.js'
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`no serious accessibility violations on the home, share, receive and settings views (${colorScheme})`, async ({ alice, bob, workDir }) => {
+    for (const person of [alice, bob]) await person.page.emulateMedia({ colorScheme })
+    await writeTree(workDir, { 'report.pdf': randomFile(50_000), 'notes.txt': new TextEncoder().encode('hello') })
+
+    await alice.openHome()
+    expect(await seriousViolations(alice.page), 'home').toEqual([])
+
+    const link = await alice.share([join(workDir, 'report.pdf'), join(workDir, 'notes.txt')])
+    expect(await seriousViolations(alice.page), 'share').toEqual([])
+
+    await bob.open(link)
+    await bob.waitUntilDone()
+    expect(await seriousViolations(bob.page), 'receive').toEqual([])
+
+    await bob.openSettings()
+    expect(await seriousViolations(bob.page), 'settings').toEqual([])
+  })
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+import { readDownload, SwarmdropPage } from './swarmdrop-page.js'
+
+/** Presses Tab until the focused element's accessible text matches, as a keyboard user would. */
+async function tabTo(page: Page, name: RegExp): Promise<void> {
+  for (let presses = 0; presses < 30; presses++) {
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null
+      return element?.getAttribute('aria-label') || element?.innerText || (element as HTMLInputElement | null)?.placeholder || ''
+    })
+    if (name.test(focused)) return
+  }
+  throw new Error(`Tab never reached ${name}`)
+}
+
+test('keyboard only: share a file and open the receive view without a mouse', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'keys.txt': randomFile(10_000) })
+  await alice.openHome()
+  await tabTo(alice.page, /^Choose files$/)
+  const [chooser] = await Promise.all([alice.page.waitForEvent('filechooser'), alice.page.keyboard.press('Enter')])
+  await chooser.setFiles(join(workDir, 'keys.txt'))
+  const link = await alice.page.getByTestId('share-link').inputValue()
+  await alice.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await tabTo(alice.page, /^Copy link$/)
+  await alice.page.keyboard.press('Enter')
+  await expect(alice.page.getByRole('button', { name: 'Copied!' })).toBeVisible()
+
+  await bob.openHome()
+  await tabTo(bob.page, /Share link, magnet link or info hash/)
+  await bob.page.keyboard.type(link)
+  await bob.page.keyboard.press('Enter')
+  await bob.waitUntilDone()
+  await tabTo(bob.page, /^Save keys\.txt$/)
+  const [download] = await Promise.all([bob.page.waitForEvent('download'), bob.page.keyboard.press('Enter')])
+  expect(sha256(await readDownload(download))).toBe(hashes['keys.txt'])
+})
+
+test('on a 375 px phone: share and receive work and nothing overflows sideways', async ({ browser, server, workDir }) => {
+  const phone = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+  const alice = new SwarmdropPage(await (await browser.newContext(phone)).newPage(), server.url)
+  const bob = new SwarmdropPage(await (await browser.newContext(phone)).newPage(), server.url)
+  const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  const hashes = await writeTree(workDir, { 'a rather long file name from a phone camera 2026-11-21 18.04.33.jpg': randomFile(300_000) })
+  const name = Object.keys(hashes)[0]!
+
+  await alice.openHome()
+  expect(await overflow(alice.page)).toBeLessThanOrEqual(0)
+  const link = await alice.share([join(workDir, name)])
+  expect(await overflow(alice.page)).toBeLessThanOrEqual(0)
+  await alice.openSettings()
+  expect(await overflow(alice.page)).toBeLessThanOrEqual(0)
+
+  await bob.open(link)
+  await bob.waitUntilDone()
+  expect(await overflow(bob.page)).toBeLessThanOrEqual(0)
+  expect(sha256(await bob.saveFile(name))).toBe(hashes[name])
+  await alice.page.context().close()
+  await bob.page.context().close()
+})
