@@ -5,7 +5,7 @@ import { TorrentList } from './features/library/TorrentList'
 import { useGlobalIntake } from './features/open/useGlobalIntake'
 import { SettingsMenu } from './features/settings/SettingsMenu'
 import { goHome, useRoute } from './route'
-import { torrents } from './torrent'
+import { torrents, useTorrentList } from './torrent'
 
 export function App() {
   const route = useRoute()
@@ -13,6 +13,16 @@ export function App() {
   const showError = useCallback((message: string) => setNotice(message), [])
   const dragging = useGlobalIntake(showError)
   const link = route.ok ? route.value : null
+
+  // Closing the only tab that has a whole torrent ends its sharing: ask first.
+  const list = useTorrentList()
+  const onlySeeder = list.some((torrent) => torrent.onlySeeder && (torrent.status === 'seeding' || torrent.status === 'done'))
+  useEffect(() => {
+    if (!onlySeeder) return
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault()
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [onlySeeder])
 
   // Bring back what this browser shared and downloaded before the reload.
   useEffect(() => {

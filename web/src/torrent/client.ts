@@ -2,7 +2,7 @@ import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import type { TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
-import { connectedPeers, describeTorrentError, toRecord, toSnapshot, type Entry } from './entry'
+import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
 import { deleteRecord, deleteStoredPieces, loadLibrary, saveRecord, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
 import { RelayConfig, type RelayState } from './relay'
@@ -42,6 +42,7 @@ export class TorrentClient {
   private snapshotJson = '[]'
   private timers: Array<ReturnType<typeof setInterval>> = []
   private nextLocalId = 1
+  private lastHistorySampleMs = 0
   private destroyed = false
 
   subscribe = (listener: () => void): (() => void) => {
@@ -225,6 +226,8 @@ export class TorrentClient {
       trackerHooked: false,
       peers: [],
       unreachableSinceMs: null,
+      smoothedSpeed: 0,
+      speedHistory: [],
     }
     this.entries.set(entry.key, entry)
     return entry
@@ -363,8 +366,11 @@ export class TorrentClient {
 
   private refresh(): void {
     const nowMs = Date.now()
+    const takeHistorySample = nowMs - this.lastHistorySampleMs >= 1_000
+    if (takeHistorySample) this.lastHistorySampleMs = nowMs
     const snapshot = [...this.entries.values()].map((entry) => {
       this.hookTracker(entry)
+      sampleSpeed(entry, takeHistorySample)
       const torrent = entry.torrent
       const unreachable = Boolean(torrent && !torrent.done && connectedPeers(torrent) === 0 && (entry.trackerSeeders ?? 0) > 0)
       entry.unreachableSinceMs = unreachable ? (entry.unreachableSinceMs ?? nowMs) : null

@@ -32,6 +32,31 @@ export type Entry = {
   peers: PeerPath[]
   /** Since when the tracker knows a seeder but no peer is connected, or null. */
   unreachableSinceMs: number | null
+  /** Download speed smoothed over the last few seconds, so the time left does not jump around. */
+  smoothedSpeed: number
+  /** Combined transfer speed, one sample a second, newest last (for the sparkline). */
+  speedHistory: number[]
+}
+
+/** How much each new speed reading moves the smoothed one (per snapshot, every 250 ms). */
+const SPEED_SMOOTHING = 0.1
+export const SPEED_HISTORY_SAMPLES = 60
+
+/** Updates the smoothed speed and, once a second, the speed history. */
+export function sampleSpeed(entry: Entry, takeHistorySample: boolean): void {
+  const torrent = entry.torrent
+  const download = torrent?.downloadSpeed ?? 0
+  entry.smoothedSpeed = entry.smoothedSpeed === 0 ? download : entry.smoothedSpeed + SPEED_SMOOTHING * (download - entry.smoothedSpeed)
+  if (takeHistorySample) {
+    entry.speedHistory = [...entry.speedHistory, Math.round(download + (torrent?.uploadSpeed ?? 0))].slice(-SPEED_HISTORY_SAMPLES)
+  }
+}
+
+/** Milliseconds left at the smoothed speed, or null when unknown. */
+export function timeRemainingMs(entry: Entry): number | null {
+  const torrent = entry.torrent
+  if (!torrent || torrent.done || !torrent.length || entry.smoothedSpeed < 1) return null
+  return Math.round(((torrent.length - (torrent.downloaded ?? 0)) / entry.smoothedSpeed) * 1000)
 }
 
 export function toRecord(entry: Entry): LibraryRecord {
@@ -68,7 +93,6 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     downloadSpeed: torrent?.downloadSpeed ?? 0,
   })
   const bitfield = torrent?.bitfield
-  const timeRemaining = torrent?.timeRemaining ?? Infinity
   return {
     key: entry.key,
     infoHash: torrent?.infoHash ?? (entry.key.startsWith('local-') ? null : entry.key),
@@ -85,7 +109,9 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     downloadSpeed: Math.round(torrent?.downloadSpeed ?? 0),
     uploadSpeed: Math.round(torrent?.uploadSpeed ?? 0),
     numPeers: connectedPeers(torrent),
-    timeRemainingMs: torrent && Number.isFinite(timeRemaining) && !torrent.done && torrent.downloadSpeed > 0 ? Math.round(timeRemaining) : null,
+    timeRemainingMs: timeRemainingMs(entry),
+    speedHistory: entry.speedHistory,
+    onlySeeder: Boolean(torrent?.done) && entry.trackerSeeders !== null && entry.trackerSeeders <= 1,
     files:
       torrent && hasMetadata
         ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))

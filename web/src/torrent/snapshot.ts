@@ -32,8 +32,12 @@ export type TorrentSnapshot = {
   downloadSpeed: number
   uploadSpeed: number
   numPeers: number
-  /** Estimated milliseconds left, or null when unknown. */
+  /** Estimated milliseconds left (at a smoothed speed), or null when unknown. */
   timeRemainingMs: number | null
+  /** Download plus upload speed, a sample a second, newest last. */
+  speedHistory: number[]
+  /** This browser is the only one with the whole torrent: closing the tab stops the sharing. */
+  onlySeeder: boolean
   files: FileSnapshot[]
   /** How each connected peer is reached (direct or through the relay). */
   peers: PeerPath[]

@@ -4,7 +4,9 @@ import { torrents, useTorrentSnapshot } from '../../torrent'
 import { formatBytes } from '../../format'
 import { ShareCard } from '../share/ShareCard'
 import { FileList } from './FileList'
+import { NotifyButton } from './NotifyButton'
 import { TransferPanel } from './TransferPanel'
+import { useTorrentAnnouncements } from './useTorrentAnnouncements'
 
 type Props = { link: TorrentLink; onError: (message: string) => void }
 
@@ -15,6 +17,7 @@ type Props = { link: TorrentLink; onError: (message: string) => void }
 export function TorrentView({ link, onError }: Props) {
   const torrent = useTorrentSnapshot(link.infoHash)
   const [openError, setOpenError] = useState<string | null>(null)
+  const announcement = useTorrentAnnouncements(torrent)
 
   // The view is keyed by info hash (see App), so a new link starts with fresh state.
   useEffect(() => {
@@ -51,6 +54,10 @@ export function TorrentView({ link, onError }: Props) {
         </h1>
         <p className="muted">
           {torrent.role === 'sent' ? 'Shared by you' : 'Shared with you'} · {summary}
+        </p>
+        {torrent.role === 'received' && torrent.progress < 1 && <NotifyButton />}
+        <p className="visually-hidden" aria-live="polite" data-testid="announcement">
+          {announcement}
         </p>
       </header>
       {torrent.role === 'sent' && <ShareCard torrent={torrent} onError={onError} />}

@@ -1,6 +1,7 @@
 import { STATUS_LABELS, torrents, type TorrentSnapshot } from '../../torrent'
 import { PieceMap } from '../../components/PieceMap'
 import { ProgressBar } from '../../components/ProgressBar'
+import { Sparkline } from '../../components/Sparkline'
 import { Stat } from '../../components/Stat'
 import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../format'
 import { ConnectionHint } from './ConnectionHint'
@@ -66,6 +67,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           </>
         )}
       </dl>
+      <Sparkline values={torrent.speedHistory} label="Transfer speed over the last minute" />
       <PeerList peers={torrent.peers} />
     </section>
   )

@@ -9,6 +9,11 @@ export function SettingsMenu() {
       <div className="settings-menu__panel" data-testid="settings">
         <UploadLimit />
         <RelaySetting />
+        {'registerProtocolHandler' in navigator && (
+          <button type="button" className="button button--small" onClick={() => navigator.registerProtocolHandler('magnet', `${location.origin}/#%s`)}>
+            Open magnet links with Swarmdrop
+          </button>
+        )}
       </div>
     </details>
   )

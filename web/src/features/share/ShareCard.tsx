@@ -20,6 +20,11 @@ export function ShareCard({ torrent, onError }: Props) {
           <div className="link-row">
             <input className="link-row__input" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />
             <CopyButton text={link} label="Copy link" />
+            {'share' in navigator && (
+              <button type="button" className="button" onClick={() => void navigator.share({ title: torrent.name, url: link }).catch(() => {})}>
+                Share…
+              </button>
+            )}
           </div>
           <details className="more-links">
             <summary>Magnet link and .torrent file</summary>

@@ -1,0 +1,45 @@
+import { join } from 'node:path'
+import { expect, randomFile, test, writeTree } from './fixtures.js'
+
+test('a download shows its progress in the tab title, announces milestones, and draws its speed', async ({ alice, bob, workDir }) => {
+  await writeTree(workDir, { 'title.bin': randomFile(6 * 1024 * 1024) })
+  await alice.openHome()
+  await alice.setUploadLimit('1 MB/s')
+  const link = await alice.share([join(workDir, 'title.bin')])
+  await expect(alice.page).toHaveTitle('title.bin — Swarmdrop')
+
+  await bob.open(link)
+  await expect(bob.page).toHaveTitle(/^\d+% · title\.bin — Swarmdrop$/)
+  await expect(bob.page.getByTestId('announcement')).toHaveText('title.bin: 25% downloaded.', { timeout: 30_000 })
+  await expect(bob.page.getByTestId('sparkline')).toBeVisible()
+  await bob.waitUntilDone()
+  await expect(bob.page).toHaveTitle('✓ title.bin — Swarmdrop')
+  await expect(bob.page.getByTestId('announcement')).toHaveText('title.bin: Done.')
+})
+
+test('closing the only tab that has the whole file asks first; once someone else has it, it does not', async ({ alice, bob, workDir }) => {
+  await writeTree(workDir, { 'only.bin': randomFile(100_000) })
+  const link = await alice.share([join(workDir, 'only.bin')])
+  await alice.page.getByTestId('share-link').click() // a person has interacted with the page
+
+  const dialogs: string[] = []
+  alice.page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type())
+    void dialog.dismiss()
+  })
+  await alice.page.close({ runBeforeUnload: true })
+  await expect.poll(() => dialogs).toEqual(['beforeunload'])
+  expect(alice.page.isClosed()).toBe(false)
+
+  await bob.open(link)
+  await bob.waitUntilDone()
+  await bob.page.getByTestId('share-link').click()
+  // Bob now has it too: once the tracker's next answer says two seeders, closing needs no question.
+  await expect.poll(async () => {
+    return alice.page.evaluate(() => {
+      const event = new Event('beforeunload', { cancelable: true })
+      dispatchEvent(event)
+      return event.defaultPrevented
+    })
+  }, { timeout: 40_000 }).toBe(false)
+})
