@@ -100,6 +100,41 @@ describe('SwarmdropServer', () => {
     socket.close()
   })
 
+  it('refuses hostile WebSocket messages with a reason, counts them, and keeps serving well-behaved peers', async () => {
+    const hostile = new WebSocket(`ws://127.0.0.1:${port}/announce`)
+    await new Promise((resolve, reject) => hostile.once('open', resolve).once('error', reject))
+    const failures: string[] = []
+    hostile.on('message', (data) => failures.push(String((JSON.parse(String(data)) as Record<string, unknown>)['failure reason'])))
+    const id = (char: string) => char.repeat(20)
+    hostile.send(JSON.stringify({ action: 'announce', info_hash: id('h'), peer_id: id('p'), offers: Array.from({ length: 50 }, () => ({ offer: { type: 'offer', sdp: 'x' }, offer_id: id('o') })) }))
+    hostile.send(JSON.stringify({ action: 'announce', info_hash: id('h'), peer_id: id('p'), answer: { type: 'answer', sdp: 'x'.repeat(100_000) }, offer_id: id('o'), to_peer_id: id('t') }))
+    // Fuzz: mutated and random messages, more than one socket may send before it is closed.
+    const closed = new Promise<number>((resolve) => hostile.once('close', (code) => resolve(code)))
+    for (let i = 0; i < 200 && hostile.readyState === WebSocket.OPEN; i++) hostile.send(Buffer.from(Array.from({ length: 40 }, () => Math.floor(Math.random() * 256))))
+    assert.equal(await closed, 1008)
+    assert.match(failures[0] ?? '', /At most 10 offers/)
+    assert.match(failures[1] ?? '', /at most 16 KiB/)
+
+    // A peer announcing `left: null` is a leecher, not a seeder.
+    const polite = new WebSocket(`ws://127.0.0.1:${port}/announce`)
+    await new Promise((resolve, reject) => polite.once('open', resolve).once('error', reject))
+    const hexToBinary = (hex: string) => Buffer.from(hex, 'hex').toString('binary')
+    const reply = new Promise<Record<string, unknown>>((resolve) => polite.on('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)))
+    polite.send(JSON.stringify({ action: 'announce', info_hash: hexToBinary('ab'.repeat(20)), peer_id: hexToBinary('cd'.repeat(20)), left: null, numwant: 0, event: 'started', offers: [] }))
+    const answer = await reply
+    assert.equal(answer.complete, 0)
+    assert.equal(answer.incomplete, 1)
+    polite.close()
+
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    assert.match(metrics, /swarmdrop_tracker_rejections_total\{reason="too-many-offers"\} 1/)
+    assert.match(metrics, /swarmdrop_tracker_rejections_total\{reason="bad-answer"\} 1/)
+    assert.match(metrics, /swarmdrop_tracker_rejections_total\{reason="too-many-invalid"\} 1/)
+    assert.match(metrics, /swarmdrop_tracker_websockets \d/)
+    assert.match(metrics, /swarmdrop_tracker_nodejs_eventloop_lag_seconds/)
+    assert.equal((await fetch(`${base}/healthz`)).status, 200)
+  })
+
   it('refuses WebSocket upgrades on other paths', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`)
     const error = await new Promise<Error>((resolve) => socket.once('error', resolve))

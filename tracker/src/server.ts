@@ -10,14 +10,25 @@ import { Server as TrackerServer } from 'bittorrent-tracker'
 import sirv from 'sirv'
 import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
+import { TrackerMetrics } from './metrics.js'
 import { swarmStats } from './stats.js'
 import { rtcConfigFor } from './turn/rtc-config.js'
+import { guardTrackerMessage, type SocketState } from './ws-guard.js'
 
 /** Largest WebSocket message accepted from a peer; an announce with ten SDP offers is ~30 KiB. */
 const MAX_WS_MESSAGE_BYTES = 256 * 1024
 /** Where webtorrent's service worker serves files to media elements (see web/src/torrent/stream-server.ts). */
 const STREAM_PATH_PREFIX = '/webtorrent/'
 const WEBSOCKET_PATHS = new Set([TRACKER_ANNOUNCE_PATH, '/'])
+/** A socket that keeps sending refused messages is closed (1008, policy violation). */
+const MAX_INVALID_MESSAGES_PER_SOCKET = 20
+
+type TrackerSocket = {
+  emit(event: string, ...args: unknown[]): boolean
+  on(event: 'close', listener: () => void): unknown
+  send(data: string): void
+  close(code: number, reason: string): void
+}
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -33,6 +44,7 @@ export type ListeningAddress = { port: number; host: string; url: string }
 export class SwarmdropServer extends EventEmitter {
   readonly tracker: TrackerServer
   readonly http: http.Server
+  readonly metrics = new TrackerMetrics(() => swarmStats(this.tracker.torrents))
   private readonly udpSockets: dgram.Socket[] = []
   private readonly serveApp: (req: IncomingMessage, res: ServerResponse, next: () => void) => void
   private readonly startedAtMs = Date.now()
@@ -107,6 +119,12 @@ export class SwarmdropServer extends EventEmitter {
         return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000) })
       case '/stats':
         return sendJson(res, 200, swarmStats(this.tracker.torrents))
+      case '/metrics':
+        void this.metrics.registry.metrics().then((text) => {
+          res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType, 'Cache-Control': 'no-store' })
+          res.end(text)
+        })
+        return
       case CLIENT_CONFIG_PATH:
         return sendJson(res, 200, { extraTrackers: this.config.extraTrackers } satisfies ClientConfig)
       case RTC_CONFIG_PATH:
@@ -127,7 +145,38 @@ export class SwarmdropServer extends EventEmitter {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      this.guard(ws as TrackerSocket)
+      wss.emit('connection', ws, req)
+    })
+  }
+
+  /**
+   * Puts the message guard in front of bittorrent-tracker's own 'message' listener: refused
+   * messages get a failure reason and never reach it; a socket that keeps sending them is closed.
+   */
+  private guard(ws: TrackerSocket): void {
+    const state: SocketState = { swarms: new Set() }
+    let invalid = 0
+    this.metrics.socketOpened()
+    ws.on('close', () => this.metrics.socketClosed())
+    const emit = ws.emit.bind(ws)
+    ws.emit = (event: string, ...args: unknown[]): boolean => {
+      if (event !== 'message') return emit(event, ...args)
+      const result = guardTrackerMessage(String(args[0]), state)
+      if (result.ok) {
+        this.metrics.accepted(result.offers, result.answer)
+        return emit('message', result.message, ...args.slice(1))
+      }
+      this.metrics.rejected(result.reason)
+      this.emit('warning', new Error(`WebSocket message refused (${result.reason})`))
+      ws.send(JSON.stringify({ 'failure reason': result.detail }))
+      if (++invalid >= MAX_INVALID_MESSAGES_PER_SOCKET) {
+        this.metrics.rejected('too-many-invalid')
+        ws.close(1008, 'Too many invalid messages')
+      }
+      return true
+    }
   }
 
   private async bindUdp(port: number): Promise<void> {
