@@ -20,6 +20,7 @@ test('a download shows its progress in the tab title, announces milestones, and 
 test('closing the only tab that has the whole file asks first; once someone else has it, it does not', async ({ alice, bob, workDir }) => {
   await writeTree(workDir, { 'only.bin': randomFile(100_000) })
   const link = await alice.share([join(workDir, 'only.bin')])
+  await expect(alice.page.getByTestId('only-seeder')).toBeVisible()
   await alice.page.getByTestId('share-link').click() // a person has interacted with the page
 
   const dialogs: string[] = []
@@ -35,6 +36,7 @@ test('closing the only tab that has the whole file asks first; once someone else
   await bob.waitUntilDone()
   await bob.page.getByTestId('share-link').click()
   // Bob now has it too: once the tracker's next answer says two seeders, closing needs no question.
+  await expect(alice.page.getByTestId('only-seeder')).toBeHidden({ timeout: 40_000 })
   await expect.poll(async () => {
     return alice.page.evaluate(() => {
       const event = new Event('beforeunload', { cancelable: true })

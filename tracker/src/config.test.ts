@@ -12,11 +12,20 @@ describe('server config', () => {
         webRoot: DEFAULT_WEB_ROOT,
         extraTrackers: [],
         trustProxy: false,
+        allowedOrigins: [],
+        rtcConfigPerMinute: 30,
         iceServers: [],
         turn: null,
         embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
       },
     })
+  })
+
+  it('reads allowed origins and the credential rate limit', () => {
+    const config = parseServerConfig({ ALLOWED_ORIGINS: 'https://share.example, http://localhost:5173', RTC_CONFIG_PER_MINUTE: '5' })
+    assert.deepEqual(config.ok && [config.value.allowedOrigins, config.value.rtcConfigPerMinute], [['https://share.example', 'http://localhost:5173'], 5])
+    for (const bad of ['share.example', 'https://share.example/path', 'null']) assert.equal(parseServerConfig({ ALLOWED_ORIGINS: bad }).ok, false, bad)
+    assert.equal(parseServerConfig({ RTC_CONFIG_PER_MINUTE: '0' }).ok, false)
   })
 
   it('reads TURN and ICE servers; configured TURN turns the embedded coturn off', () => {
@@ -66,6 +75,8 @@ describe('server config', () => {
         webRoot: '/srv/app',
         extraTrackers: ['wss://a.example/announce', 'udp://b.example:6969'],
         trustProxy: true,
+        allowedOrigins: [],
+        rtcConfigPerMinute: 30,
         iceServers: [],
         turn: null,
         embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },

@@ -26,6 +26,13 @@ export type ServerConfig = {
   extraTrackers: string[]
   /** Trust X-Forwarded-For from a reverse proxy when reading peer addresses. */
   trustProxy: boolean
+  /**
+   * Web origins allowed to open the WebSocket tracker and to ask for TURN credentials, besides the
+   * app's own. Empty: any origin may use the tracker; credentials go only to the app's own pages.
+   */
+  allowedOrigins: string[]
+  /** TURN credentials handed to one IP address per minute. */
+  rtcConfigPerMinute: number
   /** STUN/TURN servers the operator already runs, handed to browsers as they are. */
   iceServers: IceServer[]
   /** TURN with REST credentials, or null. */
@@ -75,6 +82,18 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     else errors.push(`ICE_SERVERS: ${parsed.error}`)
   }
 
+  const allowedOrigins: string[] = []
+  for (const entry of (env.ALLOWED_ORIGINS ?? '').split(/[,\s]+/).filter(Boolean)) {
+    try {
+      const url = new URL(entry)
+      if (url.origin === 'null' || url.pathname !== '/' || url.search) throw new Error()
+      allowedOrigins.push(url.origin)
+    } catch {
+      errors.push(`ALLOWED_ORIGINS: ${JSON.stringify(entry)} is not an origin like https://share.example`)
+    }
+  }
+  const rtcConfigPerMinute = parseInteger('RTC_CONFIG_PER_MINUTE', env.RTC_CONFIG_PER_MINUTE, 30, 1, 100_000, errors)
+
   const turnTtlS = parseInteger('TURN_TTL_S', env.TURN_TTL_S, DEFAULT_TURN_TTL_S, 60, 7 * 24 * 3600, errors)
   const turn = parseTurn(env, turnTtlS, errors)
   const embeddedTurn = parseEmbeddedTurn(env, turnTtlS, errors)
@@ -86,6 +105,8 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     webRoot: env.WEB_ROOT?.trim() || DEFAULT_WEB_ROOT,
     extraTrackers: validTrackers(extraTrackers),
     trustProxy: trustProxy.value,
+    allowedOrigins,
+    rtcConfigPerMinute,
     iceServers,
     turn,
     embeddedTurn: { ...embeddedTurn, enabled: embeddedTurn.enabled && turn === null },
@@ -147,9 +168,12 @@ function parseBoolean(name: string, text: string | undefined, fallback: boolean)
   return fail(`${name} must be true or false, got ${JSON.stringify(text)}.`)
 }
 
-/** A server on 127.0.0.1, a free port, no TURN: for tests, benchmarks and scripts. */
+/**
+ * A server on 127.0.0.1, a free port, no TURN: for tests, benchmarks and scripts, where one address
+ * opens hundreds of pages.
+ */
 export function localServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const base = parseServerConfig({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off' })
+  const base = parseServerConfig({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off', RTC_CONFIG_PER_MINUTE: '100000' })
   if (!base.ok) throw new Error(base.error)
   return { ...base.value, ...overrides }
 }

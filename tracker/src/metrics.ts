@@ -41,7 +41,7 @@ export class TrackerMetrics {
     if (answer) this.answers.inc()
   }
 
-  rejected(reason: RejectionReason | 'too-many-invalid'): void {
+  rejected(reason: RejectionReason | 'too-many-invalid' | 'origin' | 'rate-limit'): void {
     this.rejections.inc({ reason })
   }
 }

@@ -135,6 +135,30 @@ describe('SwarmdropServer', () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200)
   })
 
+  it('hands TURN credentials only to its own pages and allowed origins, rate limited per address', async () => {
+    const turned = new SwarmdropServer(
+      testConfig({ webRoot, allowedOrigins: ['https://friend.example'], rtcConfigPerMinute: 3, turn: { urls: ['turn:{host}:3478'], secret: 's', ttlS: 60 } }),
+    )
+    const { port: turnedPort } = await turned.listen()
+    const url = `http://127.0.0.1:${turnedPort}/api/rtc-config`
+    assert.equal((await fetch(url, { headers: { Origin: 'https://evil.example' } })).status, 403)
+    assert.equal((await fetch(url, { headers: { Origin: `http://127.0.0.1:${turnedPort}` } })).status, 200)
+    assert.equal((await fetch(url, { headers: { Origin: 'https://friend.example' } })).status, 200)
+    assert.equal((await fetch(url)).status, 200)
+    const limited = await fetch(url)
+    assert.equal(limited.status, 429)
+    assert.equal(limited.headers.get('retry-after'), '60')
+
+    // With ALLOWED_ORIGINS set, other pages cannot open the WebSocket tracker either.
+    const foreign = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, { headers: { Origin: 'https://evil.example' } })
+    assert.match((await new Promise<Error>((resolve) => foreign.once('error', resolve))).message, /403/)
+    const friend = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, { headers: { Origin: 'https://friend.example' } })
+    await new Promise((resolve, reject) => friend.once('open', resolve).once('error', reject))
+    friend.close()
+    assert.match(await (await fetch(`http://127.0.0.1:${turnedPort}/metrics`)).text(), /rejections_total\{reason="rate-limit"\} 1/)
+    await turned.close()
+  })
+
   it('refuses WebSocket upgrades on other paths', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`)
     const error = await new Promise<Error>((resolve) => socket.once('error', resolve))

@@ -7,10 +7,12 @@ import { isIPv6 } from 'node:net'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { Server as TrackerServer } from 'bittorrent-tracker'
+import { RateLimiterMemory } from 'rate-limiter-flexible'
 import sirv from 'sirv'
 import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
 import { TrackerMetrics } from './metrics.js'
+import { isOriginAllowed } from './origins.js'
 import { swarmStats } from './stats.js'
 import { rtcConfigFor } from './turn/rtc-config.js'
 import { guardTrackerMessage, type SocketState } from './ws-guard.js'
@@ -48,6 +50,8 @@ export class SwarmdropServer extends EventEmitter {
   private readonly udpSockets: dgram.Socket[] = []
   private readonly serveApp: (req: IncomingMessage, res: ServerResponse, next: () => void) => void
   private readonly startedAtMs = Date.now()
+  /** TURN credentials per IP: enough for many tabs, too few to use the relay as a free proxy farm. */
+  private readonly rtcConfigLimiter: RateLimiterMemory
   private destroyed = false
 
   constructor(private readonly config: ServerConfig) {
@@ -75,6 +79,7 @@ export class SwarmdropServer extends EventEmitter {
     this.tracker.on('warning', (err: Error) => this.emit('warning', err))
     this.tracker.on('error', (err: Error) => this.emit('warning', err))
 
+    this.rtcConfigLimiter = new RateLimiterMemory({ points: config.rtcConfigPerMinute, duration: 60 })
     this.http = http.createServer((req, res) => this.onRequest(req, res))
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head))
     this.http.on('clientError', (_err, socket) => socket.destroy())
@@ -128,7 +133,7 @@ export class SwarmdropServer extends EventEmitter {
       case CLIENT_CONFIG_PATH:
         return sendJson(res, 200, { extraTrackers: this.config.extraTrackers } satisfies ClientConfig)
       case RTC_CONFIG_PATH:
-        return sendJson(res, 200, rtcConfigFor(this.config, req.headers.host))
+        return this.onRtcConfig(req, res)
       default:
         // Stream URLs belong to the service worker; reaching the server means it did not answer them.
         if (pathname.startsWith(STREAM_PATH_PREFIX)) return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })
@@ -137,12 +142,39 @@ export class SwarmdropServer extends EventEmitter {
     }
   }
 
+  /** ICE servers with TURN credentials: only for the app's pages (or allowed origins), rate limited per IP. */
+  private onRtcConfig(req: IncomingMessage, res: ServerResponse): void {
+    if (!isOriginAllowed(req, this.config.allowedOrigins, { anyOriginWhenUnset: false })) {
+      this.metrics.rejected('origin')
+      return sendJson(res, 403, { error: 'This origin may not use this server\'s relay.' })
+    }
+    if (!this.config.turn) return sendJson(res, 200, rtcConfigFor(this.config, req.headers.host))
+    this.rtcConfigLimiter.consume(this.clientAddress(req)).then(
+      () => sendJson(res, 200, rtcConfigFor(this.config, req.headers.host)),
+      () => {
+        this.metrics.rejected('rate-limit')
+        res.setHeader('Retry-After', '60')
+        sendJson(res, 429, { error: 'Too many requests for relay credentials; try again in a minute.' })
+      },
+    )
+  }
+
+  private clientAddress(req: IncomingMessage): string {
+    const forwarded = this.config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : ''
+    return forwarded || req.socket.remoteAddress || 'unknown'
+  }
+
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
     const wss = this.tracker.ws
     if (!wss || this.destroyed || !WEBSOCKET_PATHS.has(pathname)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    if (!isOriginAllowed(req, this.config.allowedOrigins, { anyOriginWhenUnset: true })) {
+      this.metrics.rejected('origin')
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -32,6 +32,11 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           {status === 'downloading' || status === 'hashing' ? ` · ${formatPercent(progress)}` : ''}
         </h2>
         {hint && <p className="muted">{hint}</p>}
+        {torrent.onlySeeder && (
+          <p className="only-seeder" data-testid="only-seeder">
+            You are the only one with the whole file: keep this tab open until someone else has it.
+          </p>
+        )}
         <ConnectionHint torrent={torrent} />
         {torrent.error && (
           <p className="error-text" role="alert">
