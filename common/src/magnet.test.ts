@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatMagnet, parseMagnet } from './magnet.js'
+import { parseMagnet } from './magnet.js'
 
 const HASH = '2fd4e1c67a2d28fced849ee1bb76e7391b93eb12'
 
 describe('magnet links', () => {
-  it('round-trips', () => {
-    const link = { infoHash: HASH, name: 'a b', trackers: ['ws://127.0.0.1:8080/announce', 'udp://127.0.0.1:8080/'] }
-    assert.deepEqual(parseMagnet(formatMagnet(link)), { ok: true, value: link })
+  it('reads the info hash, name and trackers', () => {
+    const magnet = `magnet:?xt=urn:btih:${HASH}&dn=a+b&tr=ws%3A%2F%2F127.0.0.1%3A8080%2Fannounce&tr=udp%3A%2F%2F127.0.0.1%3A8080%2F`
+    assert.deepEqual(parseMagnet(magnet), { ok: true, value: { infoHash: HASH, name: 'a b', trackers: ['ws://127.0.0.1:8080/announce', 'udp://127.0.0.1:8080/'] } })
   })
 
   it('reads base32 info hashes and several trackers', () => {

@@ -38,15 +38,6 @@ export function parseMagnet(input: string): Result<TorrentLink> {
   })
 }
 
-export function formatMagnet(link: TorrentLink): string {
-  // The exact topic stays unencoded (`urn:btih:`), as every client writes and expects it.
-  const params = new URLSearchParams()
-  if (link.name) params.set('dn', link.name)
-  for (const tracker of link.trackers) params.append('tr', tracker)
-  const rest = params.toString()
-  return `magnet:?xt=urn:btih:${link.infoHash}${rest ? `&${rest}` : ''}`
-}
-
 /** Keeps the valid trackers of a link and drops the rest: one bad entry must not lose the download. */
 export function validTrackers(input: unknown): string[] {
   const list = ([] as unknown[]).concat(input ?? [])

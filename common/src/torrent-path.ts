@@ -12,8 +12,3 @@ export function safeRelativePath(path: string): string {
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
   return segments.join('/') || 'file'
 }
-
-/** True when the torrent path needed changing to be safe, so the UI can say so. */
-export function isUnsafeTorrentPath(path: string): boolean {
-  return safeRelativePath(path) !== path
-}

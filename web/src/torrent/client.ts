@@ -11,7 +11,7 @@ import type { Role, TorrentSnapshot } from './snapshot'
 import { startStreamServer, type StreamSupport } from './stream-server'
 
 /** How often live figures (speed, progress, peers) are re-read for the UI. */
-export const SNAPSHOT_INTERVAL_MS = 250
+const SNAPSHOT_INTERVAL_MS = 250
 /** getStats() is not free; how connections are routed changes rarely. */
 const PEER_PATHS_INTERVAL_MS = 2_000
 const UNKNOWN_LEFT_BYTES = 16 * 1024

@@ -6,7 +6,7 @@ import type { Role, TorrentSnapshot } from './snapshot'
 import { deriveStatus } from './status'
 
 /** After this long knowing the sender exists but reaching no peer, suggest the relay. */
-export const CANNOT_CONNECT_AFTER_MS = 15_000
+const CANNOT_CONNECT_AFTER_MS = 15_000
 
 /** One torrent of this tab: running (with a webtorrent torrent) or stopped (only its library record). */
 export type Entry = {
@@ -40,7 +40,7 @@ export type Entry = {
 
 /** How much each new speed reading moves the smoothed one (per snapshot, every 250 ms). */
 const SPEED_SMOOTHING = 0.1
-export const SPEED_HISTORY_SAMPLES = 60
+const SPEED_HISTORY_SAMPLES = 60
 
 /** Updates the smoothed speed and, once a second, the speed history. */
 export function sampleSpeed(entry: Entry, takeHistorySample: boolean): void {
