@@ -6,7 +6,7 @@ import type { TorrentSnapshot } from './snapshot'
 export type { ShareInput } from './share-input'
 export type { PeerPath } from './peers'
 export type { RelayState } from './relay'
-export type { FileSnapshot, TorrentSnapshot } from './snapshot'
+export { linkOf, progressTone, shownProgress, type FileSnapshot, type TorrentSnapshot } from './snapshot'
 export { STATUS_LABELS, type TorrentStatus } from './status'
 
 let client: TorrentClient | null = null

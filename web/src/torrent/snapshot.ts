@@ -1,3 +1,4 @@
+import type { TorrentLink } from '@swarmdrop/common'
 import type { PeerPath } from './peers'
 import type { TorrentStatus } from './status'
 
@@ -49,3 +50,13 @@ export type TorrentSnapshot = {
   extraTrackers: string[]
   addedAtMs: number
 }
+
+/** The progress a person sees: preparing (hashing, then storing) while a share is prepared, else the transfer. */
+export const shownProgress = (torrent: TorrentSnapshot): number => (torrent.status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress)
+
+export const progressTone = (torrent: TorrentSnapshot): 'active' | 'done' | 'error' =>
+  torrent.status === 'error' ? 'error' : shownProgress(torrent) >= 1 ? 'done' : 'active'
+
+/** The link that opens this torrent in the app, or null before its info hash is known. */
+export const linkOf = (torrent: TorrentSnapshot): TorrentLink | null =>
+  torrent.infoHash ? { infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers } : null

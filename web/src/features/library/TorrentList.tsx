@@ -1,4 +1,4 @@
-import { STATUS_LABELS, torrents, useTorrentList } from '../../torrent'
+import { linkOf, progressTone, shownProgress, STATUS_LABELS, torrents, useTorrentList } from '../../torrent'
 import { ProgressBar } from '../../components/ProgressBar'
 import { formatBytes, formatPercent } from '../../format'
 import { goHome, goToTorrent } from '../../route'
@@ -17,16 +17,17 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
       <StorageInfo torrentCount={list.length} />
       <ul className="library__list">
         {list.map((torrent) => {
-          const progress = torrent.status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress
+          const progress = shownProgress(torrent)
+          const link = linkOf(torrent)
           const stopped = torrent.status === 'stopped'
-          const open = () => torrent.infoHash && goToTorrent({ infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers })
+          const open = () => link && goToTorrent(link)
           const remove = () => {
             void torrents().remove(torrent.key)
             if (torrent.key === currentKey) goHome()
           }
           return (
             <li key={torrent.key} className="library__item" data-testid="library-item" aria-current={torrent.key === currentKey ? 'page' : undefined}>
-              <button type="button" className="library__open" onClick={open} disabled={!torrent.infoHash}>
+              <button type="button" className="library__open" onClick={open} disabled={!link}>
                 <span className="library__name">{torrent.name}</span>
                 <span className="library__meta">
                   {torrent.role === 'sent' ? 'Sent' : 'Received'} · {STATUS_LABELS[torrent.status]}
@@ -34,7 +35,7 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
                   {stopped ? '' : ` · ${formatPercent(progress)}`}
                 </span>
               </button>
-              <ProgressBar value={progress} label={`Progress of ${torrent.name}`} tone={torrent.status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'} />
+              <ProgressBar value={progress} label={`Progress of ${torrent.name}`} tone={progressTone(torrent)} />
               <span className="library__actions">
                 {stopped ? (
                   <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.key)}>

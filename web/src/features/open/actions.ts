@@ -1,5 +1,5 @@
 import { parseTorrentLinkText, type TorrentLink } from '@swarmdrop/common'
-import { torrents, type ShareInput } from '../../torrent'
+import { linkOf, torrents, type ShareInput } from '../../torrent'
 import { goToTorrent } from '../../route'
 import { isTorrentFile } from '../share/collect-files'
 
@@ -19,9 +19,7 @@ export async function shareFiles(inputs: ShareInput[]): Promise<void> {
   const [rootFolder] = rootFolders
   // One folder keeps its name; loose files get one so the torrent is not named after the first file.
   const name = rootFolders.size === 1 && rootFolder ? rootFolder : inputs.length > 1 ? `${inputs.length} files` : undefined
-  const infoHash = await torrents().share(inputs, name)
-  const shared = torrents().getSnapshot().find((torrent) => torrent.key === infoHash)
-  goToTorrent({ infoHash, name: shared?.name, trackers: shared?.extraTrackers ?? [] })
+  goToOpened(await torrents().share(inputs, name))
 }
 
 export async function openTorrentFile(file: File): Promise<void> {
@@ -33,8 +31,13 @@ export async function openTorrentFile(file: File): Promise<void> {
   } catch (err) {
     throw new Error(`"${file.name}" could not be opened: ${(err as Error).message}`, { cause: err })
   }
+  goToOpened(infoHash)
+}
+
+/** Shows a torrent that was just shared or opened, under the same link others get. */
+function goToOpened(infoHash: string): void {
   const opened = torrents().getSnapshot().find((torrent) => torrent.key === infoHash)
-  goToTorrent({ infoHash, name: opened?.name, trackers: opened?.extraTrackers ?? [] })
+  goToTorrent((opened && linkOf(opened)) ?? { infoHash, trackers: [] })
 }
 
 /** A pasted or typed share link, magnet or info hash. Throws a readable error for anything else. */

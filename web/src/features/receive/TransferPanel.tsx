@@ -1,4 +1,4 @@
-import { STATUS_LABELS, torrents, type TorrentSnapshot } from '../../torrent'
+import { progressTone, shownProgress, STATUS_LABELS, torrents, type TorrentSnapshot } from '../../torrent'
 import { PieceMap } from '../../components/PieceMap'
 import { ProgressBar } from '../../components/ProgressBar'
 import { Sparkline } from '../../components/Sparkline'
@@ -21,8 +21,8 @@ const STATUS_HINTS: Partial<Record<TorrentSnapshot['status'], string>> = {
 export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
   const { status } = torrent
   const hint = STATUS_HINTS[status]
-  const progress = status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress
-  const tone = status === 'error' ? 'error' : progress >= 1 ? 'done' : 'active'
+  const progress = shownProgress(torrent)
+  const tone = progressTone(torrent)
 
   return (
     <section className="card transfer" aria-labelledby="transfer-title">

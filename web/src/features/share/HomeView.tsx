@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react'
-import { useTorrentList } from '../../torrent'
+import { shownProgress, useTorrentList } from '../../torrent'
 import { ProgressBar } from '../../components/ProgressBar'
 import { formatPercent } from '../../format'
 import { openLinkText, openTorrentFile, takeFiles } from '../open/actions'
@@ -65,9 +65,9 @@ export function HomeView({ onError }: Props) {
         {preparing.map((torrent) => (
           <div key={torrent.key} className="preparing" data-testid="preparing">
             <span>
-              Preparing <strong>{torrent.name}</strong>… {formatPercent(torrent.hashingProgress ?? 0)}
+              Preparing <strong>{torrent.name}</strong>… {formatPercent(shownProgress(torrent))}
             </span>
-            <ProgressBar value={torrent.hashingProgress ?? 0} label={`Preparing ${torrent.name}`} />
+            <ProgressBar value={shownProgress(torrent)} label={`Preparing ${torrent.name}`} />
           </div>
         ))}
       </div>

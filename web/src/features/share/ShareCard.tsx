@@ -1,5 +1,4 @@
-import type { TorrentSnapshot } from '../../torrent'
-import { downloadTorrentFile } from '../../torrent'
+import { downloadTorrentFile, linkOf, type TorrentSnapshot } from '../../torrent'
 import { CopyButton } from '../../components/CopyButton'
 import { QrCode } from '../../components/QrCode'
 import { shareLinkFor } from '../../route'
@@ -8,8 +7,9 @@ type Props = { torrent: TorrentSnapshot; onError: (message: string) => void }
 
 /** The link is the hero: copy it, scan it, or take the magnet / .torrent for other clients. */
 export function ShareCard({ torrent, onError }: Props) {
-  if (!torrent.infoHash) return null
-  const link = shareLinkFor({ infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers })
+  const torrentLink = linkOf(torrent)
+  if (!torrentLink) return null
+  const link = shareLinkFor(torrentLink)
 
   return (
     <section className="card share-card" aria-labelledby="share-title">
