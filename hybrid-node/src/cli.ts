@@ -2,9 +2,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
 import prettyBytes from 'pretty-bytes'
-import { formatShareLink, parseRtcConfigResponse, type Result } from '@swarmdrop/common'
+import { formatShareLink, parsePort, parseRtcConfigResponse, type Result } from '@swarmdrop/common'
 import { HybridNode, UnsafeTorrentError, type HybridOptions, type TorrentStatus } from './bridge.js'
-import { parseHostPorts, parsePort, parseRate, parseSource, parseTrackers, trackersForApp, type Source } from './options.js'
+import { parseHostPorts, parseRate, parseSource, parseTrackers, trackersForApp, type Source } from './options.js'
 import { startStatusServer } from './status-server.js'
 
 const STATUS_INTERVAL_MS = 1_000

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseHostPorts, parsePort, parseRate, parseSource, parseTrackers, trackersForApp } from './options.js'
+import { parseHostPorts, parseRate, parseSource, parseTrackers, trackersForApp } from './options.js'
 
 const HASH = '2fd4e1c67a2d28fced849ee1bb76e7391b93eb12'
 
@@ -22,9 +22,7 @@ describe('hybrid-node options', () => {
     assert.equal(trackersForApp('not a url').ok, false)
   })
 
-  it('checks ports, rates, bootstrap nodes and trackers', () => {
-    assert.deepEqual(parsePort('--p', '6881'), { ok: true, value: 6881 })
-    assert.equal(parsePort('--p', '70000').ok, false)
+  it('checks rates, bootstrap nodes and trackers', () => {
     assert.deepEqual(parseRate('--r', '2MB/s'), { ok: true, value: 2_000_000 })
     assert.deepEqual(parseRate('--r', '500k'), { ok: true, value: 500_000 })
     assert.deepEqual(parseRate('--r', '1MiB/s'), { ok: true, value: 1_048_576 })

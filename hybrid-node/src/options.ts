@@ -56,11 +56,6 @@ export function parseHostPorts(text: string): Result<string[]> {
   return ok(entries)
 }
 
-export function parsePort(name: string, text: string): Result<number> {
-  const port = Number(text)
-  return /^\d+$/.test(text) && port <= 65_535 ? ok(port) : fail(`${name} must be a port number (0 for any), got ${JSON.stringify(text)}`)
-}
-
 const RATE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
 
 /** A rate like "2MB/s", "500k" or "1048576" in bytes per second. */

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { validTrackers, fail, ok, parseIceServers, parseTrackerUrl, type IceServer, type Result } from '@swarmdrop/common'
+import { validTrackers, fail, ok, parseIceServers, parsePort, parseTrackerUrl, type IceServer, type Result } from '@swarmdrop/common'
 
 /** TURN servers the tracker hands short-lived credentials for. `{host}` in a URL is the app's host name as the browser sees it. */
 export type TurnConfig = { urls: string[]; secret: string; ttlS: number }
@@ -53,7 +53,7 @@ type Env = Record<string, string | undefined>
 export function parseServerConfig(env: Env): Result<ServerConfig> {
   const errors: string[] = []
 
-  const port = parsePort(env.PORT ?? String(DEFAULT_PORT))
+  const port = parsePort('PORT', (env.PORT ?? String(DEFAULT_PORT)).trim())
   if (!port.ok) errors.push(port.error)
 
   const host = env.HOST?.trim() || undefined
@@ -152,12 +152,6 @@ function parseInteger(name: string, text: string | undefined, fallback: number, 
     return fallback
   }
   return value
-}
-
-function parsePort(text: string): Result<number> {
-  const port = Number(text.trim())
-  if (!/^\d+$/.test(text.trim()) || port > 65_535) return fail(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(text)}.`)
-  return ok(port)
 }
 
 function parseBoolean(name: string, text: string | undefined, fallback: boolean): Result<boolean> {
