@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
+import { downloadMs } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 256 * MiB
@@ -49,11 +50,7 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
 
 async function browserDownloadMs(browser: Browser, link: string): Promise<number> {
   const context = await browser.newContext()
-  const page = await context.newPage()
-  const startedAt = Date.now()
-  await page.goto(link)
-  await page.locator('[data-status="done"]').waitFor({ timeout: 600_000 })
-  const elapsedMs = Date.now() - startedAt
+  const elapsedMs = await downloadMs(await context.newPage(), link)
   await context.close()
   return elapsedMs
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from '@playwright/test'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
+import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
 import { startTestCoturn } from '../tests/e2e/turn.js'
+import { downloadMs, shareFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
@@ -42,17 +44,12 @@ async function transferMs(browser: Browser, origin: string, path: string, mode: 
   const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   for (const page of [alice, bob]) {
-    await page.goto(origin + '/')
-    await page.getByText('Settings', { exact: true }).click()
-    await page.getByRole('radio', { name: new RegExp(`^${mode}\\b`) }).check()
+    const person = new SwarmdropPage(page, origin)
+    await person.openHome()
+    await person.setRelayMode(mode)
   }
-  await alice.getByTestId('file-input').setInputFiles(path)
-  await alice.locator('[data-status="seeding"]').waitFor({ timeout: 120_000 })
-  const link = await alice.getByTestId('share-link').inputValue()
-  const startedAt = Date.now()
-  await bob.goto(link)
-  await bob.locator('[data-status="done"]').waitFor({ timeout: 600_000 })
-  const elapsedMs = Date.now() - startedAt
+  const { link } = await shareFile(alice, path)
+  const elapsedMs = await downloadMs(bob, link)
   await aliceContext.close()
   await bobContext.close()
   return elapsedMs

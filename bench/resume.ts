@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
+import { shareFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 1024 * MiB
@@ -15,10 +16,7 @@ export const resume1GiB: Benchmark = async ({ browser, origin, workDir }) => {
   const context = await browser.newContext()
   const page = await context.newPage()
   await page.goto(origin + '/')
-  const dropAt = Date.now()
-  await page.getByTestId('file-input').setInputFiles(path)
-  await page.locator('[data-status="seeding"]').waitFor({ timeout: 300_000 })
-  const shareMs = Date.now() - dropAt
+  const { shareMs } = await shareFile(page, path)
 
   const reloadAt = Date.now()
   await page.reload()

@@ -1,6 +1,8 @@
 import { copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { testVideo } from '../tests/e2e/media.js'
+import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
+import { shareFile } from './steps.js'
 import { round, type BenchContext, type Benchmark, type Figure } from './types.js'
 
 /**
@@ -24,13 +26,8 @@ async function measure({ browser, origin }: BenchContext, video: string, cap: st
   const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   await alice.goto(origin + '/')
-  if (cap) {
-    await alice.getByText('Settings', { exact: true }).click()
-    await alice.getByLabel('Upload limit').selectOption(cap)
-  }
-  await alice.getByTestId('file-input').setInputFiles(video)
-  const link = await alice.getByTestId('share-link').inputValue({ timeout: 60_000 })
-  await alice.locator('[data-status="seeding"]').waitFor({ timeout: 60_000 })
+  if (cap) await new SwarmdropPage(alice, origin).setUploadLimit(cap)
+  const { link } = await shareFile(alice, video)
 
   // A viewer who presses play at once: start every video muted the moment it appears.
   await bob.addInitScript(() => {

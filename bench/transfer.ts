@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { rawDataChannelTransferMs } from './raw-datachannel.js'
+import { downloadMs, shareFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 /** 256 MiB from one browser context to another through the app, beside a raw RTCDataChannel. */
@@ -13,16 +14,8 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
   const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   await alice.goto(origin + '/')
-  const dropAt = Date.now()
-  await alice.getByTestId('file-input').setInputFiles(path)
-  const link = await alice.getByTestId('share-link').inputValue({ timeout: 120_000 })
-  await alice.locator('[data-status="seeding"]').waitFor({ timeout: 120_000 })
-  const shareMs = Date.now() - dropAt
-
-  const openAt = Date.now()
-  await bob.goto(link)
-  await bob.locator('[data-status="done"]').waitFor({ timeout: 300_000 })
-  const appMs = Date.now() - openAt
+  const { link, shareMs } = await shareFile(alice, path)
+  const appMs = await downloadMs(bob, link)
 
   const rawMs = await rawDataChannelTransferMs(await aliceContext.newPage(), await bobContext.newPage(), bytes)
   await aliceContext.close()
