@@ -34,7 +34,8 @@ const option =
     return result.value
   }
 
-const program = new Command()
+// Typed explicitly so that `program.error(...)`, which never returns, narrows the code after it.
+const program: Command = new Command()
   .name('hybrid-node')
   .description('A BitTorrent peer that speaks WebRTC to browsers and TCP/uTP/DHT to classic clients, bridging both.')
   .showHelpAfterError('(run with --help for usage)')
@@ -104,7 +105,7 @@ withCommonOptions(program.command('bridge').description('download and keep seedi
 function sourceOrExit(text: string): Source {
   const source = parseSource(text)
   if (!source.ok) program.error(source.error, { exitCode: 2 })
-  return (source as { ok: true; value: Source }).value
+  return source.value
 }
 
 /** Builds the node from the options, runs the command, shows progress, and stops cleanly on signals. */
@@ -157,10 +158,9 @@ async function fetchRtcConfig(url: string): Promise<HybridOptions['rtcConfig']> 
   }
   const config = parseRtcConfigResponse(json)
   if (!config.ok) program.error(`--rtc-config: ${config.error}`, { exitCode: 2 })
-  const value = (config as { ok: true; value: { iceServers: NonNullable<HybridOptions['rtcConfig']>['iceServers'] } }).value
   // Node's WebRTC builds "turn:user:pass@host" without encoding, and REST usernames contain ":".
   return {
-    iceServers: value.iceServers.map((server) => ({
+    iceServers: config.value.iceServers.map((server) => ({
       ...server,
       ...(server.username !== undefined && { username: encodeURIComponent(server.username) }),
       ...(server.credential !== undefined && { credential: encodeURIComponent(server.credential) }),
