@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base } from '@playwright/test'
+import { test as base, expect, type Browser } from '@playwright/test'
 import { localServerConfig, SwarmdropServer, type TurnConfig } from '@swarmdrop/tracker'
 import { startTestCoturn } from './turn.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
@@ -46,16 +46,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  alice: async ({ browser, server }, use) => {
-    const context = await browser.newContext()
-    await use(new SwarmdropPage(await context.newPage(), server.url))
-    await context.close()
-  },
-  bob: async ({ browser, server }, use) => {
-    const context = await browser.newContext()
-    await use(new SwarmdropPage(await context.newPage(), server.url))
-    await context.close()
-  },
+  alice: async ({ browser, server }, use) => usePerson(browser, server.url, use),
+  bob: async ({ browser, server }, use) => usePerson(browser, server.url, use),
   workDir: async ({}, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'swarmdrop-e2e-'))
     await use(dir)
@@ -63,7 +55,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 })
 
-export { expect } from '@playwright/test'
+export { expect }
+
+/** One person: a fresh browser context on the app; the app must have run without breaking its CSP. */
+async function usePerson(browser: Browser, url: string, use: (person: SwarmdropPage) => Promise<void>): Promise<void> {
+  const context = await browser.newContext()
+  const person = new SwarmdropPage(await context.newPage(), url)
+  await use(person)
+  await context.close()
+  expect(person.cspViolations).toEqual([])
+}
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 

@@ -3,10 +3,17 @@ import { expect, type Download, type Page } from '@playwright/test'
 
 /** What a person does in the app, in the app's own words (buttons, labels), for one browser context. */
 export class SwarmdropPage {
+  /** Content-Security-Policy violations the browser reported: the app must work under the server's CSP. */
+  readonly cspViolations: string[] = []
+
   constructor(
     readonly page: Page,
     readonly origin: string,
-  ) {}
+  ) {
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) this.cspViolations.push(message.text())
+    })
+  }
 
   async openHome(): Promise<void> {
     await this.page.goto(this.origin + '/')

@@ -1,6 +1,5 @@
 import { join } from 'node:path'
-import type { EventEmitter } from 'node:events'
-import { createTurnCredentials, localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
+import { createTurnCredentials, localServerConfig, SwarmdropServer, type RelayedSignal } from '@swarmdrop/tracker'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
@@ -9,14 +8,7 @@ const MiB = 1024 * 1024
 /** Records every SDP the tracker relays between peers (offers and answers). */
 function recordRelayedSdp(server: SwarmdropServer): string[] {
   const sdps: string[] = []
-  const wss = server.tracker.ws as unknown as EventEmitter
-  wss.on('connection', (socket: EventEmitter) => {
-    socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(String(data)) as { offers?: Array<{ offer: { sdp: string } }>; answer?: { sdp: string } }
-      for (const { offer } of message.offers ?? []) sdps.push(offer.sdp)
-      if (message.answer) sdps.push(message.answer.sdp)
-    })
-  })
+  server.webSocketTracker.on('relayed', ({ sdp }: RelayedSignal) => sdps.push(sdp.sdp))
   return sdps
 }
 

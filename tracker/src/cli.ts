@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import pino from 'pino'
 import { parseServerConfig, type ServerConfig } from './config.js'
-import { SwarmdropServer } from './server.js'
+import { SwarmdropServer, type Rejection } from './server.js'
 import { CoturnProcess, findExecutable, generateTurnSecret } from './turn/coturn.js'
 
 const SHUTDOWN_TIMEOUT_MS = 5_000
@@ -23,6 +23,8 @@ try {
   await coturn?.stop()
   process.exit(1)
 }
+// Client addresses are personal data: logged only when the operator asks (LOG_IPS=true).
+server.on('rejected', ({ reason, detail, address }: Rejection) => log.debug(config.logIps ? { reason, ip: address } : { reason }, detail))
 server.on('warning', (err: Error) => log.debug({ err: err.message }, 'client input rejected'))
 server.on('error', (err: Error) => log.error({ err }, 'server error'))
 
@@ -37,8 +39,11 @@ try {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    log.info(`${signal}: shutting down`)
-    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref()
+    log.info(`${signal}: shutting down; telling clients to reconnect`)
+    setTimeout(() => {
+      log.warn(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`)
+      process.exit(1)
+    }, SHUTDOWN_TIMEOUT_MS).unref()
     void Promise.all([server.close(), coturn?.stop()]).then(() => process.exit(0))
   })
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { DEFAULT_PORT, DEFAULT_WEB_ROOT, parseServerConfig } from './config.js'
+import { DEFAULT_LIMITS } from './ws/limits.js'
 
 describe('server config', () => {
   it('has embedded defaults', () => {
@@ -14,6 +15,8 @@ describe('server config', () => {
         trustProxy: false,
         allowedOrigins: [],
         rtcConfigPerMinute: 30,
+        limits: DEFAULT_LIMITS,
+        logIps: false,
         iceServers: [],
         turn: null,
         embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
@@ -26,6 +29,18 @@ describe('server config', () => {
     assert.deepEqual(config.ok && [config.value.allowedOrigins, config.value.rtcConfigPerMinute], [['https://share.example', 'http://localhost:5173'], 5])
     for (const bad of ['share.example', 'https://share.example/path', 'null']) assert.equal(parseServerConfig({ ALLOWED_ORIGINS: bad }).ok, false, bad)
     assert.equal(parseServerConfig({ RTC_CONFIG_PER_MINUTE: '0' }).ok, false)
+  })
+
+  it('reads every tracker limit and the IP logging flag', () => {
+    const config = parseServerConfig({ SOCKETS_PER_IP: '0', IDLE_TIMEOUT_S: '60', MAX_OFFERS_PER_ANNOUNCE: '5', LOG_IPS: 'yes' })
+    assert.ok(config.ok)
+    assert.deepEqual(config.value.limits, { ...DEFAULT_LIMITS, socketsPerIp: 0, idleTimeoutS: 60, maxOffersPerAnnounce: 5 })
+    assert.equal(config.value.logIps, true)
+    const bad = parseServerConfig({ IDLE_TIMEOUT_S: '1', MAX_MESSAGE_BYTES: 'lots', LOG_IPS: 'maybe' })
+    assert.ok(!bad.ok)
+    assert.match(bad.error, /IDLE_TIMEOUT_S must be a whole number from 15/)
+    assert.match(bad.error, /MAX_MESSAGE_BYTES/)
+    assert.match(bad.error, /LOG_IPS must be true or false/)
   })
 
   it('reads TURN and ICE servers; configured TURN turns the embedded coturn off', () => {
@@ -77,6 +92,8 @@ describe('server config', () => {
         trustProxy: true,
         allowedOrigins: [],
         rtcConfigPerMinute: 30,
+        limits: DEFAULT_LIMITS,
+        logIps: false,
         iceServers: [],
         turn: null,
         embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { validTrackers, fail, ok, parseIceServers, parsePort, parseTrackerUrl, type IceServer, type Result } from '@swarmdrop/common'
+import { DEFAULT_LIMITS, type TrackerLimits } from './ws/limits.js'
 
 /** TURN servers the tracker hands short-lived credentials for. `{host}` in a URL is the app's host name as the browser sees it. */
 export type TurnConfig = { urls: string[]; secret: string; ttlS: number }
@@ -33,6 +34,10 @@ export type ServerConfig = {
   allowedOrigins: string[]
   /** TURN credentials handed to one IP address per minute. */
   rtcConfigPerMinute: number
+  /** What one client may do on the WebSocket tracker. */
+  limits: TrackerLimits
+  /** Put client IP addresses in logs (off by default: they are personal data). */
+  logIps: boolean
   /** STUN/TURN servers the operator already runs, handed to browsers as they are. */
   iceServers: IceServer[]
   /** TURN with REST credentials, or null. */
@@ -48,6 +53,23 @@ const TURN_URL = /^turns?:[^\s,]+$/i
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 type Env = Record<string, string | undefined>
+
+/** The environment variable of each tracker limit, with the range it accepts. */
+const LIMIT_VARIABLES: ReadonlyArray<[keyof TrackerLimits, string, number, number]> = [
+  ['maxMessageBytes', 'MAX_MESSAGE_BYTES', 1024, 16 * 1024 * 1024],
+  ['maxOffersPerAnnounce', 'MAX_OFFERS_PER_ANNOUNCE', 0, 100],
+  ['maxSdpBytes', 'MAX_SDP_BYTES', 256, 1024 * 1024],
+  ['maxScrapeHashes', 'MAX_SCRAPE_HASHES', 1, 10_000],
+  ['maxSwarmsPerSocket', 'MAX_SWARMS_PER_SOCKET', 1, 100_000],
+  ['announcesPerSocketPerMinute', 'ANNOUNCES_PER_SOCKET_PER_MINUTE', 0, 10_000_000],
+  ['offersPerSocketPerMinute', 'OFFERS_PER_SOCKET_PER_MINUTE', 0, 10_000_000],
+  ['maxInvalidMessagesPerSocket', 'MAX_INVALID_MESSAGES_PER_SOCKET', 1, 1_000_000],
+  ['idleTimeoutS', 'IDLE_TIMEOUT_S', 15, 86_400],
+  ['maxBufferedBytesPerSocket', 'MAX_BUFFERED_BYTES_PER_SOCKET', 16 * 1024, 1024 * 1024 * 1024],
+  ['socketsPerIp', 'SOCKETS_PER_IP', 0, 10_000_000],
+  ['connectionsPerIpPerMinute', 'CONNECTIONS_PER_IP_PER_MINUTE', 0, 10_000_000],
+  ['maxConnections', 'MAX_CONNECTIONS', 0, 10_000_000],
+]
 
 /** Reads the server configuration from environment variables; every mistake is reported at once. */
 export function parseServerConfig(env: Env): Result<ServerConfig> {
@@ -93,12 +115,16 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     }
   }
   const rtcConfigPerMinute = parseInteger('RTC_CONFIG_PER_MINUTE', env.RTC_CONFIG_PER_MINUTE, 30, 1, 100_000, errors)
+  const limits = { ...DEFAULT_LIMITS }
+  for (const [key, name, min, max] of LIMIT_VARIABLES) limits[key] = parseInteger(name, env[name], DEFAULT_LIMITS[key], min, max, errors)
+  const logIps = parseBoolean('LOG_IPS', env.LOG_IPS, false)
+  if (!logIps.ok) errors.push(logIps.error)
 
   const turnTtlS = parseInteger('TURN_TTL_S', env.TURN_TTL_S, DEFAULT_TURN_TTL_S, 60, 7 * 24 * 3600, errors)
   const turn = parseTurn(env, turnTtlS, errors)
   const embeddedTurn = parseEmbeddedTurn(env, turnTtlS, errors)
 
-  if (errors.length > 0 || !port.ok || !trustProxy.ok) return fail(errors.join('\n'))
+  if (errors.length > 0 || !port.ok || !trustProxy.ok || !logIps.ok) return fail(errors.join('\n'))
   return ok({
     port: port.value,
     host,
@@ -107,6 +133,8 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     trustProxy: trustProxy.value,
     allowedOrigins,
     rtcConfigPerMinute,
+    limits,
+    logIps: logIps.value,
     iceServers,
     turn,
     embeddedTurn: { ...embeddedTurn, enabled: embeddedTurn.enabled && turn === null },
@@ -164,10 +192,10 @@ function parseBoolean(name: string, text: string | undefined, fallback: boolean)
 
 /**
  * A server on 127.0.0.1, a free port, no TURN: for tests, benchmarks and scripts, where one address
- * opens hundreds of pages.
+ * opens hundreds of pages (so the per-address limits are off).
  */
 export function localServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const base = parseServerConfig({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off', RTC_CONFIG_PER_MINUTE: '100000' })
+  const base = parseServerConfig({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off', RTC_CONFIG_PER_MINUTE: '100000', SOCKETS_PER_IP: '0', CONNECTIONS_PER_IP_PER_MINUTE: '0' })
   if (!base.ok) throw new Error(base.error)
   return { ...base.value, ...overrides }
 }

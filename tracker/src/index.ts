@@ -1,4 +1,6 @@
 export { DEFAULT_PORT, localServerConfig, parseServerConfig, type ServerConfig, type TurnConfig } from './config.js'
 export { CoturnProcess, findExecutable, generateTurnSecret, type CoturnOptions } from './turn/coturn.js'
 export { createTurnCredentials } from './turn/credentials.js'
-export { SwarmdropServer, type ListeningAddress } from './server.js'
+export { SwarmdropServer, type ListeningAddress, type Rejection } from './server.js'
+export { DEFAULT_LIMITS, type TrackerLimits } from './ws/limits.js'
+export type { RelayedSignal } from './ws/web-socket-tracker.js'

@@ -1,47 +1,57 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { SwarmStats } from './stats.js'
-import type { RejectionReason } from './ws-guard.js'
+import type { RejectionReason } from './ws/protocol.js'
 
-/** The tracker's Prometheus metrics (`/metrics`): sockets, swarms, peers, traffic and refusals by reason. */
+/**
+ * What the tracker counts. Plain numbers, bumped on every message; Prometheus reads them only when
+ * scraped, so the hot path never touches prom-client's label maps.
+ */
+export class TrackerCounters {
+  announces = 0
+  scrapes = 0
+  offersRelayed = 0
+  answersRelayed = 0
+  readonly rejections = new Map<RejectionReason, number>()
+
+  reject(reason: RejectionReason): void {
+    this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1)
+  }
+}
+
+export type TrackerGauges = SwarmStats & { sockets: number }
+
+/** The tracker's Prometheus metrics (`/metrics`): sockets, swarms, peers, traffic, refusals by reason, and Node's own. */
 export class TrackerMetrics {
   readonly registry = new Registry()
-  private readonly sockets = new Gauge({ name: 'swarmdrop_tracker_websockets', help: 'Open WebSocket connections.', registers: [this.registry] })
-  private readonly messages = new Counter({ name: 'swarmdrop_tracker_ws_messages_total', help: 'WebSocket tracker messages accepted.', registers: [this.registry] })
-  private readonly offers = new Counter({ name: 'swarmdrop_tracker_offers_total', help: 'WebRTC offers received for relaying.', registers: [this.registry] })
-  private readonly answers = new Counter({ name: 'swarmdrop_tracker_answers_total', help: 'WebRTC answers received for relaying.', registers: [this.registry] })
-  private readonly rejections = new Counter({
-    name: 'swarmdrop_tracker_rejections_total',
-    help: 'Client messages refused, by reason.',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  })
 
-  constructor(stats: () => SwarmStats) {
+  constructor(counters: TrackerCounters, gauges: () => TrackerGauges) {
+    const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry, prefix: 'swarmdrop_tracker_' })
     for (const [name, help, pick] of [
-      ['swarmdrop_tracker_swarms', 'Swarms (torrents) with peers.', (s: SwarmStats) => s.swarms],
-      ['swarmdrop_tracker_peers', 'Peers in all swarms.', (s: SwarmStats) => s.peers],
-      ['swarmdrop_tracker_seeders', 'Seeders in all swarms.', (s: SwarmStats) => s.seeders],
+      ['swarmdrop_tracker_websockets', 'Open WebSocket connections.', (g: TrackerGauges) => g.sockets],
+      ['swarmdrop_tracker_swarms', 'Swarms (torrents) with peers.', (g: TrackerGauges) => g.swarms],
+      ['swarmdrop_tracker_peers', 'Peers in all swarms.', (g: TrackerGauges) => g.peers],
+      ['swarmdrop_tracker_seeders', 'Seeders in all swarms.', (g: TrackerGauges) => g.seeders],
     ] as const) {
-      new Gauge({ name, help, registers: [this.registry], collect() { this.set(pick(stats())) } })
+      new Gauge({ name, help, registers, collect() { this.set(pick(gauges())) } })
     }
-  }
-
-  socketOpened(): void {
-    this.sockets.inc()
-  }
-
-  socketClosed(): void {
-    this.sockets.dec()
-  }
-
-  accepted(offers: number, answer: boolean): void {
-    this.messages.inc()
-    if (offers > 0) this.offers.inc(offers)
-    if (answer) this.answers.inc()
-  }
-
-  rejected(reason: RejectionReason | 'too-many-invalid' | 'origin' | 'rate-limit'): void {
-    this.rejections.inc({ reason })
+    for (const [name, help, pick] of [
+      ['swarmdrop_tracker_announces_total', 'WebSocket announces answered.', (c: TrackerCounters) => c.announces],
+      ['swarmdrop_tracker_scrapes_total', 'WebSocket scrapes answered.', (c: TrackerCounters) => c.scrapes],
+      ['swarmdrop_tracker_offers_relayed_total', 'WebRTC offers relayed to a peer.', (c: TrackerCounters) => c.offersRelayed],
+      ['swarmdrop_tracker_answers_relayed_total', 'WebRTC answers relayed to a peer.', (c: TrackerCounters) => c.answersRelayed],
+    ] as const) {
+      new Counter({ name, help, registers, collect() { this.reset(); this.inc(pick(counters)) } })
+    }
+    new Counter({
+      name: 'swarmdrop_tracker_rejections_total',
+      help: 'Client messages and connections refused, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        this.reset()
+        for (const [reason, count] of counters.rejections) this.inc({ reason }, count)
+      },
+    })
   }
 }

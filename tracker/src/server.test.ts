@@ -45,6 +45,11 @@ describe('SwarmdropServer', () => {
     assert.equal(index.status, 200)
     assert.equal(index.headers.get('cache-control'), 'no-cache')
     assert.equal(index.headers.get('x-content-type-options'), 'nosniff')
+    assert.equal(index.headers.get('referrer-policy'), 'no-referrer')
+    const csp = index.headers.get('content-security-policy') ?? ''
+    assert.match(csp, /script-src 'self'(;|$)/)
+    assert.match(csp, /frame-ancestors 'none'/)
+    assert.match(csp, /connect-src 'self' wss:/)
     assert.match(await index.text(), /Swarmdrop/)
     const asset = await fetch(`${base}/assets/app-123.js`)
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/)
@@ -155,7 +160,7 @@ describe('SwarmdropServer', () => {
     const friend = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, { headers: { Origin: 'https://friend.example' } })
     await new Promise((resolve, reject) => friend.once('open', resolve).once('error', reject))
     friend.close()
-    assert.match(await (await fetch(`http://127.0.0.1:${turnedPort}/metrics`)).text(), /rejections_total\{reason="rate-limit"\} 1/)
+    assert.match(await (await fetch(`http://127.0.0.1:${turnedPort}/metrics`)).text(), /rejections_total\{reason="rtc-config-rate"\} 1/)
     await turned.close()
   })
 

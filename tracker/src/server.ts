@@ -9,32 +9,31 @@ import type { Duplex } from 'node:stream'
 import { Server as TrackerServer } from 'bittorrent-tracker'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 import sirv from 'sirv'
+import { WebSocketServer } from 'ws'
+import type { SwarmStats } from './stats.js'
 import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
-import { TrackerMetrics } from './metrics.js'
+import { TrackerCounters, TrackerMetrics } from './metrics.js'
 import { isOriginAllowed } from './origins.js'
-import { swarmStats } from './stats.js'
+import { addStats, swarmStats } from './stats.js'
 import { rtcConfigFor } from './turn/rtc-config.js'
-import { guardTrackerMessage, type SocketState } from './ws-guard.js'
+import { ConnectionAdmission } from './ws/admission.js'
+import { openFileLimit } from './ws/file-limit.js'
+import type { RejectionReason } from './ws/protocol.js'
+import { WebSocketTracker } from './ws/web-socket-tracker.js'
 
-/** Largest WebSocket message accepted from a peer; an announce with ten SDP offers is ~30 KiB. */
-const MAX_WS_MESSAGE_BYTES = 256 * 1024
 /** Where webtorrent's service worker serves files to media elements (see web/src/torrent/stream-server.ts). */
 const STREAM_PATH_PREFIX = '/webtorrent/'
 const WEBSOCKET_PATHS = new Set([TRACKER_ANNOUNCE_PATH, '/'])
-/** A socket that keeps sending refused messages is closed (1008, policy violation). */
-const MAX_INVALID_MESSAGES_PER_SOCKET = 20
+/** File descriptors kept back from WebSocket clients for the app's files, UDP, logs and the TURN supervisor. */
+const RESERVED_FILE_DESCRIPTORS = 512
+/** How long a graceful close waits for clients to acknowledge before cutting them off. */
+const CLOSE_GRACE_MS = 1_000
+/** WebSocket close code 1012: "service restart", so clients reconnect rather than give up. */
+const CLOSE_SERVICE_RESTART = 1012
 
-type TrackerSocket = {
-  emit(event: string, ...args: unknown[]): boolean
-  on(event: 'close', listener: () => void): unknown
-  send(data: string): void
-  close(code: number, reason: string): void
-}
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-} as const
+/** Emitted as `rejected` for every refused client message or connection. */
+export type Rejection = { reason: RejectionReason; detail: string; address: string }
 
 export type ListeningAddress = { port: number; host: string; url: string }
 
@@ -44,9 +43,16 @@ export type ListeningAddress = { port: number; host: string; url: string }
  * the server itself failed.
  */
 export class SwarmdropServer extends EventEmitter {
+  /** bittorrent-tracker, for classic clients over HTTP and UDP. */
   readonly tracker: TrackerServer
+  /** The WebSocket tracker browsers use. */
+  readonly webSocketTracker: WebSocketTracker
   readonly http: http.Server
-  readonly metrics = new TrackerMetrics(() => swarmStats(this.tracker.torrents))
+  readonly counters = new TrackerCounters()
+  readonly metrics: TrackerMetrics
+  private readonly wss: WebSocketServer
+  private readonly admission: ConnectionAdmission
+  private readonly securityHeaders: Record<string, string>
   private readonly udpSockets: dgram.Socket[] = []
   private readonly serveApp: (req: IncomingMessage, res: ServerResponse, next: () => void) => void
   private readonly startedAtMs = Date.now()
@@ -68,21 +74,32 @@ export class SwarmdropServer extends EventEmitter {
       },
     })
 
-    this.tracker = new TrackerServer({
-      interval: ANNOUNCE_INTERVAL_MS,
-      trustProxy: config.trustProxy,
-      http: false,
-      udp: false,
-      stats: false,
-      ws: { noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES },
-    })
+    this.securityHeaders = securityHeaders(config.extraTrackers)
+
+    this.tracker = new TrackerServer({ interval: ANNOUNCE_INTERVAL_MS, trustProxy: config.trustProxy, http: false, udp: false, ws: false, stats: false })
     this.tracker.on('warning', (err: Error) => this.emit('warning', err))
     this.tracker.on('error', (err: Error) => this.emit('warning', err))
 
+    const { limits } = config
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false, skipUTF8Validation: true })
+    // webtorrent clients announce every interval / 5 over WebSocket (12 s).
+    this.webSocketTracker = new WebSocketTracker({ limits, intervalS: Math.ceil(ANNOUNCE_INTERVAL_MS / 1000 / 5), counters: this.counters })
+    this.webSocketTracker.on('rejected', (rejection: Rejection) => this.emit('rejected', rejection))
+    this.admission = new ConnectionAdmission(limits)
+    this.metrics = new TrackerMetrics(this.counters, () => ({ ...this.stats(), sockets: this.webSocketTracker.socketCount }))
+
     this.rtcConfigLimiter = new RateLimiterMemory({ points: config.rtcConfigPerMinute, duration: 60 })
     this.http = http.createServer((req, res) => this.onRequest(req, res))
+    // Past the open-file limit accept() fails; refuse new connections earlier so existing peers keep being served.
+    this.http.maxConnections = limits.maxConnections || Math.max(256, openFileLimit() - RESERVED_FILE_DESCRIPTORS)
+    this.http.on('drop', () => this.counters.reject('server-full'))
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head))
     this.http.on('clientError', (_err, socket) => socket.destroy())
+  }
+
+  /** Swarms of both trackers: browsers (WebSocket) and classic clients (HTTP, UDP). */
+  stats(): SwarmStats {
+    return addStats(this.webSocketTracker.stats(), swarmStats(this.tracker.torrents))
   }
 
   async listen(): Promise<ListeningAddress> {
@@ -103,18 +120,26 @@ export class SwarmdropServer extends EventEmitter {
     return { port: address.port, host: shownHost, url: `http://${urlHost}:${address.port}/` }
   }
 
-  /** Stops accepting, closes every socket and the tracker. Safe to call more than once. */
+  /**
+   * Stops accepting, tells WebSocket clients the tracker is restarting (close code 1012, so they
+   * reconnect), gives them a moment to acknowledge, then closes everything. Safe to call more than once.
+   */
   async close(): Promise<void> {
     if (this.destroyed) return
     this.destroyed = true
+    const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     for (const socket of this.udpSockets) socket.close()
+    this.webSocketTracker.closeAll(CLOSE_SERVICE_RESTART, 'Tracker restarting')
+    await Promise.race([until(() => this.webSocketTracker.socketCount === 0), sleep(CLOSE_GRACE_MS)])
+    this.webSocketTracker.destroy()
+    this.admission.destroy()
     await new Promise<void>((resolve) => this.tracker.close(() => resolve()))
     this.http.closeAllConnections()
-    await new Promise<void>((resolve) => this.http.close(() => resolve()))
+    await httpClosed
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    for (const [name, value] of Object.entries(this.securityHeaders)) res.setHeader(name, value)
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
     switch (pathname) {
       case TRACKER_ANNOUNCE_PATH:
@@ -123,7 +148,7 @@ export class SwarmdropServer extends EventEmitter {
       case '/healthz':
         return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000) })
       case '/stats':
-        return sendJson(res, 200, swarmStats(this.tracker.torrents))
+        return sendJson(res, 200, this.stats())
       case '/metrics':
         void this.metrics.registry.metrics().then((text) => {
           res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType, 'Cache-Control': 'no-store' })
@@ -145,14 +170,14 @@ export class SwarmdropServer extends EventEmitter {
   /** ICE servers with TURN credentials: only for the app's pages (or allowed origins), rate limited per IP. */
   private onRtcConfig(req: IncomingMessage, res: ServerResponse): void {
     if (!isOriginAllowed(req, this.config.allowedOrigins, { anyOriginWhenUnset: false })) {
-      this.metrics.rejected('origin')
+      this.reject('origin', 'Origin may not use the relay.', req)
       return sendJson(res, 403, { error: 'This origin may not use this server\'s relay.' })
     }
     if (!this.config.turn) return sendJson(res, 200, rtcConfigFor(this.config, req.headers.host))
     this.rtcConfigLimiter.consume(this.clientAddress(req)).then(
       () => sendJson(res, 200, rtcConfigFor(this.config, req.headers.host)),
       () => {
-        this.metrics.rejected('rate-limit')
+        this.reject('rtc-config-rate', 'Too many requests for relay credentials.', req)
         res.setHeader('Retry-After', '60')
         sendJson(res, 429, { error: 'Too many requests for relay credentials; try again in a minute.' })
       },
@@ -167,48 +192,26 @@ export class SwarmdropServer extends EventEmitter {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
-    const wss = this.tracker.ws
-    if (!wss || this.destroyed || !WEBSOCKET_PATHS.has(pathname)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
-      return
-    }
+    if (this.destroyed || !WEBSOCKET_PATHS.has(pathname)) return refuseUpgrade(socket, 404, 'Not Found')
     if (!isOriginAllowed(req, this.config.allowedOrigins, { anyOriginWhenUnset: true })) {
-      this.metrics.rejected('origin')
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-      return
+      this.reject('origin', 'Origin may not use the tracker.', req)
+      return refuseUpgrade(socket, 403, 'Forbidden')
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      this.guard(ws as TrackerSocket)
-      wss.emit('connection', ws, req)
+    const address = this.clientAddress(req)
+    const refused = this.admission.admit(address)
+    if (refused) {
+      this.reject(refused, 'Connection refused by the per-address limits.', req)
+      return refuseUpgrade(socket, 429, 'Too Many Requests')
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once('close', () => this.admission.release(address))
+      this.webSocketTracker.accept(ws, address)
     })
   }
 
-  /**
-   * Puts the message guard in front of bittorrent-tracker's own 'message' listener: refused
-   * messages get a failure reason and never reach it; a socket that keeps sending them is closed.
-   */
-  private guard(ws: TrackerSocket): void {
-    const state: SocketState = { swarms: new Set() }
-    let invalid = 0
-    this.metrics.socketOpened()
-    ws.on('close', () => this.metrics.socketClosed())
-    const emit = ws.emit.bind(ws)
-    ws.emit = (event: string, ...args: unknown[]): boolean => {
-      if (event !== 'message') return emit(event, ...args)
-      const result = guardTrackerMessage(String(args[0]), state)
-      if (result.ok) {
-        this.metrics.accepted(result.offers, result.answer)
-        return emit('message', result.message, ...args.slice(1))
-      }
-      this.metrics.rejected(result.reason)
-      this.emit('warning', new Error(`WebSocket message refused (${result.reason})`))
-      ws.send(JSON.stringify({ 'failure reason': result.detail }))
-      if (++invalid >= MAX_INVALID_MESSAGES_PER_SOCKET) {
-        this.metrics.rejected('too-many-invalid')
-        ws.close(1008, 'Too many invalid messages')
-      }
-      return true
-    }
+  private reject(reason: RejectionReason, detail: string, req: IncomingMessage): void {
+    this.counters.reject(reason)
+    this.emit('rejected', { reason, detail, address: this.clientAddress(req) } satisfies Rejection)
   }
 
   private async bindUdp(port: number): Promise<void> {
@@ -241,6 +244,41 @@ export class SwarmdropServer extends EventEmitter {
       else this.tracker.udp6 = socket
     }
   }
+}
+
+/**
+ * Headers on everything the server sends. The CSP is what the app needs and no more: its own scripts
+ * and styles; images, media and frames from itself (the service worker streams) or blob: (saved files,
+ * previews); WebSocket trackers anywhere over TLS (links and magnets name other trackers) plus the
+ * configured extra ones; its own service worker.
+ */
+function securityHeaders(extraTrackers: string[]): Record<string, string> {
+  const connect = ["'self'", 'wss:', ...extraTrackers.filter((url) => url.startsWith('ws:'))]
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob:",
+    "frame-src 'self' blob:",
+    `connect-src ${connect.join(' ')}`,
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+  return { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`)
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(20)
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -2,6 +2,7 @@ import type { Swarm } from 'bittorrent-tracker'
 
 export type SwarmStats = { swarms: number; peers: number; seeders: number; leechers: number }
 
+/** Stats of bittorrent-tracker's swarms (classic clients over HTTP and UDP). */
 export function swarmStats(swarms: Record<string, Swarm>): SwarmStats {
   let seeders = 0
   let leechers = 0
@@ -11,4 +12,8 @@ export function swarmStats(swarms: Record<string, Swarm>): SwarmStats {
     leechers += swarm.incomplete
   }
   return { swarms: list.length, peers: seeders + leechers, seeders, leechers }
+}
+
+export function addStats(a: SwarmStats, b: SwarmStats): SwarmStats {
+  return { swarms: a.swarms + b.swarms, peers: a.peers + b.peers, seeders: a.seeders + b.seeders, leechers: a.leechers + b.leechers }
 }

@@ -1,0 +1,263 @@
+import { EventEmitter } from 'node:events'
+import type { WebSocket } from 'ws'
+import type { TrackerCounters } from '../metrics.js'
+import type { SwarmStats } from '../stats.js'
+import type { TrackerLimits } from './limits.js'
+import {
+  announceReply,
+  failureReply,
+  parseTrackerRequest,
+  relayedAnswer,
+  relayedOffer,
+  scrapeReply,
+  type AnnounceRequest,
+  type Refusal,
+  type RejectionReason,
+  type ScrapeRequest,
+  type SessionDescription,
+} from './protocol.js'
+import { Swarm, type Peer } from './swarm.js'
+import { TokenBucket } from './token-bucket.js'
+
+/** Offers a connection was sent and may answer; older ones are forgotten first. */
+const MAX_PENDING_OFFERS_PER_CONNECTION = 128
+
+/** One open WebSocket and what the tracker knows about it. */
+class Connection {
+  /** Swarm memberships, keyed by info hash + peer ID (one tab may run several clients on one socket). */
+  readonly memberships = new Map<string, { swarm: Swarm<Connection>; infoHash: string; peerId: string }>()
+  /** offer_id → info hash + the offering peer's ID, for checking answers. */
+  readonly pendingOffers = new Map<string, string>()
+  readonly announces: TokenBucket
+  readonly offers: TokenBucket
+  lastMessageAtMs: number
+  invalidMessages = 0
+  closed = false
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly address: string,
+    limits: TrackerLimits,
+    nowMs: number,
+  ) {
+    this.announces = new TokenBucket(limits.announcesPerSocketPerMinute, nowMs)
+    this.offers = new TokenBucket(limits.offersPerSocketPerMinute, nowMs)
+    this.lastMessageAtMs = nowMs
+  }
+
+  expectAnswer(offerId: string, from: string): void {
+    if (this.pendingOffers.size >= MAX_PENDING_OFFERS_PER_CONNECTION) this.pendingOffers.delete(this.pendingOffers.keys().next().value!)
+    this.pendingOffers.set(offerId, from)
+  }
+}
+
+/** Emitted as `relayed` for each offer and answer passed on, when anybody listens (tests, debugging). */
+export type RelayedSignal = { infoHash: string; sdp: SessionDescription }
+
+export type WebSocketTrackerOptions = { limits: TrackerLimits; intervalS: number; counters: TrackerCounters; now?: () => number }
+
+/**
+ * The WebSocket tracker browsers use: swarms of WebRTC peers and the offers and answers they trade.
+ * Written for this project rather than taken from bittorrent-tracker (which still serves HTTP and UDP),
+ * to parse each message once, enforce per-socket limits, check answers against the offers really
+ * relayed, bound what a slow reader can make it buffer, and stay fast with 15,000 sockets.
+ * Emits `rejected` ({ reason, detail, address }) for refused client input (never throws on it), and
+ * `relayed` (a RelayedSignal) for every offer and answer passed on.
+ */
+export class WebSocketTracker extends EventEmitter {
+  private readonly swarms = new Map<string, Swarm<Connection>>()
+  private readonly connections = new Set<Connection>()
+  private readonly sweepTimer: NodeJS.Timeout
+  private readonly limits: TrackerLimits
+  private readonly intervalS: number
+  private readonly counters: TrackerCounters
+  private readonly now: () => number
+  private destroyed = false
+
+  constructor(options: WebSocketTrackerOptions) {
+    super()
+    this.limits = options.limits
+    this.intervalS = options.intervalS
+    this.counters = options.counters
+    this.now = options.now ?? Date.now
+    const idleMs = this.limits.idleTimeoutS * 1000
+    this.sweepTimer = setInterval(() => this.closeIdle(idleMs), Math.max(1000, idleMs / 4))
+    this.sweepTimer.unref()
+  }
+
+  get socketCount(): number {
+    return this.connections.size
+  }
+
+  stats(): SwarmStats {
+    let seeders = 0
+    let peers = 0
+    for (const swarm of this.swarms.values()) {
+      seeders += swarm.complete
+      peers += swarm.size
+    }
+    return { swarms: this.swarms.size, peers, seeders, leechers: peers - seeders }
+  }
+
+  /** Takes over an upgraded socket; `address` is the client's IP (for limits and opt-in logs). */
+  accept(socket: WebSocket, address: string): void {
+    if (this.destroyed) {
+      socket.terminate()
+      return
+    }
+    const connection = new Connection(socket, address, this.limits, this.now())
+    this.connections.add(connection)
+    socket.on('message', (data: Buffer) => this.onMessage(connection, data))
+    socket.on('error', () => socket.terminate())
+    socket.once('close', () => this.onClose(connection))
+  }
+
+  /** Closes every socket with `code` and `reason` (1012 tells clients the service is restarting). */
+  closeAll(code: number, reason: string): void {
+    for (const connection of this.connections) connection.socket.close(code, reason)
+  }
+
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    clearInterval(this.sweepTimer)
+    for (const connection of this.connections) connection.socket.terminate()
+  }
+
+  private onMessage(connection: Connection, data: Buffer): void {
+    if (connection.closed) return
+    connection.lastMessageAtMs = this.now()
+    const parsed = parseTrackerRequest(data.toString(), this.limits)
+    if (!parsed.ok) return this.refuse(connection, parsed)
+    const request = parsed.request
+    if (request.action === 'scrape') return this.onScrape(connection, request)
+    if (request.answer) return this.onAnswer(connection, request)
+    this.onAnnounce(connection, request)
+  }
+
+  private onAnnounce(connection: Connection, request: AnnounceRequest): void {
+    const nowMs = connection.lastMessageAtMs
+    const context = { action: 'announce', infoHash: request.infoHash } as const
+    if (!connection.announces.take(1, nowMs)) {
+      return this.refuse(connection, { reason: 'announce-rate', detail: 'Too many announces on this connection; slow down.' }, context)
+    }
+    if (request.offers.length > 0 && !connection.offers.take(request.offers.length, nowMs)) {
+      return this.refuse(connection, { reason: 'offer-rate', detail: 'Too many offers on this connection; slow down.' }, context)
+    }
+    const key = request.infoHash + request.peerId
+    let swarm = this.swarms.get(request.infoHash)
+
+    if (request.event === 'stopped') {
+      if (swarm?.get(request.peerId)?.connection === connection) this.leave(swarm, request.infoHash, request.peerId)
+      connection.memberships.delete(key)
+      this.counters.announces++
+      this.send(connection, announceReply(request.infoHash, this.intervalS, swarm?.complete ?? 0, swarm?.incomplete ?? 0))
+      return
+    }
+
+    if (!connection.memberships.has(key) && connection.memberships.size >= this.limits.maxSwarmsPerSocket) {
+      return this.refuse(connection, { reason: 'too-many-swarms', detail: `One connection may join at most ${this.limits.maxSwarmsPerSocket} swarms.` }, context)
+    }
+    if (!swarm) {
+      swarm = new Swarm<Connection>()
+      this.swarms.set(request.infoHash, swarm)
+    }
+    const { peer, movedFrom } = swarm.upsert(request.peerId, connection, request.left === 0 || request.event === 'completed')
+    movedFrom?.memberships.delete(key)
+    connection.memberships.set(key, { swarm, infoHash: request.infoHash, peerId: request.peerId })
+    this.counters.announces++
+    this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
+    if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
+  }
+
+  private relayOffers(swarm: Swarm<Connection>, from: Peer<Connection>, request: AnnounceRequest): void {
+    const targets = swarm.sample(request.offers.length, from)
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!.connection
+      const offer = request.offers[i]!
+      if (this.send(target, relayedOffer(request.infoHash, request.peerId, offer))) {
+        target.expectAnswer(offer.offerId, request.infoHash + request.peerId)
+        this.counters.offersRelayed++
+        if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: offer.offer } satisfies RelayedSignal)
+      }
+    }
+  }
+
+  private onAnswer(connection: Connection, request: AnnounceRequest): void {
+    const answer = request.answer!
+    const from = connection.pendingOffers.get(answer.offerId)
+    if (from !== request.infoHash + answer.toPeerId) {
+      return this.refuse(connection, { reason: 'unsolicited-answer', detail: 'This answer is for an offer this connection was never sent.' }, { action: 'announce', infoHash: request.infoHash })
+    }
+    connection.pendingOffers.delete(answer.offerId)
+    // The offering peer may have left since; then the answer has nowhere to go.
+    const target = this.swarms.get(request.infoHash)?.get(answer.toPeerId)
+    if (!target || !this.send(target.connection, relayedAnswer(request.infoHash, request.peerId, answer))) return
+    this.counters.answersRelayed++
+    if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: answer.answer } satisfies RelayedSignal)
+  }
+
+  private onScrape(connection: Connection, request: ScrapeRequest): void {
+    const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {}
+    for (const infoHash of request.infoHashes) {
+      const swarm = this.swarms.get(infoHash)
+      files[infoHash] = { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0, downloaded: swarm?.complete ?? 0 }
+    }
+    this.counters.scrapes++
+    this.send(connection, scrapeReply(files, this.intervalS))
+  }
+
+  /** Sends unless the reader is too far behind; a dropped offer only means one fewer connection attempt. */
+  private send(connection: Connection, message: string): boolean {
+    if (connection.closed) return false
+    if (connection.socket.bufferedAmount > this.limits.maxBufferedBytesPerSocket) {
+      this.count(connection, 'slow-reader', 'Messages to a slow reader dropped.')
+      return false
+    }
+    connection.socket.send(message)
+    return true
+  }
+
+  private refuse(connection: Connection, refusal: Refusal, context: { action?: 'announce' | 'scrape'; infoHash?: string } = {}): void {
+    this.count(connection, refusal.reason, refusal.detail)
+    this.send(connection, failureReply(refusal.detail, context))
+    // Rate limits are a client being busy; malformed messages are a client being broken or hostile.
+    if (refusal.reason === 'announce-rate' || refusal.reason === 'offer-rate') return
+    if (++connection.invalidMessages >= this.limits.maxInvalidMessagesPerSocket) {
+      this.count(connection, 'too-many-invalid', 'Connection closed after too many invalid messages.')
+      connection.socket.close(1008, 'Too many invalid messages')
+      connection.closed = true
+    }
+  }
+
+  private count(connection: Connection, reason: RejectionReason, detail: string): void {
+    this.counters.reject(reason)
+    this.emit('rejected', { reason, detail, address: connection.address })
+  }
+
+  private onClose(connection: Connection): void {
+    connection.closed = true
+    this.connections.delete(connection)
+    for (const { swarm, infoHash, peerId } of connection.memberships.values()) {
+      // Only if the peer is still reached through this connection (not moved to a newer one).
+      if (swarm.get(peerId)?.connection === connection) this.leave(swarm, infoHash, peerId)
+    }
+    connection.memberships.clear()
+    connection.pendingOffers.clear()
+  }
+
+  private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string): void {
+    swarm.remove(peerId)
+    if (swarm.size === 0) this.swarms.delete(infoHash)
+  }
+
+  private closeIdle(idleMs: number): void {
+    const cutoffMs = this.now() - idleMs
+    for (const connection of this.connections) {
+      if (connection.lastMessageAtMs >= cutoffMs || connection.closed) continue
+      this.count(connection, 'idle', 'Connection closed after being idle.')
+      connection.socket.close(4000, 'Idle timeout')
+      connection.closed = true
+    }
+  }
+}
