@@ -32,6 +32,8 @@ declare module 'webtorrent' {
     readonly torrentFile: Uint8Array
     readonly info?: { files?: Array<{ path: Uint8Array[] }>; name?: Uint8Array }
     readonly path: string
+    /** bittorrent-tracker's client, once discovery has started. */
+    readonly discovery?: { tracker?: { _trackers?: unknown[] } | null } | null
     destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
   }
 

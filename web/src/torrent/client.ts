@@ -1,5 +1,5 @@
 import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import type { TorrentLink } from '@swarmdrop/common'
+import { reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
@@ -339,6 +339,8 @@ export class TorrentClient {
     const tracker = entry.torrent?.discovery?.tracker
     if (entry.trackerHooked || !tracker) return
     entry.trackerHooked = true
+    // After a tracker restart, be findable again within seconds rather than webtorrent's ~50 s.
+    reconnectTrackersPromptly(tracker)
     tracker.on('update', (data: { complete?: number }) => {
       entry.trackerResponded = true
       if (typeof data.complete === 'number') entry.trackerSeeders = data.complete

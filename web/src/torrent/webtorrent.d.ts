@@ -23,6 +23,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
 
   export interface TrackerClient extends Emitter {
     update(): void
+    /** One per announce URL (WebSocket, HTTP, UDP). */
+    readonly _trackers?: unknown[]
   }
 
   export interface Torrent extends Emitter {

@@ -1,0 +1,56 @@
+/*
+ * webtorrent's WebSocket tracker client (bittorrent-tracker's WebSocketTracker) waits 10 s plus a
+ * random 0–5 min before reconnecting to a tracker that went away, doubling each time: after a tracker
+ * restart a seeder took ~50 s to be findable again. This swaps that schedule for one that retries
+ * within about 3 s for the first two minutes of an outage (spread by jitter so a restarted tracker is
+ * not hit by every client in the same millisecond), then once a minute.
+ */
+
+/** Retries that use the fast schedule: about two minutes at its ceiling. */
+const FAST_RETRIES = 48
+const FIRST_RETRY_MS = 250
+const FAST_RETRY_CEILING_MS = 2_000
+const SLOW_RETRY_MS = 60_000
+const JITTER_MS = 1_000
+
+export function reconnectDelayMs(retries: number, random: () => number = Math.random): number {
+  const base = retries < FAST_RETRIES ? Math.min(FIRST_RETRY_MS * 2 ** retries, FAST_RETRY_CEILING_MS) : SLOW_RETRY_MS
+  return base + Math.floor(random() * JITTER_MS)
+}
+
+/** The fields of WebSocketTracker the new schedule uses; the same ones its own `_startReconnectTimer` uses. */
+type ReconnectingTracker = {
+  reconnecting: boolean
+  retries: number
+  reconnectTimer: ReturnType<typeof setTimeout> | null
+  _openSocket(): void
+  _startReconnectTimer(): void
+}
+
+const PATCHED = Symbol.for('swarmdrop.promptReconnect')
+
+function startReconnectTimer(this: ReconnectingTracker): void {
+  this.reconnecting = true
+  if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
+  const timer = setTimeout(() => {
+    this.retries++
+    this._openSocket()
+  }, reconnectDelayMs(this.retries))
+  // In Node, a pending reconnect must not keep the process alive (as in the original).
+  ;(timer as { unref?: () => void }).unref?.()
+  this.reconnectTimer = timer
+}
+
+/**
+ * Makes the WebSocket trackers of a bittorrent-tracker client (`torrent.discovery.tracker`) reconnect
+ * promptly. Patches their class once, so every torrent's trackers share the schedule.
+ */
+export function reconnectTrackersPromptly(trackerClient: { _trackers?: unknown[] }): void {
+  for (const tracker of trackerClient._trackers ?? []) {
+    if (typeof (tracker as Partial<ReconnectingTracker>)._startReconnectTimer !== 'function') continue
+    const prototype = Object.getPrototypeOf(tracker) as Record<symbol, unknown> & Partial<ReconnectingTracker>
+    if (prototype[PATCHED]) continue
+    prototype._startReconnectTimer = startReconnectTimer
+    prototype[PATCHED] = true
+  }
+}

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+const CLI = fileURLToPath(new URL('../../tracker/dist/cli.js', import.meta.url))
+
+/** A port free on 127.0.0.1 right now (for a server that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+    probe.on('error', reject)
+  })
+}
+
+/** The real `npm start` server (tracker/dist/cli.js) as its own process, so a test can kill it. */
+export class TrackerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(port: number): Promise<TrackerProcess> {
+    const child = spawn(process.execPath, [CLI], {
+      // Tests open many pages from one address: per-address limits off, as in localServerConfig.
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_TURN: 'off', SOCKETS_PER_IP: '0', CONNECTIONS_PER_IP_PER_MINUTE: '0' },
+      stdio: 'ignore',
+    })
+    const url = `http://127.0.0.1:${port}`
+    const deadline = Date.now() + 15_000
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`The tracker exited with code ${child.exitCode}`)
+      if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) return new TrackerProcess(child, url)
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL')
+        throw new Error('The tracker did not answer /healthz within 15 s')
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  /** Stops it with `signal` (SIGKILL: a crash; SIGTERM: a deploy) and resolves with its exit code. */
+  stop(signal: NodeJS.Signals): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve(this.child.exitCode)
+    return new Promise((resolve) => {
+      this.child.once('exit', (code) => resolve(code))
+      this.child.kill(signal)
+    })
+  }
+}
