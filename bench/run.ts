@@ -14,6 +14,7 @@ import { hybrid256MiB } from './hybrid.js'
 import { relay128MiB } from './relay.js'
 import { resume1GiB } from './resume.js'
 import { streaming100MB } from './stream.js'
+import { trackerLoad } from './tracker-load.js'
 import { transfer256MiB } from './transfer.js'
 import type { Benchmark, Figure } from './types.js'
 
@@ -26,6 +27,7 @@ const benchmarks: Record<string, Benchmark> = {
   'relay-128mib': relay128MiB,
   'resume-1gib': resume1GiB,
   'hybrid-256mib': hybrid256MiB,
+  'tracker-load': trackerLoad,
 }
 
 async function main() {

@@ -22,12 +22,15 @@ export class TrackerProcess {
     readonly url: string,
   ) {}
 
-  static async start(port: number): Promise<TrackerProcess> {
-    const child = spawn(process.execPath, [CLI], {
-      // Tests open many pages from one address: per-address limits off, as in localServerConfig.
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_TURN: 'off', SOCKETS_PER_IP: '0', CONNECTIONS_PER_IP_PER_MINUTE: '0' },
-      stdio: 'ignore',
-    })
+  /**
+   * `env` adds to the defaults; `openFileLimit` runs it under that `ulimit -n` (the limit-reached case).
+   */
+  static async start(port: number, options: { env?: Record<string, string>; openFileLimit?: number } = {}): Promise<TrackerProcess> {
+    // Tests open many pages from one address: per-address limits off, as in localServerConfig.
+    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_TURN: 'off', SOCKETS_PER_IP: '0', CONNECTIONS_PER_IP_PER_MINUTE: '0', ...options.env }
+    const child = options.openFileLimit
+      ? spawn('bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$1"`, process.execPath, CLI], { env, stdio: 'ignore' })
+      : spawn(process.execPath, [CLI], { env, stdio: 'ignore' })
     const url = `http://127.0.0.1:${port}`
     const deadline = Date.now() + 15_000
     for (;;) {
@@ -39,6 +42,14 @@ export class TrackerProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
+  }
+
+  get pid(): number {
+    return this.child.pid!
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null
   }
 
   /** Stops it with `signal` (SIGKILL: a crash; SIGTERM: a deploy) and resolves with its exit code. */

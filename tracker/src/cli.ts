@@ -1,13 +1,19 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8'
 import pino from 'pino'
 import { parseServerConfig, type ServerConfig } from './config.js'
 import { SwarmdropServer, type Rejection } from './server.js'
 import { CoturnProcess, findExecutable, generateTurnSecret } from './turn/coturn.js'
 
 const SHUTDOWN_TIMEOUT_MS = 5_000
-const log = pino({ base: undefined })
-
+/**
+ * A tracker allocates a little for every message and keeps little: a larger young generation means
+ * fewer scavenges (measured: ~10 % more offers relayed per CPU-second; see bench/results.json).
+ */
+const YOUNG_GENERATION_SEMI_SPACE_MIB = 64
+setFlagsFromString(`--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB}`)
 const parsed = parseServerConfig(process.env)
+const log = pino({ base: undefined, level: parsed.ok ? parsed.value.logLevel : 'info' })
 if (!parsed.ok) {
   log.fatal(`Invalid configuration:\n${parsed.error}`)
   process.exit(1)

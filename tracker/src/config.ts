@@ -38,6 +38,8 @@ export type ServerConfig = {
   limits: TrackerLimits
   /** Put client IP addresses in logs (off by default: they are personal data). */
   logIps: boolean
+  /** pino log level; refused client input is logged at debug. */
+  logLevel: LogLevel
   /** STUN/TURN servers the operator already runs, handed to browsers as they are. */
   iceServers: IceServer[]
   /** TURN with REST credentials, or null. */
@@ -53,6 +55,9 @@ const TURN_URL = /^turns?:[^\s,]+$/i
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /** The environment variable of each tracker limit, with the range it accepts. */
 const LIMIT_VARIABLES: ReadonlyArray<[keyof TrackerLimits, string, number, number]> = [
@@ -119,6 +124,8 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
   for (const [key, name, min, max] of LIMIT_VARIABLES) limits[key] = parseInteger(name, env[name], DEFAULT_LIMITS[key], min, max, errors)
   const logIps = parseBoolean('LOG_IPS', env.LOG_IPS, false)
   if (!logIps.ok) errors.push(logIps.error)
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}.`)
 
   const turnTtlS = parseInteger('TURN_TTL_S', env.TURN_TTL_S, DEFAULT_TURN_TTL_S, 60, 7 * 24 * 3600, errors)
   const turn = parseTurn(env, turnTtlS, errors)
@@ -135,6 +142,7 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     rtcConfigPerMinute,
     limits,
     logIps: logIps.value,
+    logLevel,
     iceServers,
     turn,
     embeddedTurn: { ...embeddedTurn, enabled: embeddedTurn.enabled && turn === null },

@@ -205,7 +205,7 @@ export class SwarmdropServer extends EventEmitter {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       ws.once('close', () => this.admission.release(address))
-      this.webSocketTracker.accept(ws, address)
+      this.webSocketTracker.accept(ws, address, socket)
     })
   }
 

@@ -3,14 +3,13 @@ declare module 'bittorrent-tracker' {
   import type { EventEmitter } from 'node:events'
   import type { IncomingMessage, ServerResponse } from 'node:http'
   import type { Socket as UdpSocket, RemoteInfo } from 'node:dgram'
-  import type { Duplex } from 'node:stream'
 
   export type ServerOptions = {
     interval?: number
     trustProxy?: boolean
     http?: boolean
     udp?: boolean
-    ws?: boolean | { noServer?: boolean; maxPayload?: number }
+    ws?: boolean
     stats?: boolean
   }
 
@@ -20,17 +19,13 @@ declare module 'bittorrent-tracker' {
     incomplete: number
   }
 
-  type WebSocketServer = {
-    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, done: (ws: unknown) => void): void
-    emit(event: 'connection', ws: unknown, req: IncomingMessage): boolean
-  }
-
   export class Server extends EventEmitter {
     constructor(options?: ServerOptions)
     torrents: Record<string, Swarm>
-    ws: WebSocketServer | null
     udp4: UdpSocket | null
     udp6: UdpSocket | null
+    /** Used by the benchmark's stock anchor, which lets the library run its own servers. */
+    listen(port: number, hostname: string, onlistening?: () => void): void
     onHttpRequest(req: IncomingMessage, res: ServerResponse): void
     onUdpRequest(message: Buffer, remote: RemoteInfo): void
     close(callback?: () => void): void

@@ -3,11 +3,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import WebSocket from 'ws'
 import { randomId, TrackerPeer } from '../../../tests/support/tracker-peer.js'
 import { localServerConfig } from '../config.js'
 import { SwarmdropServer } from '../server.js'
 import type { TrackerLimits } from './limits.js'
+
+setFlagsFromString('--expose-gc')
+const collectGarbage = runInNewContext('gc') as () => void
+/** Live heap after a full collection: what the server really holds. */
+const liveHeapBytes = () => {
+  collectGarbage()
+  return process.memoryUsage().heapUsed
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -123,7 +133,7 @@ describe('WebSocket tracker', () => {
     const [alice, bob, carol] = await Promise.all([TrackerPeer.connect(url), TrackerPeer.connect(url), TrackerPeer.connect(url)])
     await alice.announce(infoHash, { event: 'started', left: 0 })
     await carol.announce(decoy, { event: 'started', left: 0 })
-    const heapBefore = process.memoryUsage().heapUsed
+    const heapBefore = liveHeapBytes()
 
     const valid = JSON.stringify({ action: 'announce', info_hash: decoy, peer_id: randomId(), offers: [{ offer: { type: 'offer', sdp: 'v=0' }, offer_id: randomId() }] })
     const mutate = (text: string) => {
@@ -175,14 +185,15 @@ describe('WebSocket tracker', () => {
     await fuzzing
     assert.ok(sent >= 5_000 && fuzzers > 50, `${sent} messages over ${fuzzers} sockets`)
     assert.equal(({} as Record<string, unknown>).polluted, undefined)
-    assert.ok((await metric(base, 'too-many-invalid')) > 10)
+    const closedForInvalid = await metric(base, 'too-many-invalid')
+    assert.ok(closedForInvalid > 0, `${closedForInvalid} sockets closed for invalid messages`)
     assert.equal((await fetch(`${base}/healthz`)).status, 200)
     // Hostile sockets left no peers behind (the fuzzers' valid-looking announces went with their sockets).
     await eventually(() => server.webSocketTracker.socketCount === 3, 'the fuzzers to be gone')
     assert.equal(server.stats().peers, 3)
     assert.ok(carol.offers.length > 0, 'valid-looking offers were relayed')
-    const heapGrowthMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20
-    assert.ok(heapGrowthMiB < 64, `heap grew ${heapGrowthMiB.toFixed(1)} MiB`)
+    const heapGrowthMiB = (liveHeapBytes() - heapBefore) / 2 ** 20
+    assert.ok(heapGrowthMiB < 8, `live heap grew ${heapGrowthMiB.toFixed(1)} MiB`)
     await Promise.all([alice.close(), bob.close(), carol.close()])
   })
 
@@ -231,7 +242,6 @@ describe('WebSocket tracker', () => {
     const flooder = await TrackerPeer.connect(url)
     // ~15 MB of offers: more than the kernel's socket buffers on loopback hold.
     for (let i = 0; i < 20_000; i++) void flooder.announce(infoHash, { offers: 1 })
-    await flooder.announce(infoHash)
     await eventually(() => (server.counters.rejections.get('slow-reader') ?? 0) > 0, 'slow-reader drops', 20_000)
     assert.ok(server.counters.offersRelayed < 20_000)
     await Promise.all([flooder.close(), slow.socket.terminate()])

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { TrackerCounters } from '../metrics.js'
 import type { SwarmStats } from '../stats.js'
@@ -17,37 +18,38 @@ import {
   type SessionDescription,
 } from './protocol.js'
 import { Swarm, type Peer } from './swarm.js'
+import { OfferLedger } from './offer-ledger.js'
 import { TokenBucket } from './token-bucket.js'
-
-/** Offers a connection was sent and may answer; older ones are forgotten first. */
-const MAX_PENDING_OFFERS_PER_CONNECTION = 128
 
 /** One open WebSocket and what the tracker knows about it. */
 class Connection {
   /** Swarm memberships, keyed by info hash + peer ID (one tab may run several clients on one socket). */
-  readonly memberships = new Map<string, { swarm: Swarm<Connection>; infoHash: string; peerId: string }>()
-  /** offer_id → info hash + the offering peer's ID, for checking answers. */
-  readonly pendingOffers = new Map<string, string>()
-  readonly announces: TokenBucket
-  readonly offers: TokenBucket
+  readonly memberships = new Map<string, Swarm<Connection>>()
+  /** Offers relayed to this connection, for checking its answers. */
+  readonly offers = new OfferLedger()
+  readonly announceRate: TokenBucket
+  readonly offerRate: TokenBucket
   lastMessageAtMs: number
   invalidMessages = 0
   closed = false
+  /** The event-loop turn this connection was last sent a message in (see WebSocketTracker.send). */
+  sentInTurn = -1
+  /** Writes are being held until the end of this event-loop turn. */
+  corked = false
+  /** It had more than the limit unread when this turn began: messages to it are dropped this turn. */
+  slow = false
 
   constructor(
     readonly socket: WebSocket,
+    /** The TCP socket under it, when known: corked to coalesce writes. */
+    readonly stream: Duplex | null,
     readonly address: string,
     limits: TrackerLimits,
     nowMs: number,
   ) {
-    this.announces = new TokenBucket(limits.announcesPerSocketPerMinute, nowMs)
-    this.offers = new TokenBucket(limits.offersPerSocketPerMinute, nowMs)
+    this.announceRate = new TokenBucket(limits.announcesPerSocketPerMinute, nowMs)
+    this.offerRate = new TokenBucket(limits.offersPerSocketPerMinute, nowMs)
     this.lastMessageAtMs = nowMs
-  }
-
-  expectAnswer(offerId: string, from: string): void {
-    if (this.pendingOffers.size >= MAX_PENDING_OFFERS_PER_CONNECTION) this.pendingOffers.delete(this.pendingOffers.keys().next().value!)
-    this.pendingOffers.set(offerId, from)
   }
 }
 
@@ -67,6 +69,10 @@ export type WebSocketTrackerOptions = { limits: TrackerLimits; intervalS: number
 export class WebSocketTracker extends EventEmitter {
   private readonly swarms = new Map<string, Swarm<Connection>>()
   private readonly connections = new Set<Connection>()
+  private readonly corked: Connection[] = []
+  /** Counts event-loop turns in which something was sent. */
+  private turn = 0
+  private turnEnding = false
   private readonly sweepTimer: NodeJS.Timeout
   private readonly limits: TrackerLimits
   private readonly intervalS: number
@@ -99,13 +105,16 @@ export class WebSocketTracker extends EventEmitter {
     return { swarms: this.swarms.size, peers, seeders, leechers: peers - seeders }
   }
 
-  /** Takes over an upgraded socket; `address` is the client's IP (for limits and opt-in logs). */
-  accept(socket: WebSocket, address: string): void {
+  /**
+   * Takes over an upgraded socket; `address` is the client's IP (for limits and opt-in logs), `stream`
+   * the TCP socket it runs on.
+   */
+  accept(socket: WebSocket, address: string, stream: Duplex | null = null): void {
     if (this.destroyed) {
       socket.terminate()
       return
     }
-    const connection = new Connection(socket, address, this.limits, this.now())
+    const connection = new Connection(socket, stream, address, this.limits, this.now())
     this.connections.add(connection)
     socket.on('message', (data: Buffer) => this.onMessage(connection, data))
     socket.on('error', () => socket.terminate())
@@ -138,10 +147,10 @@ export class WebSocketTracker extends EventEmitter {
   private onAnnounce(connection: Connection, request: AnnounceRequest): void {
     const nowMs = connection.lastMessageAtMs
     const context = { action: 'announce', infoHash: request.infoHash } as const
-    if (!connection.announces.take(1, nowMs)) {
+    if (!connection.announceRate.take(1, nowMs)) {
       return this.refuse(connection, { reason: 'announce-rate', detail: 'Too many announces on this connection; slow down.' }, context)
     }
-    if (request.offers.length > 0 && !connection.offers.take(request.offers.length, nowMs)) {
+    if (request.offers.length > 0 && !connection.offerRate.take(request.offers.length, nowMs)) {
       return this.refuse(connection, { reason: 'offer-rate', detail: 'Too many offers on this connection; slow down.' }, context)
     }
     const key = request.infoHash + request.peerId
@@ -164,7 +173,7 @@ export class WebSocketTracker extends EventEmitter {
     }
     const { peer, movedFrom } = swarm.upsert(request.peerId, connection, request.left === 0 || request.event === 'completed')
     movedFrom?.memberships.delete(key)
-    connection.memberships.set(key, { swarm, infoHash: request.infoHash, peerId: request.peerId })
+    connection.memberships.set(key, swarm)
     this.counters.announces++
     this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
     if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
@@ -176,7 +185,7 @@ export class WebSocketTracker extends EventEmitter {
       const target = targets[i]!.connection
       const offer = request.offers[i]!
       if (this.send(target, relayedOffer(request.infoHash, request.peerId, offer))) {
-        target.expectAnswer(offer.offerId, request.infoHash + request.peerId)
+        target.offers.record(offer.offerId + request.infoHash + request.peerId)
         this.counters.offersRelayed++
         if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: offer.offer } satisfies RelayedSignal)
       }
@@ -185,11 +194,9 @@ export class WebSocketTracker extends EventEmitter {
 
   private onAnswer(connection: Connection, request: AnnounceRequest): void {
     const answer = request.answer!
-    const from = connection.pendingOffers.get(answer.offerId)
-    if (from !== request.infoHash + answer.toPeerId) {
+    if (!connection.offers.take(answer.offerId + request.infoHash + answer.toPeerId)) {
       return this.refuse(connection, { reason: 'unsolicited-answer', detail: 'This answer is for an offer this connection was never sent.' }, { action: 'announce', infoHash: request.infoHash })
     }
-    connection.pendingOffers.delete(answer.offerId)
     // The offering peer may have left since; then the answer has nowhere to go.
     const target = this.swarms.get(request.infoHash)?.get(answer.toPeerId)
     if (!target || !this.send(target.connection, relayedAnswer(request.infoHash, request.peerId, answer))) return
@@ -207,15 +214,44 @@ export class WebSocketTracker extends EventEmitter {
     this.send(connection, scrapeReply(files, this.intervalS))
   }
 
-  /** Sends unless the reader is too far behind; a dropped offer only means one fewer connection attempt. */
+  /**
+   * Sends unless the reader is too far behind (a dropped offer only means one fewer connection attempt).
+   * A second message to the same socket in one event-loop turn corks it until the turn ends, so what
+   * many announces send it leaves in one system call (one write per message was most of the tracker's
+   * CPU). The first message goes out at once: corking a socket that gets one message only costs.
+   * Whether a reader is slow is judged by what it left unread before this turn, not by what this turn
+   * corked for it; what one turn adds is bounded by what clients sent in that turn.
+   */
   private send(connection: Connection, message: string): boolean {
     if (connection.closed) return false
-    if (connection.socket.bufferedAmount > this.limits.maxBufferedBytesPerSocket) {
+    if (!this.turnEnding) {
+      this.turnEnding = true
+      setImmediate(this.endTurn)
+    }
+    if (connection.sentInTurn !== this.turn) {
+      connection.sentInTurn = this.turn
+      connection.slow = connection.socket.bufferedAmount > this.limits.maxBufferedBytesPerSocket
+    } else if (connection.stream && !connection.corked && !connection.slow) {
+      connection.stream.cork()
+      connection.corked = true
+      this.corked.push(connection)
+    }
+    if (connection.slow) {
       this.count(connection, 'slow-reader', 'Messages to a slow reader dropped.')
       return false
     }
     connection.socket.send(message)
     return true
+  }
+
+  private readonly endTurn = (): void => {
+    this.turn++
+    this.turnEnding = false
+    for (const connection of this.corked) {
+      connection.corked = false
+      connection.stream!.uncork()
+    }
+    this.corked.length = 0
   }
 
   private refuse(connection: Connection, refusal: Refusal, context: { action?: 'announce' | 'scrape'; infoHash?: string } = {}): void {
@@ -238,12 +274,12 @@ export class WebSocketTracker extends EventEmitter {
   private onClose(connection: Connection): void {
     connection.closed = true
     this.connections.delete(connection)
-    for (const { swarm, infoHash, peerId } of connection.memberships.values()) {
+    for (const [key, swarm] of connection.memberships) {
+      const peerId = key.slice(20)
       // Only if the peer is still reached through this connection (not moved to a newer one).
-      if (swarm.get(peerId)?.connection === connection) this.leave(swarm, infoHash, peerId)
+      if (swarm.get(peerId)?.connection === connection) this.leave(swarm, key.slice(0, 20), peerId)
     }
     connection.memberships.clear()
-    connection.pendingOffers.clear()
   }
 
   private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string): void {
