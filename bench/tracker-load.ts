@@ -43,6 +43,8 @@ type Run = {
   announcesPerCpuS: number
   offersPerCpuS: number
   crashed: boolean
+  /** Slowest /healthz answer during the burst (Swarmdrop only; the stock server has none). */
+  healthzMaxMs: number
 }
 
 class Generator {
@@ -109,6 +111,27 @@ async function rssMiB(pid: number): Promise<number> {
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
 }
 
+/** Asks `url` every 100 ms until stopped; resolves with the slowest answer in ms. */
+function probeHealth(url: string): { stop: () => Promise<number> } {
+  let slowestMs = 0
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      const startedMs = performance.now()
+      await fetch(url).then((response) => response.text())
+      slowestMs = Math.max(slowestMs, performance.now() - startedMs)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  })()
+  return {
+    stop: async () => {
+      running = false
+      await loop
+      return round(slowestMs)
+    },
+  }
+}
+
 /** CPU time (user + system) the process has used, from /proc (clock ticks of 10 ms). */
 async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
@@ -141,7 +164,7 @@ async function measure(kind: Kind, log: (line: string) => void, options: { crowd
   const server = kind === 'swarmdrop' ? await startSwarmdrop(port) : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
   const generators = await Promise.all(Array.from({ length: GENERATORS }, () => Generator.start()))
   const infoHashes = Array.from({ length: SWARMS }, () => randomBytes(20).toString('binary'))
-  const run: Run = { held: 0, steps: [], burst: null, rssMiB: 0, announcesPerS: 0, announcesWithOffersPerS: 0, offersPerS: 0, announcesPerCpuS: 0, offersPerCpuS: 0, crashed: false }
+  const run: Run = { held: 0, steps: [], burst: null, rssMiB: 0, announcesPerS: 0, announcesWithOffersPerS: 0, offersPerS: 0, announcesPerCpuS: 0, offersPerCpuS: 0, crashed: false, healthzMaxMs: 0 }
   try {
     let connected = 0
     let previous = 0
@@ -155,8 +178,11 @@ async function measure(kind: Kind, log: (line: string) => void, options: { crowd
       run.held = connected
       run.rssMiB = await rssMiB(server.pid)
     }
+    // While every peer re-announces at once, an operator's health check must still be answered quickly.
+    const probing = kind === 'swarmdrop' ? probeHealth(`http://127.0.0.1:${port}/healthz`) : null
     run.burst = phase(await Promise.all(generators.map((g) => g.ask<LatencyReport>({ type: 'burst', offers: OFFERS }))))
-    log(`${kind}: burst of ${run.burst.answered} announces, p50 ${run.burst.p50} ms, p99 ${run.burst.p99} ms`)
+    run.healthzMaxMs = (await probing?.stop()) ?? 0
+    log(`${kind}: burst of ${run.burst.answered} announces, p50 ${run.burst.p50} ms, p99 ${run.burst.p99} ms${probing ? `; /healthz at most ${run.healthzMaxMs} ms` : ''}`)
 
     // Every connected peer takes part in the closed loop.
     const perGenerator = Math.ceil(run.steps.at(-1)!.connected / GENERATORS)
@@ -221,6 +247,7 @@ export const trackerLoad: Benchmark = async () => {
     against('tracker: concurrent peers held (steady p99 < 100 ms)', ours.held, stock.held, 'peers', '>= 15,000, ahead of stock', `tried ${CROWD_STEPS.join(', ')}`),
     against('tracker: steady announce p99 at the crowd held', steadyAtHeld(ours)?.p99 ?? Number.NaN, steadyAtHeld(stock)?.p99 ?? Number.NaN, 'ms', '< 100 ms', `5 offers per announce, every ${ANNOUNCE_INTERVAL_MS / 1000} s`),
     against('tracker: burst announce p99 (every peer at once)', ours.burst?.p99 ?? Number.NaN, stock.burst?.p99 ?? Number.NaN, 'ms', 'under stock', `${ours.burst?.answered} vs ${stock.burst?.answered} announces`),
+    { name: 'tracker: slowest /healthz during the burst', value: ours.healthzMaxMs, unit: 'ms', target: 'stays fast under load' },
     against('tracker: resident memory at the crowd held', ours.rssMiB, stock.rssMiB, 'MiB', '< 1024 MiB', `${ours.held} vs ${stock.held} peers`),
     against('tracker: closed-loop announces/s, no offers', ours.announcesPerS, stock.announcesPerS, 'announces/s', 'ahead of stock', `every peer; floor ${floor.announcesPerS}`),
     against('tracker: closed-loop announces/s, 5 offers each', ours.announcesWithOffersPerS, stock.announcesWithOffersPerS, 'announces/s', 'ahead of stock'),
