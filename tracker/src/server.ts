@@ -203,10 +203,9 @@ export class SwarmdropServer extends EventEmitter {
       this.reject(refused, 'Connection refused by the per-address limits.', req)
       return refuseUpgrade(socket, 429, 'Too Many Requests')
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.once('close', () => this.admission.release(address))
-      this.webSocketTracker.accept(ws, address, socket)
-    })
+    // Released when the TCP socket closes, whether or not the upgrade completes.
+    socket.once('close', () => this.admission.release(address))
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.webSocketTracker.accept(ws, address, socket))
   }
 
   private reject(reason: RejectionReason, detail: string, req: IncomingMessage): void {

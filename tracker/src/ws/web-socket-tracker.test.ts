@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import WebSocket from 'ws'
@@ -223,6 +225,21 @@ describe('WebSocket tracker', () => {
     await assert.rejects(TrackerPeer.connect(url), /429/)
     assert.equal(await metric(base, 'connection-rate'), 1)
     await Promise.all([peer.close(), second.close()])
+  })
+
+  it('gives back the per-address slot of an upgrade that fails', async () => {
+    const { url, base } = await start({ socketsPerIp: 1 })
+    const { port } = new URL(base)
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(Number(port), '127.0.0.1')
+      socket.on('error', () => {})
+      socket.resume()
+      socket.end('GET /announce HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: bad\r\nSec-WebSocket-Version: 13\r\n\r\n')
+      await once(socket, 'close')
+    }
+    await sleep(50)
+    const peer = await TrackerPeer.connect(url)
+    await peer.close()
   })
 
   it('closes idle sockets', async () => {
