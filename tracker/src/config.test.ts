@@ -18,6 +18,8 @@ describe('server config', () => {
         limits: DEFAULT_LIMITS,
         logIps: false,
         logLevel: 'info',
+        redisUrl: null,
+        workers: 1,
         iceServers: [],
         turn: null,
         embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
@@ -42,6 +44,15 @@ describe('server config', () => {
     assert.match(bad.error, /IDLE_TIMEOUT_S must be a whole number from 15/)
     assert.match(bad.error, /MAX_MESSAGE_BYTES/)
     assert.match(bad.error, /LOG_IPS must be true or false/)
+  })
+
+  it('reads Redis and workers; more than one worker needs Redis', () => {
+    const config = parseServerConfig({ REDIS_URL: 'redis://127.0.0.1:6380', WORKERS: '2' })
+    assert.ok(config.ok)
+    assert.deepEqual([config.value.redisUrl, config.value.workers], ['redis://127.0.0.1:6380', 2])
+    const alone = parseServerConfig({ WORKERS: '2' })
+    assert.ok(!alone.ok && /WORKERS above 1 needs REDIS_URL/.test(alone.error))
+    assert.equal(parseServerConfig({ REDIS_URL: 'localhost' }).ok, false)
   })
 
   it('reads TURN and ICE servers; configured TURN turns the embedded coturn off', () => {
@@ -96,6 +107,8 @@ describe('server config', () => {
         limits: DEFAULT_LIMITS,
         logIps: false,
         logLevel: 'info',
+        redisUrl: null,
+        workers: 1,
         iceServers: [],
         turn: null,
         embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },

@@ -40,6 +40,10 @@ export type ServerConfig = {
   logIps: boolean
   /** pino log level; refused client input is logged at debug. */
   logLevel: LogLevel
+  /** Redis shared by several tracker instances (redis:// or rediss://); null: this process's swarms only. */
+  redisUrl: string | null
+  /** Tracker processes on this machine behind one port (Node's cluster); more than 1 needs Redis. */
+  workers: number
   /** STUN/TURN servers the operator already runs, handed to browsers as they are. */
   iceServers: IceServer[]
   /** TURN with REST credentials, or null. */
@@ -124,6 +128,10 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
   for (const [key, name, min, max] of LIMIT_VARIABLES) limits[key] = parseInteger(name, env[name], DEFAULT_LIMITS[key], min, max, errors)
   const logIps = parseBoolean('LOG_IPS', env.LOG_IPS, false)
   if (!logIps.ok) errors.push(logIps.error)
+  const redisUrl = env.REDIS_URL?.trim() || null
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) errors.push(`REDIS_URL must look like redis://host:6379, got ${JSON.stringify(env.REDIS_URL)}.`)
+  const workers = parseInteger('WORKERS', env.WORKERS, 1, 1, 64, errors)
+  if (workers > 1 && !redisUrl) errors.push('WORKERS above 1 needs REDIS_URL: the workers share their swarms through Redis.')
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}.`)
 
@@ -143,6 +151,8 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     limits,
     logIps: logIps.value,
     logLevel,
+    redisUrl,
+    workers,
     iceServers,
     turn,
     embeddedTurn: { ...embeddedTurn, enabled: embeddedTurn.enabled && turn === null },

@@ -18,7 +18,7 @@ export class TrackerCounters {
   }
 }
 
-export type TrackerGauges = SwarmStats & { sockets: number }
+export type TrackerGauges = SwarmStats & { sockets: number; redisUp: number }
 
 /** The tracker's Prometheus metrics (`/metrics`): sockets, swarms, peers, traffic, refusals by reason, and Node's own. */
 export class TrackerMetrics {
@@ -32,6 +32,7 @@ export class TrackerMetrics {
       ['swarmdrop_tracker_swarms', 'Swarms (torrents) with peers.', (g: TrackerGauges) => g.swarms],
       ['swarmdrop_tracker_peers', 'Peers in all swarms.', (g: TrackerGauges) => g.peers],
       ['swarmdrop_tracker_seeders', 'Seeders in all swarms.', (g: TrackerGauges) => g.seeders],
+      ['swarmdrop_tracker_redis_up', 'Whether Redis (REDIS_URL) is reachable; 0 also when it is not configured.', (g: TrackerGauges) => g.redisUp],
     ] as const) {
       new Gauge({ name, help, registers, collect() { this.set(pick(gauges())) } })
     }

@@ -15,6 +15,7 @@ import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNO
 import type { ServerConfig } from './config.js'
 import { TrackerCounters, TrackerMetrics } from './metrics.js'
 import { isOriginAllowed } from './origins.js'
+import { RedisDirectory } from './scale/redis-directory.js'
 import { addStats, swarmStats } from './stats.js'
 import { rtcConfigFor } from './turn/rtc-config.js'
 import { ConnectionAdmission } from './ws/admission.js'
@@ -50,6 +51,8 @@ export class SwarmdropServer extends EventEmitter {
   readonly http: http.Server
   readonly counters = new TrackerCounters()
   readonly metrics: TrackerMetrics
+  /** Swarms shared with other instances, when REDIS_URL is set. */
+  readonly directory: RedisDirectory | null
   private readonly wss: WebSocketServer
   private readonly admission: ConnectionAdmission
   private readonly securityHeaders: Record<string, string>
@@ -82,11 +85,15 @@ export class SwarmdropServer extends EventEmitter {
 
     const { limits } = config
     this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false, skipUTF8Validation: true })
+    // A peer is forgotten by other instances once it has been silent as long as an idle socket may be.
+    this.directory = config.redisUrl ? new RedisDirectory(config.redisUrl, limits.idleTimeoutS * 1000) : null
+    this.directory?.on('warning', (err: Error) => this.emit('warning', err))
+    this.directory?.on('state', (state: string) => this.emit('redis', state))
     // webtorrent clients announce every interval / 5 over WebSocket (12 s).
-    this.webSocketTracker = new WebSocketTracker({ limits, intervalS: Math.ceil(ANNOUNCE_INTERVAL_MS / 1000 / 5), counters: this.counters })
+    this.webSocketTracker = new WebSocketTracker({ limits, intervalS: Math.ceil(ANNOUNCE_INTERVAL_MS / 1000 / 5), counters: this.counters, directory: this.directory ?? undefined })
     this.webSocketTracker.on('rejected', (rejection: Rejection) => this.emit('rejected', rejection))
     this.admission = new ConnectionAdmission(limits)
-    this.metrics = new TrackerMetrics(this.counters, () => ({ ...this.stats(), sockets: this.webSocketTracker.socketCount }))
+    this.metrics = new TrackerMetrics(this.counters, () => ({ ...this.stats(), sockets: this.webSocketTracker.socketCount, redisUp: this.redisState() === 'up' ? 1 : 0 }))
 
     this.rtcConfigLimiter = new RateLimiterMemory({ points: config.rtcConfigPerMinute, duration: 60 })
     this.http = http.createServer((req, res) => this.onRequest(req, res))
@@ -95,6 +102,11 @@ export class SwarmdropServer extends EventEmitter {
     this.http.on('drop', () => this.counters.reject('server-full'))
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head))
     this.http.on('clientError', (_err, socket) => socket.destroy())
+  }
+
+  /** 'off' without REDIS_URL; otherwise whether Redis is reachable (while it is not, this instance serves its own peers). */
+  redisState(): 'off' | 'up' | 'down' {
+    return this.directory?.state ?? 'off'
   }
 
   /** Swarms of both trackers: browsers (WebSocket) and classic clients (HTTP, UDP). */
@@ -112,6 +124,7 @@ export class SwarmdropServer extends EventEmitter {
         resolve()
       })
     })
+    await this.directory?.start()
     const address = this.http.address() as AddressInfo
     // UDP announces use the same port number as HTTP, so one number describes the whole tracker.
     await this.bindUdp(address.port)
@@ -133,6 +146,7 @@ export class SwarmdropServer extends EventEmitter {
     await Promise.race([until(() => this.webSocketTracker.socketCount === 0), sleep(CLOSE_GRACE_MS)])
     this.webSocketTracker.destroy()
     this.admission.destroy()
+    await this.directory?.destroy()
     await new Promise<void>((resolve) => this.tracker.close(() => resolve()))
     this.http.closeAllConnections()
     await httpClosed
@@ -146,7 +160,7 @@ export class SwarmdropServer extends EventEmitter {
       case '/scrape':
         return this.tracker.onHttpRequest(req, res)
       case '/healthz':
-        return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000) })
+        return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000), redis: this.redisState() })
       case '/stats':
         return sendJson(res, 200, this.stats())
       case '/metrics':

@@ -18,6 +18,10 @@ export class Swarm<C> {
     return this.list.length - this.complete
   }
 
+  peers(): readonly Peer<C>[] {
+    return this.list
+  }
+
   get(peerId: string): Peer<C> | undefined {
     return this.byId.get(peerId)
   }

@@ -12,12 +12,14 @@ import {
   relayedOffer,
   scrapeReply,
   type AnnounceRequest,
+  type Answer,
   type Refusal,
   type RejectionReason,
   type ScrapeRequest,
   type SessionDescription,
 } from './protocol.js'
 import { Swarm, type Peer } from './swarm.js'
+import type { Delivery, RedisDirectory } from '../scale/redis-directory.js'
 import { OfferLedger } from './offer-ledger.js'
 import { TokenBucket } from './token-bucket.js'
 
@@ -56,7 +58,14 @@ class Connection {
 /** Emitted as `relayed` for each offer and answer passed on, when anybody listens (tests, debugging). */
 export type RelayedSignal = { infoHash: string; sdp: SessionDescription }
 
-export type WebSocketTrackerOptions = { limits: TrackerLimits; intervalS: number; counters: TrackerCounters; now?: () => number }
+export type WebSocketTrackerOptions = {
+  limits: TrackerLimits
+  intervalS: number
+  counters: TrackerCounters
+  /** Swarms shared with other instances through Redis; without it, this process's swarms are all there is. */
+  directory?: RedisDirectory
+  now?: () => number
+}
 
 /**
  * The WebSocket tracker browsers use: swarms of WebRTC peers and the offers and answers they trade.
@@ -78,6 +87,7 @@ export class WebSocketTracker extends EventEmitter {
   private readonly intervalS: number
   private readonly counters: TrackerCounters
   private readonly now: () => number
+  private readonly directory: RedisDirectory | null
   private destroyed = false
 
   constructor(options: WebSocketTrackerOptions) {
@@ -86,6 +96,10 @@ export class WebSocketTracker extends EventEmitter {
     this.intervalS = options.intervalS
     this.counters = options.counters
     this.now = options.now ?? Date.now
+    this.directory = options.directory ?? null
+    this.directory?.on('delivery', (delivery: Delivery) => this.deliverHere(delivery))
+    // Back after an outage (or a Redis restart that lost everything): tell it who is here again.
+    this.directory?.on('state', (state: string) => state === 'up' && this.rejoinAll())
     const idleMs = this.limits.idleTimeoutS * 1000
     this.sweepTimer = setInterval(() => this.closeIdle(idleMs), Math.max(1000, idleMs / 4))
     this.sweepTimer.unref()
@@ -175,8 +189,47 @@ export class WebSocketTracker extends EventEmitter {
     movedFrom?.memberships.delete(key)
     connection.memberships.set(key, swarm)
     this.counters.announces++
+    if (this.directory?.state === 'up') return void this.announceAcrossInstances(this.directory, connection, swarm, peer, request)
     this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
     if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
+  }
+
+  /**
+   * With Redis: counts and offer targets come from every instance's peers; offers for peers on other
+   * instances go through their channel. If Redis fails mid-way, this instance's own peers still answer.
+   */
+  private async announceAcrossInstances(directory: RedisDirectory, connection: Connection, swarm: Swarm<Connection>, peer: Peer<Connection>, request: AnnounceRequest): Promise<void> {
+    let result
+    try {
+      result = await directory.announce(request.infoHash, request.peerId, peer.complete, request.offers.length)
+    } catch {
+      this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
+      if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
+      return
+    }
+    this.send(connection, announceReply(request.infoHash, this.intervalS, result.complete, result.incomplete))
+    result.targets.forEach((target, i) => {
+      const offer = request.offers[i]!
+      const delivery: Delivery = { infoHash: request.infoHash, toPeerId: target.peerId, message: relayedOffer(request.infoHash, request.peerId, offer), offerKey: offer.offerId + request.infoHash + request.peerId }
+      if (target.instanceId === directory.instanceId ? this.deliverHere(delivery) : (directory.deliver(target.instanceId, delivery), true)) {
+        this.counters.offersRelayed++
+        if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: offer.offer } satisfies RelayedSignal)
+      }
+    })
+  }
+
+  /** Hands an offer or answer to a peer whose socket is on this instance; false if it is not (any more). */
+  private deliverHere(delivery: Delivery): boolean {
+    const target = this.swarms.get(delivery.infoHash)?.get(delivery.toPeerId)
+    if (!target || !this.send(target.connection, delivery.message)) return false
+    if (delivery.offerKey) target.connection.offers.record(delivery.offerKey)
+    return true
+  }
+
+  private rejoinAll(): void {
+    for (const [infoHash, swarm] of this.swarms) {
+      for (const peer of swarm.peers()) this.directory?.announce(infoHash, peer.id, peer.complete, 0).catch(() => {})
+    }
   }
 
   private relayOffers(swarm: Swarm<Connection>, from: Peer<Connection>, request: AnnounceRequest): void {
@@ -197,11 +250,22 @@ export class WebSocketTracker extends EventEmitter {
     if (!connection.offers.take(answer.offerId + request.infoHash + answer.toPeerId)) {
       return this.refuse(connection, { reason: 'unsolicited-answer', detail: 'This answer is for an offer this connection was never sent.' }, { action: 'announce', infoHash: request.infoHash })
     }
-    // The offering peer may have left since; then the answer has nowhere to go.
-    const target = this.swarms.get(request.infoHash)?.get(answer.toPeerId)
-    if (!target || !this.send(target.connection, relayedAnswer(request.infoHash, request.peerId, answer))) return
+    // The offering peer may be on another instance, or have left since (then the answer has nowhere to go).
+    const delivery: Delivery = { infoHash: request.infoHash, toPeerId: answer.toPeerId, message: relayedAnswer(request.infoHash, request.peerId, answer) }
+    if (this.deliverHere(delivery)) this.answerRelayed(request.infoHash, answer)
+    else if (this.directory?.state === 'up') void this.answerAcrossInstances(this.directory, delivery, answer)
+  }
+
+  private async answerAcrossInstances(directory: RedisDirectory, delivery: Delivery, answer: Answer): Promise<void> {
+    const home = await directory.homeOf(delivery.infoHash, delivery.toPeerId).catch(() => null)
+    if (!home || home === directory.instanceId) return
+    directory.deliver(home, delivery)
+    this.answerRelayed(delivery.infoHash, answer)
+  }
+
+  private answerRelayed(infoHash: string, answer: Answer): void {
     this.counters.answersRelayed++
-    if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: answer.answer } satisfies RelayedSignal)
+    if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash, sdp: answer.answer } satisfies RelayedSignal)
   }
 
   private onScrape(connection: Connection, request: ScrapeRequest): void {
@@ -284,6 +348,7 @@ export class WebSocketTracker extends EventEmitter {
 
   private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string): void {
     swarm.remove(peerId)
+    this.directory?.leave(infoHash, peerId)
     if (swarm.size === 0) this.swarms.delete(infoHash)
   }
 

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+
+/** A port free on 127.0.0.1 right now. */
+export function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+    probe.on('error', reject)
+  })
+}
+
+/** Debian's redis-server on 127.0.0.1, in memory only (no files), for tests and benchmarks. */
+export class RedisServer {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`
+  }
+
+  static async start(port?: number): Promise<RedisServer> {
+    const chosen = port ?? (await freeLocalPort())
+    const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    while (!output.includes('Ready to accept connections')) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited: ${output.slice(-500)}`)
+      await Promise.race([once(child.stdout!, 'data'), once(child, 'exit')])
+    }
+    return new RedisServer(child, chosen)
+  }
+
+  /** SIGKILL: Redis gone at once, as in a crash. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return
+    const exited = once(this.child, 'exit')
+    this.child.kill('SIGKILL')
+    await exited
+  }
+}

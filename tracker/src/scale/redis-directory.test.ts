@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { RedisServer } from '../../../tests/support/redis-server.js'
+import { randomId, TrackerPeer } from '../../../tests/support/tracker-peer.js'
+import { localServerConfig } from '../config.js'
+import { SwarmdropServer } from '../server.js'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+describe('tracker instances sharing swarms through Redis', () => {
+  let webRoot: string
+  let redis: RedisServer
+  const servers: SwarmdropServer[] = []
+
+  before(async () => {
+    webRoot = await mkdtemp(join(tmpdir(), 'swarmdrop-web-'))
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html>')
+    redis = await RedisServer.start()
+  })
+
+  after(async () => {
+    await Promise.all(servers.map((server) => server.close()))
+    await redis.stop()
+    await rm(webRoot, { recursive: true, force: true })
+  })
+
+  async function instance(): Promise<{ server: SwarmdropServer; url: string }> {
+    const server = new SwarmdropServer(localServerConfig({ webRoot, redisUrl: redis.url }))
+    servers.push(server)
+    const { port } = await server.listen()
+    await eventually(() => server.redisState() === 'up', 'Redis')
+    return { server, url: `ws://127.0.0.1:${port}/announce` }
+  }
+
+  it('introduces peers on different instances: counts, offers and answers cross over', async () => {
+    const [one, two] = [await instance(), await instance()]
+    const infoHash = randomId()
+    const alice = await TrackerPeer.connect(one.url)
+    const bob = await TrackerPeer.connect(two.url)
+    await alice.announce(infoHash, { left: 0, event: 'started' })
+    const reply = await bob.announce(infoHash, { offers: 5, event: 'started' })
+    assert.deepEqual([reply.complete, reply.incomplete], [1, 1])
+    await eventually(() => alice.offers.length === 1, "Bob's offer on Alice's instance")
+    alice.answer(alice.offers[0]!)
+    await eventually(() => bob.answers.length === 1, "Alice's answer on Bob's instance")
+    assert.equal(bob.answers[0]!.peer_id, alice.peerId)
+    assert.match(await (await fetch(one.url.replace('ws:', 'http:').replace('/announce', '/healthz'))).text(), /"redis":"up"/)
+    await Promise.all([alice.close(), bob.close()])
+  })
+
+  it('an instance dies: its peers re-announce elsewhere and are found again', async () => {
+    const [one, two] = [await instance(), await instance()]
+    const infoHash = randomId()
+    const seederId = randomId()
+    let seeder = await TrackerPeer.connect(one.url, { peerId: seederId })
+    await seeder.announce(infoHash, { left: 0, event: 'started' })
+    // A crash: Redis never hears that the seeder left instance one.
+    await one.server.directory!.destroy()
+    await one.server.close()
+    await eventually(() => !seeder.open, 'the dead instance to drop the seeder')
+
+    seeder = await TrackerPeer.connect(two.url, { peerId: seederId })
+    await seeder.announce(infoHash, { left: 0, event: 'started' })
+    const newcomer = await TrackerPeer.connect(two.url)
+    await newcomer.announce(infoHash, { offers: 3, event: 'started' })
+    await eventually(() => seeder.offers.length === 1, 'the offer to reach the seeder on its new instance')
+    await Promise.all([seeder.close(), newcomer.close()])
+  })
+
+  it('survives Redis restarting: serves its own peers meanwhile, and swarms come back', async () => {
+    const [one, two] = [await instance(), await instance()]
+    const infoHash = randomId()
+    const seeder = await TrackerPeer.connect(one.url)
+    await seeder.announce(infoHash, { left: 0, event: 'started' })
+
+    await redis.stop()
+    await eventually(() => one.server.redisState() === 'down', 'Redis to be seen down')
+    assert.match(await (await fetch(one.url.replace('ws:', 'http:').replace('/announce', '/metrics'))).text(), /swarmdrop_tracker_redis_up 0/)
+    // Peers on the same instance still find each other.
+    const local = await TrackerPeer.connect(one.url)
+    const reply = await local.announce(infoHash, { offers: 2 })
+    assert.equal(reply.complete, 1)
+    await eventually(() => seeder.offers.length === 1, 'a local offer without Redis')
+
+    // Redis comes back empty; instances re-register their peers and cross-instance discovery works again.
+    redis = await RedisServer.start(redis.port)
+    await eventually(() => one.server.redisState() === 'up' && two.server.redisState() === 'up', 'Redis back', 15_000)
+    await sleep(200)
+    const remote = await TrackerPeer.connect(two.url)
+    const seen = await remote.announce(infoHash, { offers: 5 })
+    assert.equal(seen.complete, 1)
+    await eventually(() => seeder.offers.some((offer) => offer.peer_id === remote.peerId), 'the offer across instances after the restart')
+    await Promise.all([seeder.close(), local.close(), remote.close()])
+  })
+})
