@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster'
+import { parseArgs } from 'node:util'
 import { setFlagsFromString } from 'node:v8'
+import { fail, type Result } from '@swarmdrop/common'
 import pino from 'pino'
 import { parseServerConfig, type ServerConfig } from './config.js'
 import { SwarmdropServer, type Rejection } from './server.js'
@@ -12,46 +15,95 @@ const SHUTDOWN_TIMEOUT_MS = 5_000
  */
 const YOUNG_GENERATION_SEMI_SPACE_MIB = 64
 setFlagsFromString(`--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB}`)
-const parsed = parseServerConfig(process.env)
+const parsed = readConfig()
 const log = pino({ base: undefined, level: parsed.ok ? parsed.value.logLevel : 'info' })
 if (!parsed.ok) {
   log.fatal(`Invalid configuration:\n${parsed.error}`)
   process.exit(1)
 }
+if (cluster.isPrimary && parsed.value.workers > 1) await runWorkers(parsed.value)
+else await runServer(parsed.value)
 
-const { config, coturn } = await withEmbeddedTurn(parsed.value)
-
-let server: SwarmdropServer
-try {
-  server = new SwarmdropServer(config)
-} catch (err) {
-  log.fatal((err as Error).message)
-  await coturn?.stop()
-  process.exit(1)
-}
-// Client addresses are personal data: logged only when the operator asks (LOG_IPS=true).
-server.on('rejected', ({ reason, detail, address }: Rejection) => log.debug(config.logIps ? { reason, ip: address } : { reason }, detail))
-server.on('warning', (err: Error) => log.debug({ err: err.message }, 'client input rejected'))
-server.on('error', (err: Error) => log.error({ err }, 'server error'))
-
-try {
-  const address = await server.listen()
-  log.info({ port: address.port }, `Swarmdrop is running: open ${address.url}`)
-} catch (err) {
-  log.fatal(`Could not start: ${(err as Error).message}`)
-  await coturn?.stop()
-  process.exit(1)
+/** The environment, and `--workers N` from the command line (npm start -- --workers 2). */
+function readConfig(): Result<ServerConfig> {
+  let workers: string | undefined
+  try {
+    workers = parseArgs({ options: { workers: { type: 'string' } } }).values.workers
+  } catch (err) {
+    return fail(`Command line: ${(err as Error).message} (the only option is --workers N).`)
+  }
+  return parseServerConfig(workers === undefined ? process.env : { ...process.env, WORKERS: workers })
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log.info(`${signal}: shutting down; telling clients to reconnect`)
-    setTimeout(() => {
-      log.warn(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`)
-      process.exit(1)
-    }, SHUTDOWN_TIMEOUT_MS).unref()
-    void Promise.all([server.close(), coturn?.stop()]).then(() => process.exit(0))
+/** One tracker process: the whole server (and the embedded coturn when this is not a cluster worker). */
+async function runServer(settings: ServerConfig): Promise<void> {
+  const { config, coturn } = cluster.isPrimary ? await withEmbeddedTurn(settings) : { config: settings, coturn: null }
+  let server: SwarmdropServer
+  try {
+    server = new SwarmdropServer(config)
+  } catch (err) {
+    log.fatal((err as Error).message)
+    await coturn?.stop()
+    process.exit(1)
+  }
+  // Client addresses are personal data: logged only when the operator asks (LOG_IPS=true).
+  server.on('rejected', ({ reason, detail, address }: Rejection) => log.debug(config.logIps ? { reason, ip: address } : { reason }, detail))
+  server.on('warning', (err: Error) => log.debug({ err: err.message }, 'client input rejected'))
+  server.on('error', (err: Error) => log.error({ err }, 'server error'))
+  server.on('redis', (state: string) =>
+    state === 'up' ? log.info('Redis: connected; swarms are shared') : log.warn('Redis: unreachable; serving this instance\'s peers only until it is back'),
+  )
+
+  try {
+    const address = await server.listen()
+    if (cluster.isPrimary) log.info({ port: address.port }, `Swarmdrop is running: open ${address.url}`)
+  } catch (err) {
+    log.fatal(`Could not start: ${(err as Error).message}`)
+    await coturn?.stop()
+    process.exit(1)
+  }
+  onShutdown(() => Promise.all([server.close(), coturn?.stop()]))
+}
+
+/**
+ * `workers` tracker processes behind one port (Node's cluster hands connections round-robin), sharing
+ * their swarms through Redis. This process runs the embedded coturn once and hands its settings to the
+ * workers, restarts a worker that dies, and on SIGTERM stops them all.
+ */
+async function runWorkers(settings: ServerConfig): Promise<void> {
+  const { config, coturn } = await withEmbeddedTurn(settings)
+  const env: Record<string, string> = { EMBEDDED_TURN: 'off', WORKERS: '1', ICE_SERVERS: JSON.stringify(config.iceServers) }
+  if (config.turn) Object.assign(env, { TURN_URLS: config.turn.urls.join(','), TURN_SECRET: config.turn.secret, TURN_TTL_S: String(config.turn.ttlS) })
+  let stopping = false
+  let listening = 0
+  cluster.on('listening', (_worker, address) => {
+    if (++listening === config.workers) log.info({ port: address.port, workers: config.workers }, `Swarmdrop is running with ${config.workers} workers: open http://${config.host ?? 'localhost'}:${address.port}/`)
   })
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return
+    log.warn({ code, signal }, `Worker ${worker.id} died; starting another`)
+    cluster.fork(env)
+  })
+  for (let i = 0; i < config.workers; i++) cluster.fork(env)
+  onShutdown(async () => {
+    stopping = true
+    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined)
+    await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).process.kill('SIGTERM'))))
+    await coturn?.stop()
+  })
+}
+
+function onShutdown(stop: () => Promise<unknown>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log.info(`${signal}: shutting down; telling clients to reconnect`)
+      setTimeout(() => {
+        log.warn(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`)
+        process.exit(1)
+      }, SHUTDOWN_TIMEOUT_MS).unref()
+      void stop().then(() => process.exit(0))
+    })
+  }
 }
 
 /**

@@ -160,7 +160,7 @@ export class SwarmdropServer extends EventEmitter {
       case '/scrape':
         return this.tracker.onHttpRequest(req, res)
       case '/healthz':
-        return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000), redis: this.redisState() })
+        return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000), redis: this.redisState(), instance: this.directory?.instanceId })
       case '/stats':
         return sendJson(res, 200, this.stats())
       case '/metrics':

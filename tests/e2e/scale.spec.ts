@@ -1,0 +1,70 @@
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, BrowserContext } from '@playwright/test'
+import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
+import { RedisServer } from '../support/redis-server.js'
+import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+import { SwarmdropPage } from './swarmdrop-page.js'
+import { freePort, TrackerProcess } from './tracker-process.js'
+
+const MiB = 1024 * 1024
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+const contexts: BrowserContext[] = []
+
+async function personAt(browser: Browser, origin: string): Promise<SwarmdropPage> {
+  const context = await browser.newContext()
+  contexts.push(context)
+  return new SwarmdropPage(await context.newPage(), origin)
+}
+
+test.describe('several tracker instances sharing swarms through Redis', () => {
+  let redis: RedisServer
+  test.beforeAll(async () => {
+    redis = await RedisServer.start()
+  })
+  test.afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()))
+  })
+  test.afterAll(async () => {
+    await redis.stop()
+  })
+
+  test('two instances: a sender on one, a receiver on the other, and the file arrives', async ({ browser, workDir }) => {
+    const instances = [new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, redisUrl: redis.url })), new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, redisUrl: redis.url }))]
+    const [one, two] = await Promise.all(instances.map(async (instance) => `http://127.0.0.1:${(await instance.listen()).port}`))
+    try {
+      const hashes = await writeTree(workDir, { 'across.bin': randomFile(4 * MiB) })
+      const alice = await personAt(browser, one!)
+      const link = await alice.share([join(workDir, 'across.bin')])
+      // The same torrent, opened on the other instance: each browser announces only to its own origin.
+      const bob = await personAt(browser, two!)
+      await bob.open(`${two}/${new URL(link).hash}`)
+      await bob.waitUntilDone()
+      expect(sha256(await bob.saveFile('across.bin'))).toBe(hashes['across.bin'])
+      expect([alice.cspViolations, bob.cspViolations]).toEqual([[], []])
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()))
+    }
+  })
+
+  test('npm start -- --workers 2: two processes behind one port serve the app and the swarm', async ({ browser, workDir }) => {
+    const tracker = await TrackerProcess.start(await freePort(), { env: { REDIS_URL: redis.url }, args: ['--workers', '2'] })
+    try {
+      // Connections are handed round-robin: fresh connections reach both workers.
+      const instances = new Set<string>()
+      for (let i = 0; i < 6; i++) instances.add(((await (await fetch(`${tracker.url}/healthz`, { headers: { Connection: 'close' } })).json()) as { instance: string }).instance)
+      expect(instances.size).toBe(2)
+
+      const hashes = await writeTree(workDir, { 'workers.bin': randomFile(4 * MiB) })
+      const alice = await personAt(browser, tracker.url)
+      const link = await alice.share([join(workDir, 'workers.bin')])
+      const bob = await personAt(browser, tracker.url)
+      await bob.open(link)
+      await bob.waitUntilDone()
+      expect(sha256(await bob.saveFile('workers.bin'))).toBe(hashes['workers.bin'])
+    } finally {
+      await tracker.stop('SIGTERM')
+    }
+  })
+})
