@@ -4,6 +4,7 @@ import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort, TrackerProcess } from '../tests/e2e/tracker-process.js'
+import { RedisServer } from '../tests/support/redis-server.js'
 import type { WorkerCommand, WorkerReport } from './tracker-load/messages.js'
 import { round, type Benchmark, type Figure } from './types.js'
 
@@ -18,10 +19,12 @@ import { round, type Benchmark, type Figure } from './types.js'
 const WORKER = fileURLToPath(new URL('./tracker-load/worker.ts', import.meta.url))
 const STOCK_SERVER = fileURLToPath(new URL('./tracker-load/stock-server.ts', import.meta.url))
 const FLOOR_SERVER = fileURLToPath(new URL('./tracker-load/floor-server.ts', import.meta.url))
-/** Each generator process stays well under the 20,000 open files a process may have here. */
-const GENERATORS = 3
+/** Peers per generator process: well under the 20,000 open files a process may have here. */
+const PEERS_PER_GENERATOR = 6_000
 const SWARMS = 1000
 const CROWD_STEPS = [5_000, 10_000, 15_000, 18_000]
+/** Two workers through Redis, past what one process's open-file limit allows. */
+const WORKER_CROWD_STEPS = [18_000, 27_000, 36_000]
 /** What webtorrent clients do on the WebSocket tracker: announce every 12 s, with 5 offers. */
 const ANNOUNCE_INTERVAL_MS = 12_000
 const OFFERS = 5
@@ -85,12 +88,14 @@ class Generator {
 
 type Server = { url: string; pid: number; alive: () => boolean; stop: () => Promise<unknown> }
 
-async function startSwarmdrop(port: number, openFileLimit?: number): Promise<Server> {
+async function startSwarmdrop(port: number, options: { openFileLimit?: number; workers?: number; redisUrl?: string } = {}): Promise<Server> {
   // Everyone comes from 127.0.0.1 and the closed loop announces as fast as it can: per-address and
   // per-socket rate limits off; every other limit at its default.
-  const env = { ANNOUNCES_PER_SOCKET_PER_MINUTE: '0', OFFERS_PER_SOCKET_PER_MINUTE: '0' }
-  const tracker = await TrackerProcess.start(port, { env, openFileLimit })
-  return { url: `ws://127.0.0.1:${port}/announce`, pid: tracker.pid, alive: () => tracker.alive, stop: () => tracker.stop('SIGKILL') }
+  const env: Record<string, string> = { ANNOUNCES_PER_SOCKET_PER_MINUTE: '0', OFFERS_PER_SOCKET_PER_MINUTE: '0' }
+  if (options.redisUrl) Object.assign(env, { REDIS_URL: options.redisUrl, WORKERS: String(options.workers ?? 1) })
+  const tracker = await TrackerProcess.start(port, { env, openFileLimit: options.openFileLimit })
+  // With workers, the primary stops them (a killed primary would leave them running).
+  return { url: `ws://127.0.0.1:${port}/announce`, pid: tracker.pid, alive: () => tracker.alive, stop: () => tracker.stop(options.workers ? 'SIGTERM' : 'SIGKILL') }
 }
 
 /** A server script of this folder that prints a line once it listens: the stock anchor or the floor. */
@@ -151,18 +156,26 @@ async function connectCrowd(generators: Generator[], url: string, infoHashes: st
     generators.map((generator, i) => {
       const firstIndex = from + i * share
       const count = Math.max(0, Math.min(share, to - firstIndex))
-      return generator.ask<{ type: 'connected'; failed: number }>({ type: 'connect', url, infoHashes, count, firstIndex }).then((report) => report.failed)
+      // Each generator connects from its own loopback address: one source address has only ~28,000
+      // ephemeral ports (net.ipv4.ip_local_port_range) towards one server port.
+      const localAddress = `127.0.0.${2 + i}`
+      return generator.ask<{ type: 'connected'; failed: number }>({ type: 'connect', url, infoHashes, count, firstIndex, localAddress }).then((report) => report.failed)
     }),
   )
   return to - from - failed.reduce((sum, n) => sum + n, 0)
 }
 
-type Kind = 'swarmdrop' | 'stock' | 'floor'
+type Kind = 'swarmdrop' | 'stock' | 'floor' | '2 workers'
+type MeasureOptions = { crowdSteps: number[]; redisUrl?: string; throughput?: boolean }
 
-async function measure(kind: Kind, log: (line: string) => void, options: { crowdSteps: number[] }): Promise<Run> {
+async function measure(kind: Kind, log: (line: string) => void, options: MeasureOptions): Promise<Run> {
   const port = await freePort()
-  const server = kind === 'swarmdrop' ? await startSwarmdrop(port) : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
-  const generators = await Promise.all(Array.from({ length: GENERATORS }, () => Generator.start()))
+  const server =
+    kind === 'swarmdrop' ? await startSwarmdrop(port)
+    : kind === '2 workers' ? await startSwarmdrop(port, { workers: 2, redisUrl: options.redisUrl })
+    : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
+  const generatorCount = Math.ceil(Math.max(...options.crowdSteps) / PEERS_PER_GENERATOR)
+  const generators = await Promise.all(Array.from({ length: generatorCount }, () => Generator.start()))
   const infoHashes = Array.from({ length: SWARMS }, () => randomBytes(20).toString('binary'))
   const run: Run = { held: 0, steps: [], burst: null, rssMiB: 0, announcesPerS: 0, announcesWithOffersPerS: 0, offersPerS: 0, announcesPerCpuS: 0, offersPerCpuS: 0, crashed: false, healthzMaxMs: 0 }
   try {
@@ -178,6 +191,7 @@ async function measure(kind: Kind, log: (line: string) => void, options: { crowd
       run.held = connected
       run.rssMiB = await rssMiB(server.pid)
     }
+    if (options.throughput === false) return run
     // While every peer re-announces at once, an operator's health check must still be answered quickly.
     const probing = kind === 'swarmdrop' ? probeHealth(`http://127.0.0.1:${port}/healthz`) : null
     run.burst = phase(await Promise.all(generators.map((g) => g.ask<LatencyReport>({ type: 'burst', offers: OFFERS }))))
@@ -185,7 +199,7 @@ async function measure(kind: Kind, log: (line: string) => void, options: { crowd
     log(`${kind}: burst of ${run.burst.answered} announces, p50 ${run.burst.p50} ms, p99 ${run.burst.p99} ms${probing ? `; /healthz at most ${run.healthzMaxMs} ms` : ''}`)
 
     // Every connected peer takes part in the closed loop.
-    const perGenerator = Math.ceil(run.steps.at(-1)!.connected / GENERATORS)
+    const perGenerator = Math.ceil(run.steps.at(-1)!.connected / generators.length)
     for (const offers of [0, OFFERS]) {
       const cpuBefore = await cpuSeconds(server.pid)
       const results = await Promise.all(generators.map((g) => g.ask<{ type: 'throughput'; announces: number; offersReceived: number }>({ type: 'closed-loop', count: perGenerator, durationMs: CLOSED_LOOP_MS, offers })))
@@ -211,7 +225,7 @@ async function measure(kind: Kind, log: (line: string) => void, options: { crowd
 /** More peers than the open-file limit allows: the tracker must refuse the excess and serve the rest. */
 async function fileLimit(log: (line: string) => void): Promise<{ connected: number; served: number; alive: boolean }> {
   const port = await freePort()
-  const server = await startSwarmdrop(port, FILE_LIMIT)
+  const server = await startSwarmdrop(port, { openFileLimit: FILE_LIMIT })
   const generator = await Generator.start()
   try {
     const infoHashes = Array.from({ length: 100 }, () => randomBytes(20).toString('binary'))
@@ -232,6 +246,8 @@ export const trackerLoad: Benchmark = async () => {
   const stock = await measure('stock', log, { crowdSteps: CROWD_STEPS })
   // The floor only needs the largest crowd, for its throughput.
   const floor = await measure('floor', log, { crowdSteps: [CROWD_STEPS.at(-1)!] })
+  const redis = await RedisServer.start()
+  const workers = await measure('2 workers', log, { crowdSteps: WORKER_CROWD_STEPS, redisUrl: redis.url, throughput: false }).finally(() => redis.stop())
   const limit = await fileLimit(log)
   const against = (name: string, value: number, anchor: number, unit: string, target: string, note?: string): Figure => ({
     name,
@@ -254,6 +270,15 @@ export const trackerLoad: Benchmark = async () => {
     against('tracker: offers relayed/s (closed loop, 5 offers)', ours.offersPerS, stock.offersPerS, 'offers/s', '>= 1.5 x stock', `floor (parse and forward, no bookkeeping) ${floor.offersPerS}`),
     against('tracker: announces per tracker CPU-second, no offers', ours.announcesPerCpuS, stock.announcesPerCpuS, 'announces/CPU-s', 'ahead of stock'),
     against('tracker: offers relayed per tracker CPU-second', ours.offersPerCpuS, stock.offersPerCpuS, 'offers/CPU-s', '>= 1.5 x stock', `floor ${floor.offersPerCpuS}`),
+    {
+      name: 'tracker: concurrent peers held by 2 workers through Redis (steady p99 < 100 ms)',
+      value: workers.held,
+      unit: 'peers',
+      anchor: { name: 'one process, same run', value: ours.held, unit: 'peers' },
+      ratio: round(workers.held / ours.held, 2),
+      target: '>= 1.8 x one process at the same p99',
+      note: workers.steps.map((step) => `${step.connected}: p99 ${step.p99} ms`).join('; '),
+    },
     {
       name: `tracker: at an open-file limit of ${FILE_LIMIT}`,
       value: limit.served,

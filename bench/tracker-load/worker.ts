@@ -39,9 +39,9 @@ function announce(peer: Peer, offers: number): void {
   peer.socket.send(announceMessage(peer, offers))
 }
 
-function connect(url: string, infoHash: string, seeder: boolean): Promise<Peer | null> {
+function connect(url: string, infoHash: string, seeder: boolean, localAddress: string): Promise<Peer | null> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true })
+    const socket = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, localAddress })
     const peerId = randomBytes(20).toString('binary')
     const peer: Peer = {
       socket,
@@ -67,13 +67,13 @@ function connect(url: string, infoHash: string, seeder: boolean): Promise<Peer |
   })
 }
 
-async function connectAll(url: string, infoHashes: string[], count: number, firstIndex: number): Promise<number> {
+async function connectAll(url: string, infoHashes: string[], count: number, firstIndex: number, localAddress: string): Promise<number> {
   let next = 0
   let failed = 0
   const lane = async () => {
     while (next < count) {
       const index = firstIndex + next++
-      const peer = await connect(url, infoHashes[index % infoHashes.length]!, index % 10 === 0)
+      const peer = await connect(url, infoHashes[index % infoHashes.length]!, index % 10 === 0, localAddress)
       if (peer) {
         peer.onReply = null
         peers.push(peer)
@@ -157,7 +157,7 @@ function report(message: WorkerReport): void {
 process.on('message', async (command: WorkerCommand) => {
   switch (command.type) {
     case 'connect':
-      report({ type: 'connected', failed: await connectAll(command.url, command.infoHashes, command.count, command.firstIndex) })
+      report({ type: 'connected', failed: await connectAll(command.url, command.infoHashes, command.count, command.firstIndex, command.localAddress) })
       break
     case 'steady':
       report({ type: 'latencies', ...(await steady(command.durationMs, command.intervalMs, command.offers)) })

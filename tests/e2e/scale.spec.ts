@@ -48,7 +48,7 @@ test.describe('several tracker instances sharing swarms through Redis', () => {
     }
   })
 
-  test('npm start -- --workers 2: two processes behind one port serve the app and the swarm', async ({ browser, workDir }) => {
+  test('npm start -- --workers 2: two processes behind one port serve the app and the swarm, and survive their deaths', async ({ browser, workDir }) => {
     const tracker = await TrackerProcess.start(await freePort(), { env: { REDIS_URL: redis.url }, args: ['--workers', '2'] })
     try {
       // Connections are handed round-robin: fresh connections reach both workers.
@@ -63,6 +63,17 @@ test.describe('several tracker instances sharing swarms through Redis', () => {
       await bob.open(link)
       await bob.waitUntilDone()
       expect(sha256(await bob.saveFile('workers.bin'))).toBe(hashes['workers.bin'])
+
+      // Every worker dies at once (Alice's among them); new ones take over, Alice reconnects and
+      // announces again, and a newcomer still finds her.
+      const before = await tracker.workerPids()
+      for (const pid of before) process.kill(pid, 'SIGKILL')
+      await expect.poll(async () => (await tracker.workerPids()).filter((pid) => !before.includes(pid)).length, { timeout: 10_000 }).toBe(2)
+      await expect.poll(() => fetch(`${tracker.url}/healthz`).then((response) => response.ok, () => false), { timeout: 10_000 }).toBe(true)
+      const carol = await personAt(browser, tracker.url)
+      await carol.open(link)
+      await carol.waitUntilDone()
+      expect(sha256(await carol.saveFile('workers.bin'))).toBe(hashes['workers.bin'])
     } finally {
       await tracker.stop('SIGTERM')
     }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
@@ -47,6 +48,12 @@ export class TrackerProcess {
 
   get pid(): number {
     return this.child.pid!
+  }
+
+  /** With --workers: the worker processes' IDs (the children of this one). */
+  async workerPids(): Promise<number[]> {
+    const children = await readFile(`/proc/${this.pid}/task/${this.pid}/children`, 'utf8')
+    return children.trim().split(/\s+/).filter(Boolean).map(Number)
   }
 
   get alive(): boolean {
