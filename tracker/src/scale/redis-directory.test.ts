@@ -43,6 +43,19 @@ describe('tracker instances sharing swarms through Redis', () => {
     return { server, url: `ws://127.0.0.1:${port}/announce` }
   }
 
+  it('starts without Redis and serves its own peers until Redis appears', async () => {
+    const server = new SwarmdropServer(localServerConfig({ webRoot, redisUrl: 'redis://127.0.0.1:1' }))
+    servers.push(server)
+    const { port } = await server.listen()
+    assert.equal(server.redisState(), 'down')
+    const infoHash = randomId()
+    const [seeder, leecher] = await Promise.all([TrackerPeer.connect(`ws://127.0.0.1:${port}/announce`), TrackerPeer.connect(`ws://127.0.0.1:${port}/announce`)])
+    await seeder.announce(infoHash, { left: 0 })
+    assert.equal((await leecher.announce(infoHash, { offers: 1 })).complete, 1)
+    await eventually(() => seeder.offers.length === 1, 'a local offer')
+    await Promise.all([seeder.close(), leecher.close()])
+  })
+
   it('introduces peers on different instances: counts, offers and answers cross over', async () => {
     const [one, two] = [await instance(), await instance()]
     const infoHash = randomId()

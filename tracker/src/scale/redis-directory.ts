@@ -19,6 +19,9 @@ export type RemoteTarget = { peerId: string; instanceId: string }
 export type AnnounceResult = { complete: number; incomplete: number; targets: RemoteTarget[] }
 export type DirectoryState = 'up' | 'down'
 
+/** A Redis that answers nothing for this long is treated as away for that announce. */
+const COMMAND_TIMEOUT_MS = 500
+
 const ANNOUNCE_SCRIPT = `
 local cutoff = tonumber(ARGV[1]) - tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
@@ -79,12 +82,14 @@ export class RedisDirectory extends EventEmitter {
     private readonly ttlMs: number,
   ) {
     super()
-    // Commands fail at once while Redis is away, so an announce falls back to local peers instead of waiting.
-    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000) }
+    // Commands fail at once while Redis is away (and after COMMAND_TIMEOUT_MS when it hangs), so an
+    // announce falls back to this instance's peers instead of waiting.
+    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000) }
     this.redis = new Redis(url, { ...options, lazyConnect: true }) as ScriptedRedis
     this.redis.defineCommand('swarmAnnounce', { numberOfKeys: 3, lua: ANNOUNCE_SCRIPT })
     this.redis.defineCommand('swarmLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT })
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, lazyConnect: true })
+    // The subscription waits in the offline queue until Redis is there; ioredis renews it after reconnects.
+    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined, lazyConnect: true })
     for (const connection of [this.redis, this.subscriber]) {
       connection.on('error', (err: Error) => this.emit('warning', new Error(`Redis: ${err.message}`)))
       connection.on('ready', () => this.emitState())
@@ -97,11 +102,10 @@ export class RedisDirectory extends EventEmitter {
     return this.redis.status === 'ready' && this.subscriber.status === 'ready' ? 'up' : 'down'
   }
 
-  /** Connects (retrying in the background if Redis is not there yet). */
+  /** Connects, or keeps trying in the background if Redis is not there yet (the tracker starts anyway). */
   async start(): Promise<void> {
+    void this.subscriber.subscribe(channelOf(this.instanceId)).catch((err: Error) => this.emit('warning', err))
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()])
-    // Re-subscribed by ioredis itself after every reconnect.
-    await this.subscriber.subscribe(channelOf(this.instanceId)).catch((err: Error) => this.emit('warning', err))
   }
 
   /** Records the peer and returns the swarm's counts across instances and up to `wanted` random other peers. */
