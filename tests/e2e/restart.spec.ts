@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import type { BrowserContext } from '@playwright/test'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
-import { freePort, TrackerProcess } from './tracker-process.js'
+import { TrackerProcess } from './tracker-process.js'
+import { freePort } from '../support/wait.js'
 
 const MiB = 1024 * 1024
 const progressPercent = (person: SwarmdropPage) => person.page.getByTestId('piece-map').getAttribute('aria-valuenow').then(Number)

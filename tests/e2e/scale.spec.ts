@@ -5,7 +5,8 @@ import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { RedisServer } from '../support/redis-server.js'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
-import { freePort, TrackerProcess } from './tracker-process.js'
+import { TrackerProcess } from './tracker-process.js'
+import { freePort } from '../support/wait.js'
 
 const MiB = 1024 * 1024
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
@@ -51,10 +52,10 @@ test.describe('several tracker instances sharing swarms through Redis', () => {
   test('npm start -- --workers 2: two processes behind one port serve the app and the swarm, and survive their deaths', async ({ browser, workDir }) => {
     const tracker = await TrackerProcess.start(await freePort(), { env: { REDIS_URL: redis.url }, args: ['--workers', '2'] })
     try {
-      // Connections are handed round-robin: fresh connections reach both workers.
+      // Connections are handed round-robin: once both workers listen, fresh connections reach both.
       const instances = new Set<string>()
-      for (let i = 0; i < 6; i++) instances.add(((await (await fetch(`${tracker.url}/healthz`, { headers: { Connection: 'close' } })).json()) as { instance: string }).instance)
-      expect(instances.size).toBe(2)
+      const healthz = async () => ((await (await fetch(`${tracker.url}/healthz`, { headers: { Connection: 'close' } })).json()) as { instance: string }).instance
+      await expect.poll(async () => instances.add(await healthz()).size, { timeout: 10_000 }).toBe(2)
 
       const hashes = await writeTree(workDir, { 'workers.bin': randomFile(4 * MiB) })
       const alice = await personAt(browser, tracker.url)

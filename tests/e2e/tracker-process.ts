@@ -1,20 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 const CLI = fileURLToPath(new URL('../../tracker/dist/cli.js', import.meta.url))
-
-/** A port free on 127.0.0.1 right now (for a server that must come back on the same port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
 
 /** The real `npm start` server (tracker/dist/cli.js) as its own process, so a test can kill it. */
 export class TrackerProcess {

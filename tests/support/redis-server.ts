@@ -1,17 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
-
-/** A port free on 127.0.0.1 right now. */
-export function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
+import { freePort } from './wait.js'
 
 /** Debian's redis-server on 127.0.0.1, in memory only (no files), for tests and benchmarks. */
 export class RedisServer {
@@ -25,7 +14,7 @@ export class RedisServer {
   }
 
   static async start(port?: number): Promise<RedisServer> {
-    const chosen = port ?? (await freeLocalPort())
+    const chosen = port ?? (await freePort())
     const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
     let output = ''
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))

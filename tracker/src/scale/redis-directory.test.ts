@@ -5,18 +5,9 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { RedisServer } from '../../../tests/support/redis-server.js'
 import { randomId, TrackerPeer } from '../../../tests/support/tracker-peer.js'
+import { eventually, sleep } from '../../../tests/support/wait.js'
 import { localServerConfig } from '../config.js'
 import { SwarmdropServer } from '../server.js'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
 
 describe('tracker instances sharing swarms through Redis', () => {
   let webRoot: string

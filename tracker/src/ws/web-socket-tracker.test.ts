@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import WebSocket from 'ws'
 import { randomId, TrackerPeer } from '../../../tests/support/tracker-peer.js'
+import { eventually, sleep } from '../../../tests/support/wait.js'
 import { localServerConfig } from '../config.js'
 import { SwarmdropServer } from '../server.js'
 import type { TrackerLimits } from './limits.js'
@@ -19,16 +20,6 @@ const collectGarbage = runInNewContext('gc') as () => void
 const liveHeapBytes = () => {
   collectGarbage()
   return process.memoryUsage().heapUsed
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await sleep(20)
-  }
 }
 
 describe('WebSocket tracker', () => {
