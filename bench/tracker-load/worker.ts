@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
+import { FAKE_SDP } from '../../tests/support/tracker-peer.js'
 import type { WorkerCommand, WorkerReport } from './messages.js'
 
-const SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n${'a=candidate:1 1 udp 2122260223 10.0.0.1 54321 typ host\r\n'.repeat(10)}`
 /** Offers are drawn from a pool (fresh IDs per offer would cost the generator, not the tracker). */
-const OFFER_POOL = Array.from({ length: 512 }, () => JSON.stringify({ offer: { type: 'offer', sdp: SDP }, offer_id: randomBytes(20).toString('binary') }))
+const OFFER_POOL = Array.from({ length: 512 }, () => JSON.stringify({ offer: { type: 'offer', sdp: FAKE_SDP }, offer_id: randomBytes(20).toString('binary') }))
 const CONNECT_CONCURRENCY = 256
 
 type Peer = {

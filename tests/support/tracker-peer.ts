@@ -8,7 +8,7 @@ import WebSocket from 'ws'
  */
 
 /** About the size of a real non-trickle offer with a few ICE candidates. */
-const FAKE_SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n${'a=candidate:1 1 udp 2122260223 10.0.0.1 54321 typ host\r\n'.repeat(10)}`
+export const FAKE_SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n${'a=candidate:1 1 udp 2122260223 10.0.0.1 54321 typ host\r\n'.repeat(10)}`
 
 export type TrackerMessage = Record<string, unknown> & { action?: string; info_hash?: string; 'failure reason'?: string }
 export type AnnounceOptions = { offers?: number; left?: number; event?: 'started' | 'update' | 'completed' | 'stopped' }

@@ -1,29 +1,32 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_PORT, DEFAULT_WEB_ROOT, parseServerConfig } from './config.js'
+import { DEFAULT_PORT, DEFAULT_WEB_ROOT, parseServerConfig, type ServerConfig } from './config.js'
 import { DEFAULT_LIMITS } from './ws/limits.js'
+
+/** What an empty environment gives: every test states only what it changes. */
+const DEFAULTS: ServerConfig = {
+  port: DEFAULT_PORT,
+  host: undefined,
+  webRoot: DEFAULT_WEB_ROOT,
+  extraTrackers: [],
+  trustProxy: false,
+  allowedOrigins: [],
+  rtcConfigPerMinute: 30,
+  limits: DEFAULT_LIMITS,
+  logIps: false,
+  logLevel: 'info',
+  redisUrl: null,
+  workers: 1,
+  iceServers: [],
+  turn: null,
+  embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
+}
 
 describe('server config', () => {
   it('has embedded defaults', () => {
     assert.deepEqual(parseServerConfig({}), {
       ok: true,
-      value: {
-        port: DEFAULT_PORT,
-        host: undefined,
-        webRoot: DEFAULT_WEB_ROOT,
-        extraTrackers: [],
-        trustProxy: false,
-        allowedOrigins: [],
-        rtcConfigPerMinute: 30,
-        limits: DEFAULT_LIMITS,
-        logIps: false,
-        logLevel: 'info',
-        redisUrl: null,
-        workers: 1,
-        iceServers: [],
-        turn: null,
-        embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
-      },
+      value: DEFAULTS,
     })
   })
 
@@ -97,21 +100,12 @@ describe('server config', () => {
     assert.deepEqual(config, {
       ok: true,
       value: {
+        ...DEFAULTS,
         port: 0,
         host: '127.0.0.1',
         webRoot: '/srv/app',
         extraTrackers: ['wss://a.example/announce', 'udp://b.example:6969'],
         trustProxy: true,
-        allowedOrigins: [],
-        rtcConfigPerMinute: 30,
-        limits: DEFAULT_LIMITS,
-        logIps: false,
-        logLevel: 'info',
-        redisUrl: null,
-        workers: 1,
-        iceServers: [],
-        turn: null,
-        embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
       },
     })
   })

@@ -10,13 +10,12 @@ import { Server as TrackerServer } from 'bittorrent-tracker'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 import sirv from 'sirv'
 import { WebSocketServer } from 'ws'
-import type { SwarmStats } from './stats.js'
 import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
 import { TrackerCounters, TrackerMetrics } from './metrics.js'
 import { isOriginAllowed } from './origins.js'
 import { RedisDirectory } from './scale/redis-directory.js'
-import { addStats, swarmStats } from './stats.js'
+import { addStats, swarmStats, type SwarmStats } from './stats.js'
 import { rtcConfigFor } from './turn/rtc-config.js'
 import { ConnectionAdmission } from './ws/admission.js'
 import { openFileLimit } from './ws/file-limit.js'
@@ -142,8 +141,7 @@ export class SwarmdropServer extends EventEmitter {
     this.destroyed = true
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     for (const socket of this.udpSockets) socket.close()
-    this.webSocketTracker.closeAll(CLOSE_SERVICE_RESTART, 'Tracker restarting')
-    await Promise.race([until(() => this.webSocketTracker.socketCount === 0), sleep(CLOSE_GRACE_MS)])
+    await Promise.race([this.webSocketTracker.closeAll(CLOSE_SERVICE_RESTART, 'Tracker restarting'), sleep(CLOSE_GRACE_MS)])
     this.webSocketTracker.destroy()
     this.admission.destroy()
     await this.directory?.destroy()
@@ -288,11 +286,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`)
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(20)
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { TrackerCounters } from '../metrics.js'
+import type { Delivery, RedisDirectory } from '../scale/redis-directory.js'
 import type { SwarmStats } from '../stats.js'
 import type { TrackerLimits } from './limits.js'
 import {
@@ -13,14 +14,14 @@ import {
   scrapeReply,
   type AnnounceRequest,
   type Answer,
+  type Offer,
   type Refusal,
   type RejectionReason,
   type ScrapeRequest,
   type SessionDescription,
 } from './protocol.js'
-import { Swarm, type Peer } from './swarm.js'
-import type { Delivery, RedisDirectory } from '../scale/redis-directory.js'
 import { OfferLedger } from './offer-ledger.js'
+import { Swarm, type Peer } from './swarm.js'
 import { TokenBucket } from './token-bucket.js'
 
 /** One open WebSocket and what the tracker knows about it. */
@@ -135,9 +136,14 @@ export class WebSocketTracker extends EventEmitter {
     socket.once('close', () => this.onClose(connection))
   }
 
-  /** Closes every socket with `code` and `reason` (1012 tells clients the service is restarting). */
-  closeAll(code: number, reason: string): void {
+  /**
+   * Closes every socket with `code` and `reason` (1012 tells clients the service is restarting);
+   * resolves once every client has acknowledged.
+   */
+  closeAll(code: number, reason: string): Promise<void> {
+    const closed = [...this.connections].map((connection) => new Promise((resolve) => connection.socket.once('close', resolve)))
     for (const connection of this.connections) connection.socket.close(code, reason)
+    return Promise.all(closed).then(() => {})
   }
 
   destroy(): void {
@@ -189,7 +195,12 @@ export class WebSocketTracker extends EventEmitter {
     movedFrom?.memberships.delete(key)
     connection.memberships.set(key, swarm)
     this.counters.announces++
-    if (this.directory?.state === 'up') return void this.announceAcrossInstances(this.directory, connection, swarm, peer, request)
+    if (this.directory?.state === 'up') void this.announceAcrossInstances(this.directory, connection, swarm, peer, request)
+    else this.announceHere(connection, swarm, peer, request)
+  }
+
+  /** Answers from this instance's swarm alone and relays the offers to its peers. */
+  private announceHere(connection: Connection, swarm: Swarm<Connection>, peer: Peer<Connection>, request: AnnounceRequest): void {
     this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
     if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
   }
@@ -203,18 +214,15 @@ export class WebSocketTracker extends EventEmitter {
     try {
       result = await directory.announce(request.infoHash, request.peerId, peer.complete, request.offers.length)
     } catch {
-      this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
-      if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
-      return
+      return this.announceHere(connection, swarm, peer, request)
     }
     this.send(connection, announceReply(request.infoHash, this.intervalS, result.complete, result.incomplete))
     result.targets.forEach((target, i) => {
       const offer = request.offers[i]!
-      const delivery: Delivery = { infoHash: request.infoHash, toPeerId: target.peerId, message: relayedOffer(request.infoHash, request.peerId, offer), offerKey: offer.offerId + request.infoHash + request.peerId }
-      if (target.instanceId === directory.instanceId ? this.deliverHere(delivery) : (directory.deliver(target.instanceId, delivery), true)) {
-        this.counters.offersRelayed++
-        if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: offer.offer } satisfies RelayedSignal)
-      }
+      const delivery: Delivery = { infoHash: request.infoHash, toPeerId: target.peerId, message: relayedOffer(request.infoHash, request.peerId, offer), offerKey: offerKey(offer, request) }
+      if (target.instanceId !== directory.instanceId) directory.deliver(target.instanceId, delivery)
+      else if (!this.deliverHere(delivery)) return
+      this.relayed('offer', request.infoHash, offer.offer)
     })
   }
 
@@ -238,9 +246,8 @@ export class WebSocketTracker extends EventEmitter {
       const target = targets[i]!.connection
       const offer = request.offers[i]!
       if (this.send(target, relayedOffer(request.infoHash, request.peerId, offer))) {
-        target.offers.record(offer.offerId + request.infoHash + request.peerId)
-        this.counters.offersRelayed++
-        if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash: request.infoHash, sdp: offer.offer } satisfies RelayedSignal)
+        target.offers.record(offerKey(offer, request))
+        this.relayed('offer', request.infoHash, offer.offer)
       }
     }
   }
@@ -252,7 +259,7 @@ export class WebSocketTracker extends EventEmitter {
     }
     // The offering peer may be on another instance, or have left since (then the answer has nowhere to go).
     const delivery: Delivery = { infoHash: request.infoHash, toPeerId: answer.toPeerId, message: relayedAnswer(request.infoHash, request.peerId, answer) }
-    if (this.deliverHere(delivery)) this.answerRelayed(request.infoHash, answer)
+    if (this.deliverHere(delivery)) this.relayed('answer', request.infoHash, answer.answer)
     else if (this.directory?.state === 'up') void this.answerAcrossInstances(this.directory, delivery, answer)
   }
 
@@ -260,12 +267,14 @@ export class WebSocketTracker extends EventEmitter {
     const home = await directory.homeOf(delivery.infoHash, delivery.toPeerId).catch(() => null)
     if (!home || home === directory.instanceId) return
     directory.deliver(home, delivery)
-    this.answerRelayed(delivery.infoHash, answer)
+    this.relayed('answer', delivery.infoHash, answer.answer)
   }
 
-  private answerRelayed(infoHash: string, answer: Answer): void {
-    this.counters.answersRelayed++
-    if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash, sdp: answer.answer } satisfies RelayedSignal)
+  /** Counts an offer or answer passed on, and tells whoever listens. */
+  private relayed(kind: 'offer' | 'answer', infoHash: string, sdp: SessionDescription): void {
+    if (kind === 'offer') this.counters.offersRelayed++
+    else this.counters.answersRelayed++
+    if (this.listenerCount('relayed') > 0) this.emit('relayed', { infoHash, sdp } satisfies RelayedSignal)
   }
 
   private onScrape(connection: Connection, request: ScrapeRequest): void {
@@ -361,4 +370,9 @@ export class WebSocketTracker extends EventEmitter {
       connection.closed = true
     }
   }
+}
+
+/** What identifies a relayed offer in the receiving connection's ledger: its ID, the swarm and the offering peer. */
+function offerKey(offer: Offer, request: AnnounceRequest): string {
+  return offer.offerId + request.infoHash + request.peerId
 }
