@@ -25,6 +25,11 @@ export class RedisServer {
     return new RedisServer(child, chosen)
   }
 
+  /** SIGSTOP / SIGCONT: Redis still connected but answering nothing, as when it hangs. */
+  freeze(frozen: boolean): void {
+    this.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT')
+  }
+
   /** SIGKILL: Redis gone at once, as in a crash. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return

@@ -47,6 +47,23 @@ describe('tracker instances sharing swarms through Redis', () => {
     await Promise.all([seeder.close(), leecher.close()])
   })
 
+  it('answers from its own peers when Redis hangs, after a short timeout', async () => {
+    const { url } = await instance()
+    const infoHash = randomId()
+    const [seeder, leecher] = await Promise.all([TrackerPeer.connect(url), TrackerPeer.connect(url)])
+    await seeder.announce(infoHash, { left: 0 })
+    redis.freeze(true)
+    try {
+      const startedMs = Date.now()
+      assert.equal((await leecher.announce(infoHash, { offers: 1 })).complete, 1)
+      assert.ok(Date.now() - startedMs < 2_000, 'the announce did not wait for Redis')
+      await eventually(() => seeder.offers.length === 1, 'a local offer while Redis hangs')
+    } finally {
+      redis.freeze(false)
+    }
+    await Promise.all([seeder.close(), leecher.close()])
+  })
+
   it('introduces peers on different instances: counts, offers and answers cross over', async () => {
     const [one, two] = [await instance(), await instance()]
     const infoHash = randomId()

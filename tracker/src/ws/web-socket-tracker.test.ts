@@ -233,6 +233,17 @@ describe('WebSocket tracker', () => {
     await peer.close()
   })
 
+  it('past MAX_CONNECTIONS drops new connections and keeps serving the ones it has', async () => {
+    const { url, server } = await start({ maxConnections: 2 })
+    const [first, second] = [await TrackerPeer.connect(url), await TrackerPeer.connect(url)]
+    await assert.rejects(TrackerPeer.connect(url))
+    assert.equal(server.counters.rejections.get('server-full'), 1)
+    const infoHash = randomId()
+    await first.announce(infoHash, { left: 0 })
+    assert.equal((await second.announce(infoHash)).complete, 1)
+    await Promise.all([first.close(), second.close()])
+  })
+
   it('closes idle sockets', async () => {
     const { url, base } = await start({ idleTimeoutS: 1 })
     const idle = await TrackerPeer.connect(url)
