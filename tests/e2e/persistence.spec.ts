@@ -65,7 +65,11 @@ test('closing and relaunching the browser brings back the library and the seedin
 test('stop keeps a torrent and its data, resume serves it again, delete frees the space', async ({ alice, bob, workDir }) => {
   const size = 16 * MiB
   await writeTree(workDir, { 'big.bin': randomFile(size) })
+  await alice.openHome()
+  const unshared = await storageUsage(alice.page)
   const link = await alice.share([join(workDir, 'big.bin')])
+  // The sender serves the file itself: sharing copies nothing into browser storage.
+  expect(await storageUsage(alice.page)).toBeLessThan(unshared + 0.5 * size)
 
   await alice.page.getByRole('button', { name: 'Stop big.bin' }).click()
   await expect(alice.status()).toHaveAttribute('data-status', 'stopped')
@@ -76,13 +80,23 @@ test('stop keeps a torrent and its data, resume serves it again, delete frees th
   await bob.open(link)
   await bob.waitUntilDone()
 
-  const before = await storageUsage(alice.page)
-  await alice.page.getByRole('button', { name: 'Delete big.bin' }).click()
-  await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
-  await expect.poll(() => storageUsage(alice.page), { timeout: 15_000 }).toBeLessThan(before - 0.9 * size)
+  const before = await storageUsage(bob.page)
+  await bob.page.getByRole('button', { name: 'Delete big.bin' }).click()
+  await expect(bob.page.getByTestId('library-item')).toHaveCount(0)
+  await expect.poll(() => storageUsage(bob.page), { timeout: 15_000 }).toBeLessThan(before - 0.9 * size)
+  await bob.page.reload()
+  await expect(bob.page.getByTestId('dropzone')).toBeVisible()
+  await expect(bob.page.getByTestId('library-item')).toHaveCount(0)
+})
+
+test('a shared file deleted from disk after a reload is reported, not served', async ({ alice, bob, workDir }) => {
+  await writeTree(workDir, { 'doomed.bin': randomFile(2 * MiB) })
+  const link = await alice.share([join(workDir, 'doomed.bin')])
   await alice.page.reload()
-  await expect(alice.page.getByTestId('dropzone')).toBeVisible()
-  await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
+  await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
+  await rm(join(workDir, 'doomed.bin'))
+  await bob.open(link)
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'cannot be read any more' })).toBeVisible({ timeout: 30_000 })
 })
 
 test('a corrupted stored piece is caught on resume and fetched again', async ({ alice, bob, workDir }) => {

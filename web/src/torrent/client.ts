@@ -2,11 +2,14 @@ import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import { reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
+import { createTorrent } from './create/create-torrent'
+import { planLayout } from './create/layout'
 import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
-import { deleteRecord, deleteStoredPieces, loadLibrary, saveRecord, type LibraryRecord } from './library'
+import { FileChunkStore, type FileStoreOptions } from './file-store'
+import { deleteRecord, deleteSharedFiles, deleteStoredPieces, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
 import { RelayConfig, type RelayState } from './relay'
-import { prepareForSeeding, type ShareInput } from './share-input'
+import type { ShareInput } from './share-input'
 import type { Role, TorrentSnapshot } from './snapshot'
 import { startStreamServer, type StreamSupport } from './stream-server'
 
@@ -17,7 +20,8 @@ const PEER_PATHS_INTERVAL_MS = 2_000
 const UNKNOWN_LEFT_BYTES = 16 * 1024
 
 type Started = { client: WebTorrent; trackers: string[] }
-type Source = { kind: 'seed'; files: File[]; name?: string } | { kind: 'link'; infoHash: string } | { kind: 'file'; bytes: Uint8Array }
+/** What webtorrent starts from: shared files (hashed already), a .torrent, or only an info hash. */
+type Source = { kind: 'seed'; torrentFile: Uint8Array; blobs: Blob[] } | { kind: 'file'; bytes: Uint8Array } | { kind: 'link'; infoHash: string }
 
 /**
  * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
@@ -65,16 +69,42 @@ export class TorrentClient {
     if ((await loadLibrary()).length > 0) await this.start()
   }
 
-  /** Seeds the files as one torrent. Resolves with the info hash once hashing is done. */
+  /**
+   * Seeds the files as one torrent. Resolves with the info hash once they are hashed; they are
+   * served straight from the files, so sharing starts at once.
+   */
   async share(inputs: ShareInput[], name?: string): Promise<string> {
     await this.start()
-    // Preparing reads every file twice; counting the bytes read covers hashing and the store write.
-    const preparing = { done: 0, total: 2 * inputs.reduce((sum, input) => sum + input.file.size, 0) }
-    const files = inputs.map(({ file, path }) => prepareForSeeding(file, path, (bytes) => (preparing.done += bytes)))
-    const entry = this.newEntry('sent', name ?? inputs[0]?.path ?? 'Files', [])
-    entry.hashing = preparing
-    this.launch(entry, { kind: 'seed', files, name }, { fresh: true })
-    return this.keyOf(entry)
+    const layout = planLayout(inputs, name)
+    if (!layout.ok) throw new Error(layout.error)
+    const { length } = layout.value
+    const entry = this.newEntry('sent', layout.value.name, [])
+    entry.hashing = { done: 0, total: length }
+    this.refresh()
+    let created
+    try {
+      created = await createTorrent(layout.value, { announce: this.trackers, onProgress: (done) => (entry.hashing = { done, total: length }) })
+    } catch (err) {
+      Object.assign(entry, { hashing: null, error: (err as Error).message })
+      this.refresh()
+      throw err
+    }
+    this.entries.delete(entry.key)
+    const blobs = layout.value.files.map((file) => file.blob)
+    const existing = this.entries.get(created.infoHash)
+    // The same files again: keep the entry, and serve from these files if the earlier ones failed.
+    const target = existing ?? entry
+    if (existing && existing.torrent && !existing.error) return existing.key
+    if (existing) this.halt(existing)
+    Object.assign(target, { key: created.infoHash, hashing: null, error: null, stopped: false, stopReason: null, blobs, torrentFile: created.torrentFile, length })
+    this.entries.set(target.key, target)
+    this.launch(target, this.sourceOf(target), { fresh: true })
+    this.persist(target)
+    saveSharedFiles(target.key, blobs).catch((err: Error) => {
+      target.notice = `This browser could not keep a reference to the files (${err.message}), so sharing stops when this tab closes.`
+      this.refresh()
+    })
+    return target.key
   }
 
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
@@ -113,7 +143,7 @@ export class TorrentClient {
     entry.stopped = false
     entry.stopReason = null
     entry.error = null
-    this.launch(entry, entry.torrentFile ? { kind: 'file', bytes: entry.torrentFile } : { kind: 'link', infoHash: entry.key }, { fresh: false })
+    this.launch(entry, this.sourceOf(entry), { fresh: false })
     void saveRecord(toRecord(entry))
     this.refresh()
   }
@@ -128,6 +158,7 @@ export class TorrentClient {
     entry.torrent = null
     if (torrent && !torrent.destroyed) await new Promise<void>((resolve) => torrent.destroy({ destroyStore: true }, () => resolve()))
     else if (!key.startsWith('local-')) await deleteStoredPieces(toRecord(entry))
+    if (entry.blobs) await deleteSharedFiles(key)
     await deleteRecord(key)
   }
 
@@ -191,19 +222,25 @@ export class TorrentClient {
       this.streaming = startStreamServer(client)
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
-      for (const record of await loadLibrary()) this.restoreRecord(record)
+      for (const record of await loadLibrary()) await this.restoreRecord(record)
       if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false)
       return { client, trackers: this.trackers }
     })()
     return this.started
   }
 
-  private restoreRecord(record: LibraryRecord): void {
+  private async restoreRecord(record: LibraryRecord): Promise<void> {
     if (this.entries.has(record.infoHash)) return
+    const blobs = record.role === 'sent' && record.torrentFile ? await loadSharedFiles(record.infoHash) : null
     const entry = this.newEntry(record.role, record.name, record.trackers, record.infoHash)
-    Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, stopped: record.stopped, stopReason: record.stopReason })
-    if (!record.stopped) this.launch(entry, record.torrentFile ? { kind: 'file', bytes: record.torrentFile } : { kind: 'link', infoHash: record.infoHash }, { fresh: false })
+    Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, blobs, stopped: record.stopped, stopReason: record.stopReason })
+    if (!record.stopped) this.launch(entry, this.sourceOf(entry), { fresh: false })
     this.refresh()
+  }
+
+  private sourceOf(entry: Entry): Source {
+    if (entry.blobs && entry.torrentFile) return { kind: 'seed', torrentFile: entry.torrentFile, blobs: entry.blobs }
+    return entry.torrentFile ? { kind: 'file', bytes: entry.torrentFile } : { kind: 'link', infoHash: entry.key }
   }
 
   private newEntry(role: Role, displayName: string, trackers: string[], infoHash?: string): Entry {
@@ -218,7 +255,9 @@ export class TorrentClient {
       trackers,
       defaultTrackers: this.trackers,
       hashing: null,
+      blobs: null,
       error: null,
+      notice: null,
       stopped: false,
       stopReason: null,
       trackerResponded: false,
@@ -245,8 +284,16 @@ export class TorrentClient {
     const client = this.client!
     const announce = [...new Set([...this.trackers, ...entry.trackers])]
     let torrent: Torrent
-    if (source.kind === 'seed') torrent = client.seed(source.files, { name: source.name, announce })
-    else if (source.kind === 'file') torrent = client.add(source.bytes, { announce })
+    if (source.kind === 'seed') {
+      const storeOpts: FileStoreOptions = {
+        blobs: source.blobs,
+        onReadError: (err) => {
+          entry.error ??= `The shared files cannot be read any more (${err.message}): they were moved, changed or deleted. Drop them again to keep sharing.`
+        },
+      }
+      // The pieces were just hashed from these files, so every piece is known to be present.
+      torrent = client.add(source.torrentFile, { announce, store: FileChunkStore, storeOpts, skipVerify: true })
+    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce })
     else {
       torrent = client.add(source.infoHash, {
         announce,
@@ -284,13 +331,8 @@ export class TorrentClient {
       this.refresh()
     })
     torrent.on('metadata', () => {
-      if (fresh) skipVerifyingEmptyStore(torrent)
+      if (fresh && source.kind !== 'seed') skipVerifyingEmptyStore(torrent)
       this.persist(entry)
-    })
-    // A shared torrent is ready to serve once its pieces are written to the store.
-    torrent.on('seed', () => {
-      entry.hashing = null
-      this.refresh()
     })
     torrent.on('done', () => this.refresh())
     torrent.on('trackerAnnounce', () => {

@@ -23,7 +23,11 @@ export type Entry = {
   trackers: string[]
   defaultTrackers: string[]
   hashing: { done: number; total: number } | null
+  /** The files this browser shares them from (a shared torrent), else null. */
+  blobs: Blob[] | null
   error: string | null
+  /** Something to know that is not an error (say, the share will not survive closing the tab). */
+  notice: string | null
   stopped: boolean
   stopReason: string | null
   trackerResponded: boolean
@@ -100,7 +104,7 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     name: torrent?.name || entry.displayName,
     length: hasMetadata && torrent ? torrent.length : entry.length,
     status,
-    error: entry.error ?? entry.stopReason,
+    error: entry.error ?? entry.stopReason ?? entry.notice,
     hashingProgress,
     progress: !torrent ? 0 : torrent.done ? 1 : (torrent.progress ?? 0),
     pieceMap: torrent && hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],

@@ -1,11 +1,12 @@
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval'
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval'
 import { parseInfoHash, validTrackers } from '@swarmdrop/common'
 import type { Role } from './snapshot'
 
 /**
  * What this browser remembers of each torrent, so a reload loses nothing: enough to add it again
  * (the .torrent bytes once known, else the link), who shared it, and whether it was stopped.
- * The pieces themselves stay in webtorrent's OPFS store, named after the torrent.
+ * A download's pieces stay in webtorrent's OPFS store, named after the torrent; shared files are
+ * kept as references to the files themselves (`saveSharedFiles`).
  */
 export type LibraryRecord = {
   infoHash: string
@@ -26,6 +27,8 @@ export type LibraryRecord = {
 
 let store: UseStore | null = null
 const libraryStore = (): UseStore => (store ??= createStore('swarmdrop', 'library'))
+let filesStore: UseStore | null = null
+const sharedFilesStore = (): UseStore => (filesStore ??= createStore('swarmdrop-shared-files', 'files'))
 
 /** Every stored record that still parses; a damaged one is dropped with a warning, never fatal. */
 export async function loadLibrary(): Promise<LibraryRecord[]> {
@@ -72,6 +75,30 @@ export function parseLibraryRecord(value: unknown): LibraryRecord | null {
     stopped: v.stopped === true,
     stopReason: typeof v.stopReason === 'string' ? v.stopReason : null,
   }
+}
+
+/**
+ * Keeps the files a person shared, so a reload shares them again without hashing or copying them.
+ * Chromium stores a file picked from disk as a reference to it (writing 1 GiB takes milliseconds);
+ * if the file is later moved or changed, reading it fails and the share says so.
+ */
+export function saveSharedFiles(infoHash: string, blobs: Blob[]): Promise<void> {
+  return set(infoHash, blobs, sharedFilesStore())
+}
+
+/** The files shared under this info hash, or null when none were kept (or they cannot be read back). */
+export async function loadSharedFiles(infoHash: string): Promise<Blob[] | null> {
+  try {
+    const blobs: unknown = await get(infoHash, sharedFilesStore())
+    return Array.isArray(blobs) && blobs.every((blob) => blob instanceof Blob) ? blobs : null
+  } catch (err) {
+    console.warn(`The shared files of ${infoHash} could not be read back: ${(err as Error).message}`)
+    return null
+  }
+}
+
+export function deleteSharedFiles(infoHash: string): Promise<void> {
+  return del(infoHash, sharedFilesStore()).catch((err: Error) => console.warn(`Could not forget the shared files of ${infoHash}: ${err.message}`))
 }
 
 /**

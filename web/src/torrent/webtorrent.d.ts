@@ -56,12 +56,24 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
   }
 
-  export type SeedOptions = {
-    name?: string
-    announce?: string[]
+  /** An abstract-chunk-store: pieces of `chunkLength` bytes, read and written by index. */
+  export interface ChunkStore {
+    readonly chunkLength: number
+    get(index: number, options: { offset?: number; length?: number } | null | ((err: Error | null, chunk?: Uint8Array) => void), callback?: (err: Error | null, chunk?: Uint8Array) => void): void
+    put(index: number, chunk: Uint8Array, callback: (err: Error | null) => void): void
+    close(callback: (err: Error | null) => void): void
+    destroy(callback: (err: Error | null) => void): void
   }
 
-  export type AddOptions = { announce?: string[]; getAnnounceOpts?: () => Record<string, number> }
+  export type AddOptions = {
+    announce?: string[]
+    getAnnounceOpts?: () => Record<string, number>
+    /** A chunk store class, constructed with (pieceLength, { ...storeOpts, length, ... }). */
+    store?: new (chunkLength: number, options: never) => ChunkStore
+    storeOpts?: Record<string, unknown>
+    /** Trust the store: every piece counts as present and verified. */
+    skipVerify?: boolean
+  }
 
   export default class WebTorrent implements Emitter {
     constructor(options?: { tracker?: { rtcConfig?: RTCConfiguration }; uploadLimit?: number })
@@ -69,11 +81,15 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     createServer(options: { controller: ServiceWorkerRegistration }): unknown
     /** Bytes per second, or -1 for no limit. */
     throttleUpload(rate: number): void
-    seed(input: File[], options: SeedOptions): Torrent
     add(torrentId: string | Uint8Array, options: AddOptions): Torrent
     destroy(callback?: (err?: Error) => void): void
     on(event: string, listener: Listener): this
     once(event: string, listener: Listener): this
     off(event: string, listener: Listener): this
   }
+}
+
+declare module 'bencode' {
+  const bencode: { decode(data: Uint8Array): unknown; encode(value: unknown): Uint8Array<ArrayBuffer> }
+  export default bencode
 }
