@@ -1,11 +1,10 @@
 import { execFile, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
-import { downloadMs } from './steps.js'
+import { downloadInNewContext, shareFile, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 256 * MiB
@@ -19,15 +18,14 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
   const seedDir = join(workDir, 'hybrid-seed')
   await mkdir(seedDir, { recursive: true })
   const path = join(seedDir, 'hybrid-256mib.bin')
-  const file = await open(path, 'w')
-  for (let written = 0; written < BYTES; written += 64 * MiB) await file.write(randomBytes(64 * MiB))
-  await file.close()
+  await writeRandomFile(path, BYTES)
 
-  // Node to browser over WebRTC alone.
+  // Node to browser over WebRTC alone, beside browser to browser.
   const seeder = HybridProcess.start(['seed', path, '--app', origin, '--no-dht'])
   const seeding = await seeder.waitFor((event) => event.event === 'seeding', 120_000)
-  const nodeToBrowserMs = await browserDownloadMs(browser, String(seeding.link))
+  const nodeToBrowserMs = await downloadInNewContext(browser, String(seeding.link))
   await seeder.stop()
+  const browserToBrowserMs = await browserToBrowser(browser, origin, path)
 
   // Classic (aria2c, TCP) -> hybrid node -> browser (WebRTC), pipelined.
   const torrentPath = join(workDir, 'hybrid-256mib.torrent')
@@ -36,10 +34,18 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
   const bridge = HybridProcess.start(['bridge', torrentPath, '-o', join(workDir, 'hybrid-bridge'), '--app', origin, '--no-dht', '--no-utp'])
   try {
     const bridging = await bridge.waitFor((event) => event.event === 'bridging', 120_000)
-    const classicToBrowserMs = await browserDownloadMs(browser, `${origin}/#h=${String(bridging.infoHash)}`)
+    const classicToBrowserMs = await downloadInNewContext(browser, `${origin}/#h=${String(bridging.infoHash)}`)
     const rate = (ms: number) => round(BYTES / MiB / (ms / 1000))
     return [
-      { name: 'Node (hybrid) to browser over WebRTC, 256 MiB', value: rate(nodeToBrowserMs), unit: 'MiB/s', note: `${round(nodeToBrowserMs / 1000)} s` },
+      {
+        name: 'Node (hybrid) to browser over WebRTC, 256 MiB',
+        value: rate(nodeToBrowserMs),
+        unit: 'MiB/s',
+        anchor: { name: 'browser to browser, same file', value: rate(browserToBrowserMs), unit: 'MiB/s' },
+        ratio: round(browserToBrowserMs / nodeToBrowserMs, 2),
+        target: '>= 0.7 x browser to browser',
+        note: `${round(nodeToBrowserMs / 1000)} s vs ${round(browserToBrowserMs / 1000)} s`,
+      },
       { name: 'classic (aria2c) -> hybrid -> browser, 256 MiB', value: rate(classicToBrowserMs), unit: 'MiB/s', note: `${round(classicToBrowserMs / 1000)} s, link opened to done` },
     ]
   } finally {
@@ -48,9 +54,12 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
   }
 }
 
-async function browserDownloadMs(browser: Browser, link: string): Promise<number> {
+async function browserToBrowser(browser: Browser, origin: string, path: string): Promise<number> {
   const context = await browser.newContext()
-  const elapsedMs = await downloadMs(await context.newPage(), link)
+  const sender = await context.newPage()
+  await sender.goto(origin + '/')
+  const { link } = await shareFile(sender, path)
+  const elapsedMs = await downloadInNewContext(browser, link)
   await context.close()
   return elapsedMs
 }

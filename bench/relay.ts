@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from '@playwright/test'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
 import { startTestCoturn } from '../tests/e2e/turn.js'
-import { downloadMs, shareFile } from './steps.js'
+import { downloadMs, shareFile, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
@@ -15,7 +13,7 @@ const BYTES = 128 * MiB
 /** 128 MiB through coturn (both sides "Relay only") beside the same transfer direct, in one run. */
 export const relay128MiB: Benchmark = async ({ browser, workDir }) => {
   const path = join(workDir, 'relay-128mib.bin')
-  await writeFile(path, randomBytes(BYTES))
+  await writeRandomFile(path, BYTES)
   const { coturn, turn } = await startTestCoturn(90)
   const server = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, turn }))
   const { port } = await server.listen()

@@ -9,11 +9,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
-import { chromiumLaunchOptions } from '../tests/e2e/chromium.js'
+import { chromiumOptions } from '../tests/e2e/chromium.js'
+import { firstPeer } from './first-peer.js'
+import { share1GiB } from './hashing.js'
 import { hybrid256MiB } from './hybrid.js'
+import { memory2GiB } from './memory.js'
 import { relay128MiB } from './relay.js'
-import { resume1GiB } from './resume.js'
 import { streaming100MB } from './stream.js'
+import { swarm128MiB } from './swarm.js'
 import { trackerLoad } from './tracker-load.js'
 import { transfer256MiB } from './transfer.js'
 import type { Benchmark, Figure } from './types.js'
@@ -23,9 +26,12 @@ const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url))
 
 const benchmarks: Record<string, Benchmark> = {
   'transfer-256mib': transfer256MiB,
+  'share-1gib': share1GiB,
+  'swarm-128mib': swarm128MiB,
+  'memory-2gib': memory2GiB,
+  'first-peer': firstPeer,
   'stream-100mb': streaming100MB,
   'relay-128mib': relay128MiB,
-  'resume-1gib': resume1GiB,
   'hybrid-256mib': hybrid256MiB,
   'tracker-load': trackerLoad,
 }
@@ -41,7 +47,9 @@ async function main() {
 
   const server = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT }))
   const { port } = await server.listen()
-  const browser = await chromium.launch(chromiumLaunchOptions)
+  // The raw anchors run in blank pages that Playwright serves itself, which Chromium's Local Network
+  // Access checks would stop from opening a WebSocket to the tracker on loopback.
+  const browser = await chromium.launch(chromiumOptions({ disableFeatures: ['LocalNetworkAccessChecks'] }))
   const workDir = await mkdtemp(join(tmpdir(), 'swarmdrop-bench-'))
   const figures: Figure[] = []
   try {

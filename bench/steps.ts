@@ -1,6 +1,17 @@
-import type { Page } from '@playwright/test'
+import { randomBytes } from 'node:crypto'
+import { open } from 'node:fs/promises'
+import type { Browser, BrowserContext, Page } from '@playwright/test'
+import { FIRST_PEER_MARK } from '@swarmdrop/common'
+import { MiB } from './types.js'
 
 const SLOW_STEP_MS = 600_000
+
+/** Writes `bytes` of random data to `path`, 64 MiB at a time. */
+export async function writeRandomFile(path: string, bytes: number): Promise<void> {
+  const file = await open(path, 'w')
+  for (let written = 0; written < bytes; written += 64 * MiB) await file.write(randomBytes(Math.min(64 * MiB, bytes - written)))
+  await file.close()
+}
 
 /** Shares a file from a page showing the app; resolves once it is seeding, with its link and how long that took. */
 export async function shareFile(page: Page, path: string): Promise<{ link: string; shareMs: number }> {
@@ -17,4 +28,53 @@ export async function downloadMs(page: Page, link: string): Promise<number> {
   await page.goto(link)
   await page.locator('[data-status="done"]').waitFor({ timeout: SLOW_STEP_MS })
   return Date.now() - openAt
+}
+
+/** Opens a link in a new context and resolves once everything has arrived; closes the context. */
+export async function downloadInNewContext(browser: Browser, link: string): Promise<number> {
+  const context = await browser.newContext()
+  const elapsedMs = await downloadMs(await context.newPage(), link)
+  await context.close()
+  return elapsedMs
+}
+
+/** Milliseconds from navigating to a share link until the app's first peer connected. */
+export async function firstPeerMs(page: Page, link: string): Promise<number> {
+  await page.goto(link)
+  const mark = await page.waitForFunction((name) => performance.getEntriesByName(name)[0]?.startTime, FIRST_PEER_MARK, { polling: 5, timeout: 60_000 })
+  return Number(await mark.jsonValue())
+}
+
+declare global {
+  interface Window {
+    longTasks?: Array<{ startTime: number; duration: number }>
+  }
+}
+
+/** Records the long tasks (50 ms and more) of every page of the context from its first script on. */
+export async function watchLongTasks(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const tasks: Array<{ startTime: number; duration: number }> = (window.longTasks = [])
+    new PerformanceObserver((list) => {
+      for (const { startTime, duration } of list.getEntries()) tasks.push({ startTime, duration })
+    }).observe({ type: 'longtask', buffered: true })
+  })
+}
+
+/** The longest main-thread task of the page so far, or 0 with none of 50 ms or more. */
+export function longestTaskMs(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, ...(window.longTasks ?? []).map((task) => task.duration)))
+}
+
+/**
+ * A blank page on the app's origin (the same origin, no app code and no CSP), for the raw
+ * anchors: WebCrypto and RTCPeerConnection without the app around them.
+ */
+export async function openBlankPage(context: BrowserContext, origin: string): Promise<Page> {
+  const page = await context.newPage()
+  // tsx names the benchmark's functions with a `__name` helper; evaluated in a page, they need it too.
+  const body = '<!doctype html><title>bench</title><script>var __name = (f) => f</script><input type="file" id="file">'
+  await page.route(`${origin}/__bench`, (route) => route.fulfill({ contentType: 'text/html', body }))
+  await page.goto(`${origin}/__bench`)
+  return page
 }

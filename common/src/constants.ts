@@ -9,3 +9,6 @@ export const CLIENT_CONFIG_PATH = '/api/config'
 
 /** Schemes a browser or Node peer may announce to. */
 export const TRACKER_PROTOCOLS = ['ws:', 'wss:', 'http:', 'https:', 'udp:'] as const
+
+/** User Timing mark the web app sets when a torrent's first peer connects (read by the benchmarks). */
+export const FIRST_PEER_MARK = 'swarmdrop:first-peer'

@@ -49,7 +49,8 @@ const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
 /**
  * A peer in both worlds: one webtorrent client that speaks WebRTC (to browsers, through the WebSocket
  * tracker) and TCP/uTP with the DHT (to classic clients), so pieces from either side reach the other.
- * Emits `bytes` (kind, direction, count) for every piece of data moved, `done` (torrent), `warning`.
+ * Emits `bytes` (kind, direction, count) for every piece of data moved, `done` (torrent), `warning`,
+ * and `first-peer` (torrent, kind, milliseconds since it was added) when a torrent first connects.
  */
 export class HybridNode extends EventEmitter {
   readonly client: WebTorrent
@@ -154,9 +155,11 @@ export class HybridNode extends EventEmitter {
       if (torrent.discovery?.tracker) reconnectTrackersPromptly(torrent.discovery.tracker)
     })
     torrent.on('done', () => this.emit('done', torrent))
+    const watchedAt = performance.now()
     torrent.on('wire', (wire: Wire) => {
       const kind = KIND_OF_WIRE[wire.type]
       if (!kind) return
+      if (torrent.wires.length === 1) this.emit('first-peer', torrent, kind, performance.now() - watchedAt)
       wire.on('download', (bytes: number) => this.emit('bytes', kind, 'in' satisfies Direction, bytes))
       wire.on('upload', (bytes: number) => this.emit('bytes', kind, 'out' satisfies Direction, bytes))
     })

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
 import prettyBytes from 'pretty-bytes'
 import { formatShareLink, parsePort, parseRtcConfigResponse, type Result } from '@swarmdrop/common'
-import { HybridNode, UnsafeTorrentError, type HybridOptions, type TorrentStatus } from './bridge.js'
+import { HybridNode, UnsafeTorrentError, type HybridOptions, type PeerKind, type TorrentStatus } from './bridge.js'
 import { parseHostPorts, parseRate, parseSource, parseTrackers, trackersForApp, type Source } from './options.js'
 import { startStatusServer } from './status-server.js'
 
@@ -126,6 +126,7 @@ async function run(opts: CommonOptions, command: (node: HybridNode, out: Output)
   const node = new HybridNode(options)
   const out = createOutput(opts.json, node)
   node.on('warning', (err: Error) => out.warning(err.message))
+  node.on('first-peer', (torrent: { infoHash: string }, transport: PeerKind, afterMs: number) => out.event('first-peer', { infoHash: torrent.infoHash, transport, afterMs: Math.round(afterMs) }))
   const status = opts.statusPort === undefined ? null : await startStatusServer(node, opts.statusPort)
   if (status) out.event('status-server', { url: `http://127.0.0.1:${status.port}/status` })
 

@@ -1,5 +1,5 @@
 import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
+import { FIRST_PEER_MARK, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent } from './create/create-torrent'
@@ -335,6 +335,10 @@ export class TorrentClient {
       this.persist(entry)
     })
     torrent.on('done', () => this.refresh())
+    torrent.on('wire', () => {
+      if (connectedPeers(torrent) === 1) performance.mark(FIRST_PEER_MARK, { detail: torrent.infoHash })
+      this.refresh()
+    })
     torrent.on('trackerAnnounce', () => {
       if (!entry.trackerHooked) {
         // The first answer came before the hook (discovery starts asynchronously): ask again once,
