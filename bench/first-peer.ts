@@ -94,18 +94,21 @@ async function nodeFirstPeerMs(args: string[]): Promise<number> {
 
 /**
  * The least a page can do: a sender page announces to the tracker and answers offers; a receiver
- * page, from its navigation, gathers one offer, announces it, and waits for the data channel to open.
+ * page (another person), from its navigation, gathers one offer, announces it, and waits for the
+ * data channel to open.
  */
 async function rawFirstPeerMs(browser: Browser, origin: string, tracker: string): Promise<number> {
-  const context = await browser.newContext()
+  const infoHash = Array.from({ length: 20 }, () => String.fromCharCode(Math.floor(Math.random() * 256))).join('')
+  const senderContext = await browser.newContext()
   try {
-    const infoHash = Array.from({ length: 20 }, () => String.fromCharCode(Math.floor(Math.random() * 256))).join('')
-    const sender = await openBlankPage(context, origin)
-    await sender.evaluate(rawPeer, { tracker, infoHash, offer: false })
-    const receiver = await openBlankPage(context, origin)
-    return await receiver.evaluate(rawPeer, { tracker, infoHash, offer: true })
+    await (await openBlankPage(senderContext, origin)).evaluate(rawPeer, { tracker, infoHash, offer: false })
+    // The receiver is a new person (a new context), as with the app.
+    return await inNewContext(browser, async (page) => {
+      const receiver = await openBlankPage(page.context(), origin)
+      return receiver.evaluate(rawPeer, { tracker, infoHash, offer: true })
+    })
   } finally {
-    await context.close()
+    await senderContext.close()
   }
 }
 

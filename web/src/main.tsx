@@ -1,7 +1,13 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { parseShareFragment } from '@swarmdrop/common'
 import { App } from './App'
+import { torrents } from './torrent'
 import './styles.css'
+
+// Opened from a share link: start joining its swarm now rather than after the first render.
+const link = parseShareFragment(location.hash)
+if (link.ok && link.value) torrents().open(link.value).catch(() => {})
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')

@@ -1,5 +1,5 @@
 import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { FIRST_PEER_MARK, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
+import { FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent } from './create/create-torrent'
@@ -204,7 +204,7 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      const [config] = await Promise.all([loadClientConfig(), this.loadRelay()])
+      const [config, library] = await Promise.all([loadClientConfig(), loadLibrary(), this.loadRelay()])
       this.trackers = defaultTrackers(config)
       // Every new peer connection reads this one, continually updated, configuration.
       const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
@@ -222,7 +222,7 @@ export class TorrentClient {
       this.streaming = startStreamServer(client)
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
-      for (const record of await loadLibrary()) await this.restoreRecord(record)
+      for (const record of library) await this.restoreRecord(record)
       if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false)
       return { client, trackers: this.trackers }
     })()
@@ -326,8 +326,8 @@ export class TorrentClient {
       this.entries.set(entry.key, entry)
       key.resolve(entry.key)
       this.persist(entry)
-      // Discovery starts right after this event; hook the tracker before its first answer.
-      setTimeout(() => this.hookTracker(entry), 0)
+      // Discovery starts right after this event, in the same task: hook its tracker while it connects.
+      queueMicrotask(() => this.hookTracker(entry))
       this.refresh()
     })
     torrent.on('metadata', () => {
@@ -387,6 +387,7 @@ export class TorrentClient {
     entry.trackerHooked = true
     // After a tracker restart, be findable again within seconds rather than webtorrent's ~50 s.
     reconnectTrackersPromptly(tracker)
+    offerWhileConnecting(tracker)
     tracker.on('update', (data: { complete?: number }) => {
       entry.trackerResponded = true
       if (typeof data.complete === 'number') entry.trackerSeeders = data.complete
