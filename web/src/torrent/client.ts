@@ -5,7 +5,8 @@ import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
 import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
-import { FileChunkStore, type FileStoreOptions } from './file-store'
+import { FileChunkStore, type FileStoreOptions } from './store/file-store'
+import { OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, deleteStoredPieces, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
 import { RelayConfig, type RelayState } from './relay'
@@ -25,8 +26,8 @@ type Source = { kind: 'seed'; torrentFile: Uint8Array; blobs: Blob[] } | { kind:
 
 /**
  * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
- * in the library (IndexedDB) and their pieces in webtorrent's OPFS store, so a reload starts them
- * again. React reads this through `subscribe`/`getSnapshot`; nothing else touches webtorrent.
+ * in the library (IndexedDB), downloads' bytes in the private file system and shared files by
+ * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`; nothing else touches webtorrent.
  */
 export class TorrentClient {
   private started: Promise<Started> | null = null
@@ -293,10 +294,11 @@ export class TorrentClient {
       }
       // The pieces were just hashed from these files, so every piece is known to be present.
       torrent = client.add(source.torrentFile, { announce, store: FileChunkStore, storeOpts, skipVerify: true })
-    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce })
+    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce, store: OpfsChunkStore })
     else {
       torrent = client.add(source.infoHash, {
         announce,
+        store: OpfsChunkStore,
         // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
         // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
         // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.

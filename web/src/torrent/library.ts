@@ -1,11 +1,12 @@
 import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval'
 import { parseInfoHash, validTrackers } from '@swarmdrop/common'
 import type { Role } from './snapshot'
+import { storeFolder } from './store/opfs-store'
 
 /**
  * What this browser remembers of each torrent, so a reload loses nothing: enough to add it again
  * (the .torrent bytes once known, else the link), who shared it, and whether it was stopped.
- * A download's pieces stay in webtorrent's OPFS store, named after the torrent; shared files are
+ * A download's bytes stay in the private file system (store/opfs-store.ts); shared files are
  * kept as references to the files themselves (`saveSharedFiles`).
  */
 export type LibraryRecord = {
@@ -101,14 +102,11 @@ export function deleteSharedFiles(infoHash: string): Promise<void> {
   return del(infoHash, sharedFilesStore()).catch((err: Error) => console.warn(`Could not forget the shared files of ${infoHash}: ${err.message}`))
 }
 
-/**
- * Deletes a torrent's pieces from the browser store without starting it. webtorrent's OPFS store keeps
- * them in a folder named "<torrent name> - <first 8 hex of the info hash>".
- */
+/** Deletes a torrent's downloaded bytes from the browser's private file system without starting it. */
 export async function deleteStoredPieces(record: Pick<LibraryRecord, 'name' | 'infoHash'>): Promise<void> {
   try {
     const root = await navigator.storage.getDirectory()
-    await root.removeEntry(`${record.name} - ${record.infoHash.slice(0, 8)}`, { recursive: true })
+    await root.removeEntry(storeFolder(record.infoHash), { recursive: true })
   } catch (err) {
     if ((err as Error).name !== 'NotFoundError') console.warn(`Could not delete the data of ${record.name}: ${(err as Error).message}`)
   }

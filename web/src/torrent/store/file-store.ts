@@ -10,14 +10,22 @@ export type FileStoreOptions = {
   onReadError: (err: Error) => void
 }
 
+/** Bytes read from the files at once: one read per window rather than per piece saves most of the cost. */
+const WINDOW_BYTES = 4 * 1024 * 1024
+/** Windows kept in memory: enough for a few receivers asking for different parts at once. */
+const WINDOWS_KEPT = 4
+
 /**
  * A read-only chunk store over the files a person shared: pieces are read from the files themselves,
  * so sharing starts as soon as they are hashed, with no copy into browser storage. Chromium keeps
  * a picked file as a reference to the file on disk, so this also works after a reload (see library.ts).
+ * Reads go a window of whole pieces at a time, and the last few windows are kept.
  */
 export class FileChunkStore implements ChunkStore {
   private readonly bytes: Blob
   private readonly onReadError: (err: Error) => void
+  private readonly windowBytes: number
+  private readonly windows = new Map<number, Promise<Uint8Array>>()
   private closed = false
 
   constructor(
@@ -26,6 +34,7 @@ export class FileChunkStore implements ChunkStore {
   ) {
     this.bytes = new Blob(blobs)
     this.onReadError = onReadError
+    this.windowBytes = Math.max(1, Math.floor(WINDOW_BYTES / chunkLength)) * chunkLength
   }
 
   get(index: number, options: ChunkRange | null | ChunkCallback, callback?: ChunkCallback): void {
@@ -36,16 +45,16 @@ export class FileChunkStore implements ChunkStore {
     const start = index * this.chunkLength + (options?.offset ?? 0)
     const end = options?.length === undefined ? Math.min(this.bytes.size, (index + 1) * this.chunkLength) : start + options.length
     if (start >= this.bytes.size || end > this.bytes.size) return queueMicrotask(() => callback(new Error(`Piece ${index} is outside the files.`)))
-    this.bytes
-      .slice(start, end)
-      .arrayBuffer()
-      .then(
-        (buffer) => callback(null, new Uint8Array(buffer)),
-        (err: Error) => {
-          this.onReadError(err)
-          callback(err)
-        },
-      )
+    // Windows hold whole pieces, so a piece never spans two of them.
+    const window = Math.floor(start / this.windowBytes)
+    const base = window * this.windowBytes
+    this.window(window).then(
+      (bytes) => callback(null, bytes.slice(start - base, end - base)),
+      (err: Error) => {
+        this.onReadError(err)
+        callback(err)
+      },
+    )
   }
 
   put(_index: number, _chunk: Uint8Array, callback: (err: Error | null) => void): void {
@@ -54,10 +63,29 @@ export class FileChunkStore implements ChunkStore {
 
   close(callback: (err: Error | null) => void): void {
     this.closed = true
+    this.windows.clear()
     queueMicrotask(() => callback(null))
   }
 
   destroy(callback: (err: Error | null) => void): void {
     this.close(callback)
+  }
+
+  private window(window: number): Promise<Uint8Array> {
+    let bytes = this.windows.get(window)
+    if (bytes) {
+      // Most recently used last.
+      this.windows.delete(window)
+    } else {
+      const start = window * this.windowBytes
+      bytes = this.bytes
+        .slice(start, start + this.windowBytes)
+        .arrayBuffer()
+        .then((buffer) => new Uint8Array(buffer))
+      bytes.catch(() => this.windows.delete(window))
+      if (this.windows.size >= WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value!)
+    }
+    this.windows.set(window, bytes)
+    return bytes
   }
 }

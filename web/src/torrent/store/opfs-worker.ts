@@ -1,0 +1,78 @@
+/// <reference lib="webworker" />
+
+/*
+ * Keeps each downloading torrent in one file of the origin private file system, written and read in
+ * place through a synchronous access handle: no copy-on-write swap file and no round trip to the
+ * browser process per piece, which is what makes this faster than writable streams.
+ */
+
+export type StoreRequest =
+  | { id: number; op: 'get'; folder: string; offset: number; length: number }
+  | { id: number; op: 'put'; folder: string; offset: number; data: Uint8Array }
+  | { id: number; op: 'close' | 'destroy'; folder: string }
+export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string; message: string } }
+
+/** The torrent's bytes, end to end, in `<folder>/data` at the root of the private file system. */
+const DATA_FILE = 'data'
+const handles = new Map<string, Promise<FileSystemSyncAccessHandle>>()
+
+function open(folder: string): Promise<FileSystemSyncAccessHandle> {
+  let handle = handles.get(folder)
+  if (!handle) {
+    handle = (async () => {
+      const root = await navigator.storage.getDirectory()
+      const directory = await root.getDirectoryHandle(folder, { create: true })
+      const file = await directory.getFileHandle(DATA_FILE, { create: true })
+      return file.createSyncAccessHandle()
+    })()
+    handles.set(folder, handle)
+    handle.catch(() => handles.delete(folder))
+  }
+  return handle
+}
+
+async function close(folder: string): Promise<void> {
+  const handle = handles.get(folder)
+  handles.delete(folder)
+  if (handle) (await handle.catch(() => null))?.close()
+}
+
+async function handle(request: StoreRequest): Promise<Uint8Array | undefined> {
+  switch (request.op) {
+    case 'put': {
+      const file = await open(request.folder)
+      const written = file.write(request.data, { at: request.offset })
+      if (written !== request.data.byteLength) throw new DOMException('The disk or the storage quota is full.', 'QuotaExceededError')
+      return undefined
+    }
+    case 'get': {
+      const file = await open(request.folder)
+      const data = new Uint8Array(request.length)
+      const read = file.read(data, { at: request.offset })
+      if (read !== request.length) throw new Error(`Bytes ${request.offset}–${request.offset + request.length} are not stored.`)
+      return data
+    }
+    case 'close':
+      await close(request.folder)
+      return undefined
+    case 'destroy': {
+      await close(request.folder)
+      const root = await navigator.storage.getDirectory()
+      await root.removeEntry(request.folder, { recursive: true }).catch((err: Error) => {
+        if (err.name !== 'NotFoundError') throw err
+      })
+      return undefined
+    }
+  }
+}
+
+const scope = self as unknown as DedicatedWorkerGlobalScope
+scope.onmessage = async ({ data: request }: MessageEvent<StoreRequest>) => {
+  try {
+    const data = await handle(request)
+    scope.postMessage({ id: request.id, data } satisfies StoreReply, data ? [data.buffer] : [])
+  } catch (err) {
+    const { name, message } = err as Error
+    scope.postMessage({ id: request.id, error: { name, message } } satisfies StoreReply)
+  }
+}
