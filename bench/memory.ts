@@ -1,15 +1,20 @@
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from '@playwright/test'
+import { chromium } from '@playwright/test'
+import { chromiumOptions } from '../tests/e2e/chromium.js'
 import { downloadMs, shareFile, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
-const BYTES = 2048 * MiB
+/** Just under 2 GiB: Playwright closes the page when handed a file of 2 GiB or more to pick. */
+const BYTES = 2047 * MiB
 const SAMPLE_MS = 250
 
 /**
  * The receiver's renderer memory while a 2 GiB file arrives: the peak proportional set size (PSS,
- * from /proc) of the renderer processes that appeared for the receiver's tab, sampled every 250 ms.
+ * from /proc) of its renderer processes, sampled every 250 ms. The receiver has a real profile on
+ * disk (a persistent context), as a person does: Playwright's throwaway contexts keep the private
+ * file system in memory, with a quota far below 2 GiB.
  */
 export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
   const path = join(workDir, 'memory-2gib.bin')
@@ -19,17 +24,13 @@ export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
   await alice.goto(origin + '/')
   const { link } = await shareFile(alice, path)
 
-  const before = new Set(await rendererPids(browser))
-  const bobContext = await browser.newContext()
-  const bob = await bobContext.newPage()
+  const profile = await mkdtemp(join(tmpdir(), 'swarmdrop-memory-'))
+  const bobContext = await chromium.launchPersistentContext(profile, chromiumOptions())
+  const bob = bobContext.pages()[0] ?? (await bobContext.newPage())
   await bob.goto(origin + '/')
+  const idle = await rendererPss(profile)
   let peak = 0
-  const sampler = setInterval(() => {
-    void rendererPids(browser).then(async (pids) => {
-      const total = (await Promise.all(pids.filter((pid) => !before.has(pid)).map(pssBytes))).reduce((sum, bytes) => sum + bytes, 0)
-      peak = Math.max(peak, total)
-    })
-  }, SAMPLE_MS)
+  const sampler = setInterval(() => void rendererPss(profile).then((bytes) => (peak = Math.max(peak, bytes))), SAMPLE_MS)
   try {
     const elapsedMs = await downloadMs(bob, link)
     return [
@@ -40,24 +41,38 @@ export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
         anchor: { name: 'the file size', value: BYTES / MiB, unit: 'MiB' },
         ratio: round(peak / BYTES, 3),
         target: '< 0.15 x the file size',
-        note: `${round(BYTES / MiB / (elapsedMs / 1000))} MiB/s`,
+        note: `${round(idle / MiB)} MiB with the app idle; ${round(BYTES / MiB / (elapsedMs / 1000))} MiB/s`,
       },
     ]
   } finally {
     clearInterval(sampler)
     await bobContext.close()
     await aliceContext.close()
+    await rm(profile, { recursive: true, force: true })
   }
 }
 
-async function rendererPids(browser: Browser): Promise<number[]> {
-  const cdp = await browser.newBrowserCDPSession()
-  try {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number }> }
-    return processInfo.filter((process) => process.type === 'renderer').map((process) => process.id)
-  } finally {
-    await cdp.detach()
+const rendererPss = async (profile: string): Promise<number> => (await Promise.all((await rendererPids(profile)).map(pssBytes))).reduce((sum, bytes) => sum + bytes, 0)
+
+/** Renderer processes of the Chromium whose browser process was started with this profile. */
+async function rendererPids(profile: string): Promise<number[]> {
+  const processes = await Promise.all(
+    (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(async (pid) => {
+      const [cmdline, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')])
+      return { pid: Number(pid), parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline }
+    }),
+  )
+  const family = new Set(processes.filter((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type=')).map((p) => p.pid))
+  // Children are forked from the browser process through a zygote: follow parents until stable.
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const p of processes) {
+      if (family.has(p.pid) || !family.has(p.parent)) continue
+      family.add(p.pid)
+      grew = true
+    }
   }
+  return processes.filter((p) => family.has(p.pid) && p.cmdline.includes('--type=renderer')).map((p) => p.pid)
 }
 
 /** A process's proportional set size: its private memory plus its share of what it shares. */

@@ -282,6 +282,8 @@ export class TorrentClient {
    * the store piece by piece (which costs ~0.6 s per 100 MB before the first byte) is skipped.
    */
   private launch(entry: Entry, source: Source, { fresh }: { fresh: boolean }): void {
+    // Both stores read fast (shared files a window at a time, downloads from the private file system),
+    // so webtorrent's own piece cache (20 pieces, up to 80 MiB) only costs memory: it is off.
     const client = this.client!
     const announce = [...new Set([...this.trackers, ...entry.trackers])]
     let torrent: Torrent
@@ -293,12 +295,13 @@ export class TorrentClient {
         },
       }
       // The pieces were just hashed from these files, so every piece is known to be present.
-      torrent = client.add(source.torrentFile, { announce, store: FileChunkStore, storeOpts, skipVerify: true })
-    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce, store: OpfsChunkStore })
+      torrent = client.add(source.torrentFile, { announce, store: FileChunkStore, storeOpts, storeCacheSlots: 0, skipVerify: true })
+    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce, store: OpfsChunkStore, storeCacheSlots: 0 })
     else {
       torrent = client.add(source.infoHash, {
         announce,
         store: OpfsChunkStore,
+        storeCacheSlots: 0,
         // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
         // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
         // never show. Any non-zero value makes it a leecher; 16 KiB is what other clients send.

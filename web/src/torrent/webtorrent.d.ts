@@ -71,6 +71,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     /** A chunk store class, constructed with (pieceLength, { ...storeOpts, length, ... }). */
     store?: new (chunkLength: number, options: never) => ChunkStore
     storeOpts?: Record<string, unknown>
+    /** Pieces webtorrent caches in memory in front of the store (default 20). */
+    storeCacheSlots?: number
     /** Trust the store: every piece counts as present and verified. */
     skipVerify?: boolean
   }
