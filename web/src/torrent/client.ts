@@ -84,7 +84,12 @@ export class TorrentClient {
     this.refresh()
     let created
     try {
-      created = await createTorrent(layout.value, { announce: this.trackers, onProgress: (done) => (entry.hashing = { done, total: length }) })
+      // Each finished job (16 MiB) moves the bar at once: a whole share can take less than one refresh.
+      const onProgress = (done: number) => {
+        entry.hashing = { done, total: length }
+        this.refresh()
+      }
+      created = await createTorrent(layout.value, { announce: this.trackers, onProgress })
     } catch (err) {
       Object.assign(entry, { hashing: null, error: (err as Error).message })
       this.refresh()
