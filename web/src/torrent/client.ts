@@ -2,7 +2,7 @@ import WebTorrent, { type Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import { FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
-import { createTorrent } from './create/create-torrent'
+import { createTorrent, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
 import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
 import { FileChunkStore, type FileStoreOptions } from './store/file-store'
@@ -27,7 +27,8 @@ type Source = { kind: 'seed'; torrentFile: Uint8Array; blobs: Blob[] } | { kind:
 /**
  * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
  * in the library (IndexedDB), downloads' bytes in the private file system and shared files by
- * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`; nothing else touches webtorrent.
+ * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`;
+ * nothing else touches webtorrent.
  */
 export class TorrentClient {
   private started: Promise<Started> | null = null
@@ -82,7 +83,7 @@ export class TorrentClient {
     const entry = this.newEntry('sent', layout.value.name, [])
     entry.hashing = { done: 0, total: length }
     this.refresh()
-    let created
+    let created: CreatedTorrent
     try {
       // Each finished job (16 MiB) moves the bar at once: a whole share can take less than one refresh.
       const onProgress = (done: number) => {
