@@ -2,7 +2,7 @@
 declare module 'webtorrent/dist/webtorrent.min.js' {
   type Listener = (...args: never[]) => void
 
-  interface Emitter {
+  export interface Emitter {
     on(event: string, listener: Listener): this
     once(event: string, listener: Listener): this
     off(event: string, listener: Listener): this
@@ -53,6 +53,11 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     readonly pieces: ArrayLike<unknown>
     readonly bitfield?: { get(index: number): boolean } | null
     readonly discovery?: { tracker?: TrackerClient | null } | null
+    /**
+     * Which piece to ask for next: `sequential` (the default) or `rarest` in the swarm; read at each
+     * choice. Streaming asks for the pieces under the playhead first either way.
+     */
+    strategy: 'sequential' | 'rarest'
     destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
   }
 
