@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, Page } from '@playwright/test'
+import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
-import { firstPeerMs, openBlankPage, shareFile, writeRandomFile } from './steps.js'
+import { firstPeerMs, inNewContext, newSender, openBlankPage, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark, type Figure } from './types.js'
 
 const RUNS = 5
@@ -19,10 +19,7 @@ export const firstPeer: Benchmark = async ({ browser, origin, workDir }) => {
   await writeRandomFile(path, 4 * MiB)
   const tracker = origin.replace(/^http/, 'ws') + '/announce'
 
-  const aliceContext = await browser.newContext()
-  const alice = await aliceContext.newPage()
-  await alice.goto(origin + '/')
-  const { link } = await shareFile(alice, path)
+  const { context: aliceContext, link } = await newSender(browser, origin, path)
   const figures: Figure[] = []
   try {
     const app = await repeat(() => inNewContext(browser, (page) => firstPeerMs(page, link)))
@@ -71,15 +68,6 @@ async function repeat(measure: () => Promise<number>): Promise<number[]> {
   return runs
 }
 
-async function inNewContext<T>(browser: Browser, use: (page: Page) => Promise<T>): Promise<T> {
-  const context = await browser.newContext()
-  try {
-    return await use(await context.newPage())
-  } finally {
-    await context.close()
-  }
-}
-
 /** Milliseconds from a hybrid download's start (torrent added) until its first peer connected. */
 async function nodeFirstPeerMs(args: string[]): Promise<number> {
   const node = HybridProcess.start(args)
@@ -101,12 +89,9 @@ async function rawFirstPeerMs(browser: Browser, origin: string, tracker: string)
   const infoHash = Array.from({ length: 20 }, () => String.fromCharCode(Math.floor(Math.random() * 256))).join('')
   const senderContext = await browser.newContext()
   try {
-    await (await openBlankPage(senderContext, origin)).evaluate(rawPeer, { tracker, infoHash, offer: false })
+    await (await openBlankPage(await senderContext.newPage(), origin)).evaluate(rawPeer, { tracker, infoHash, offer: false })
     // The receiver is a new person (a new context), as with the app.
-    return await inNewContext(browser, async (page) => {
-      const receiver = await openBlankPage(page.context(), origin)
-      return receiver.evaluate(rawPeer, { tracker, infoHash, offer: true })
-    })
+    return await inNewContext(browser, async (page) => (await openBlankPage(page, origin)).evaluate(rawPeer, { tracker, infoHash, offer: true }))
   } finally {
     await senderContext.close()
   }

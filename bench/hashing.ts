@@ -17,7 +17,7 @@ export const share1GiB: Benchmark = async ({ browser, origin, workDir }) => {
 
   const context = await browser.newContext()
   await watchLongTasks(context)
-  const rawMs = await rawSha1Ms(await openBlankPage(context, origin), path)
+  const rawMs = await rawSha1Ms(await openBlankPage(await context.newPage(), origin), path)
   const page = await context.newPage()
   await page.goto(origin + '/')
   const { shareMs } = await shareFile(page, path)

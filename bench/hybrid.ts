@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
-import { downloadInNewContext, shareFile, writeRandomFile } from './steps.js'
+import { downloadInNewContext, newSender, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 256 * MiB
@@ -55,10 +55,7 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
 }
 
 async function browserToBrowser(browser: Browser, origin: string, path: string): Promise<number> {
-  const context = await browser.newContext()
-  const sender = await context.newPage()
-  await sender.goto(origin + '/')
-  const { link } = await shareFile(sender, path)
+  const { context, link } = await newSender(browser, origin, path)
   const elapsedMs = await downloadInNewContext(browser, link)
   await context.close()
   return elapsedMs

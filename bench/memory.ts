@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { chromiumOptions } from '../tests/e2e/chromium.js'
-import { downloadMs, shareFile, writeRandomFile } from './steps.js'
+import { downloadMs, newSender, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 /** Just under 2 GiB: Playwright closes the page when handed a file of 2 GiB or more to pick. */
@@ -19,10 +19,7 @@ const SAMPLE_MS = 250
 export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
   const path = join(workDir, 'memory-2gib.bin')
   await writeRandomFile(path, BYTES)
-  const aliceContext = await browser.newContext()
-  const alice = await aliceContext.newPage()
-  await alice.goto(origin + '/')
-  const { link } = await shareFile(alice, path)
+  const { context: aliceContext, link } = await newSender(browser, origin, path)
 
   const profile = await mkdtemp(join(tmpdir(), 'swarmdrop-memory-'))
   const bobContext = await chromium.launchPersistentContext(profile, chromiumOptions())

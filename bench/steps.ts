@@ -30,12 +30,25 @@ export async function downloadMs(page: Page, link: string): Promise<number> {
   return Date.now() - openAt
 }
 
-/** Opens a link in a new context and resolves once everything has arrived; closes the context. */
-export async function downloadInNewContext(browser: Browser, link: string): Promise<number> {
+/** A new person (a browser context) with one page; the context is closed once `use` settles. */
+export async function inNewContext<T>(browser: Browser, use: (page: Page) => Promise<T>): Promise<T> {
   const context = await browser.newContext()
-  const elapsedMs = await downloadMs(await context.newPage(), link)
-  await context.close()
-  return elapsedMs
+  try {
+    return await use(await context.newPage())
+  } finally {
+    await context.close()
+  }
+}
+
+/** Opens a link as a new person and resolves with the milliseconds until everything has arrived. */
+export const downloadInNewContext = (browser: Browser, link: string): Promise<number> => inNewContext(browser, (page) => downloadMs(page, link))
+
+/** A new person who shares the file from the app; the caller closes `context` when done. */
+export async function newSender(browser: Browser, origin: string, path: string): Promise<{ context: BrowserContext; page: Page; link: string }> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(origin + '/')
+  return { context, page, link: (await shareFile(page, path)).link }
 }
 
 /** Milliseconds from navigating to a share link until the app's first peer connected. */
@@ -67,11 +80,10 @@ export function longestTaskMs(page: Page): Promise<number> {
 }
 
 /**
- * A blank page on the app's origin (the same origin, no app code and no CSP), for the raw
+ * Shows a blank page on the app's origin (the same origin, no app code and no CSP), for the raw
  * anchors: WebCrypto and RTCPeerConnection without the app around them.
  */
-export async function openBlankPage(context: BrowserContext, origin: string): Promise<Page> {
-  const page = await context.newPage()
+export async function openBlankPage(page: Page, origin: string): Promise<Page> {
   // tsx names the benchmark's functions with a `__name` helper; evaluated in a page, they need it too.
   const body = '<!doctype html><title>bench</title><script>var __name = (f) => f</script><input type="file" id="file">'
   await page.route(`${origin}/__bench`, (route) => route.fulfill({ contentType: 'text/html', body }))

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { downloadInNewContext, shareFile, writeRandomFile } from './steps.js'
+import { downloadInNewContext, newSender, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 128 * MiB
@@ -13,10 +13,7 @@ const RECEIVERS = 4
 export const swarm128MiB: Benchmark = async ({ browser, origin, workDir }) => {
   const path = join(workDir, 'swarm-128mib.bin')
   await writeRandomFile(path, BYTES)
-  const aliceContext = await browser.newContext()
-  const alice = await aliceContext.newPage()
-  await alice.goto(origin + '/')
-  const { link } = await shareFile(alice, path)
+  const { context: aliceContext, page: alice, link } = await newSender(browser, origin, path)
   try {
     const aloneMs = await downloadInNewContext(browser, link)
     const uploadedBefore = await uploaded(alice)

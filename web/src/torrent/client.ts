@@ -6,8 +6,8 @@ import { createTorrent, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
 import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
 import { FileChunkStore, type FileStoreOptions } from './store/file-store'
-import { OpfsChunkStore } from './store/opfs-store'
-import { deleteRecord, deleteSharedFiles, deleteStoredPieces, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
+import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
+import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
 import { RelayConfig, type RelayState } from './relay'
 import type { ShareInput } from './share-input'
@@ -164,7 +164,9 @@ export class TorrentClient {
     const torrent = entry.torrent
     entry.torrent = null
     if (torrent && !torrent.destroyed) await new Promise<void>((resolve) => torrent.destroy({ destroyStore: true }, () => resolve()))
-    else if (!key.startsWith('local-')) await deleteStoredPieces(toRecord(entry))
+    else if (entry.role === 'received' && !key.startsWith('local-')) {
+      await deleteStoredBytes(key).catch((err: Error) => console.warn(`Could not delete the data of ${entry.displayName}: ${err.message}`))
+    }
     if (entry.blobs) await deleteSharedFiles(key)
     await deleteRecord(key)
   }
@@ -211,7 +213,7 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      const [config, library] = await Promise.all([loadClientConfig(), loadLibrary(), this.loadRelay()])
+      const [config, library, sharedFiles] = await Promise.all([loadClientConfig(), loadLibrary(), loadSharedFiles(), this.loadRelay()])
       this.trackers = defaultTrackers(config)
       // Every new peer connection reads this one, continually updated, configuration.
       const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
@@ -229,16 +231,15 @@ export class TorrentClient {
       this.streaming = startStreamServer(client)
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
-      for (const record of library) await this.restoreRecord(record)
+      for (const record of library) this.restoreRecord(record, sharedFiles.get(record.infoHash) ?? null)
       if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false)
       return { client, trackers: this.trackers }
     })()
     return this.started
   }
 
-  private async restoreRecord(record: LibraryRecord): Promise<void> {
+  private restoreRecord(record: LibraryRecord, blobs: Blob[] | null): void {
     if (this.entries.has(record.infoHash)) return
-    const blobs = record.role === 'sent' && record.torrentFile ? await loadSharedFiles(record.infoHash) : null
     const entry = this.newEntry(record.role, record.name, record.trackers, record.infoHash)
     Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, blobs, stopped: record.stopped, stopReason: record.stopReason })
     if (!record.stopped) this.launch(entry, this.sourceOf(entry), { fresh: false })

@@ -1,7 +1,6 @@
-import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval'
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval'
 import { parseInfoHash, validTrackers } from '@swarmdrop/common'
 import type { Role } from './snapshot'
-import { storeFolder } from './store/opfs-store'
 
 /**
  * What this browser remembers of each torrent, so a reload loses nothing: enough to add it again
@@ -87,27 +86,19 @@ export function saveSharedFiles(infoHash: string, blobs: Blob[]): Promise<void> 
   return set(infoHash, blobs, sharedFilesStore())
 }
 
-/** The files shared under this info hash, or null when none were kept (or they cannot be read back). */
-export async function loadSharedFiles(infoHash: string): Promise<Blob[] | null> {
+/** Every kept set of shared files, by info hash; one that does not read back as files is left out. */
+export async function loadSharedFiles(): Promise<Map<string, Blob[]>> {
+  const shared = new Map<string, Blob[]>()
   try {
-    const blobs: unknown = await get(infoHash, sharedFilesStore())
-    return Array.isArray(blobs) && blobs.every((blob) => blob instanceof Blob) ? blobs : null
+    for (const [infoHash, blobs] of await entries(sharedFilesStore())) {
+      if (typeof infoHash === 'string' && Array.isArray(blobs) && blobs.every((blob) => blob instanceof Blob)) shared.set(infoHash, blobs)
+    }
   } catch (err) {
-    console.warn(`The shared files of ${infoHash} could not be read back: ${(err as Error).message}`)
-    return null
+    console.warn(`The shared files could not be read back: ${(err as Error).message}`)
   }
+  return shared
 }
 
 export function deleteSharedFiles(infoHash: string): Promise<void> {
   return del(infoHash, sharedFilesStore()).catch((err: Error) => console.warn(`Could not forget the shared files of ${infoHash}: ${err.message}`))
-}
-
-/** Deletes a torrent's downloaded bytes from the browser's private file system without starting it. */
-export async function deleteStoredPieces(record: Pick<LibraryRecord, 'name' | 'infoHash'>): Promise<void> {
-  try {
-    const root = await navigator.storage.getDirectory()
-    await root.removeEntry(storeFolder(record.infoHash), { recursive: true })
-  } catch (err) {
-    if ((err as Error).name !== 'NotFoundError') console.warn(`Could not delete the data of ${record.name}: ${(err as Error).message}`)
-  }
 }

@@ -62,9 +62,13 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
   }
 
   /** An abstract-chunk-store: pieces of `chunkLength` bytes, read and written by index. */
+  export type ChunkRange = { offset?: number; length?: number }
+  export type ChunkCallback = (err: Error | null, chunk?: Uint8Array) => void
+
   export interface ChunkStore {
     readonly chunkLength: number
-    get(index: number, options: { offset?: number; length?: number } | null | ((err: Error | null, chunk?: Uint8Array) => void), callback?: (err: Error | null, chunk?: Uint8Array) => void): void
+    /** Also called as get(index, callback) (cache-chunk-store does). */
+    get(index: number, options: ChunkRange | null | ChunkCallback, callback?: ChunkCallback): void
     put(index: number, chunk: Uint8Array, callback: (err: Error | null) => void): void
     close(callback: (err: Error | null) => void): void
     destroy(callback: (err: Error | null) => void): void

@@ -2,6 +2,9 @@
 export const READ_BYTES = 16 * 1024 * 1024
 export const SHA1_BYTES = 20
 
+/** About `bytes`, rounded down to whole pieces (one piece at least). */
+export const wholePieces = (bytes: number, pieceLength: number): number => Math.max(1, Math.floor(bytes / pieceLength)) * pieceLength
+
 /** A piece-aligned stretch of the torrent's bytes, hashed by one worker as one job. */
 export type HashJob = { blob: Blob; firstPiece: number }
 
@@ -12,7 +15,7 @@ export type HashJob = { blob: Blob; firstPiece: number }
 export async function hashPieces(blob: Blob, pieceLength: number): Promise<Uint8Array> {
   const pieces = Math.ceil(blob.size / pieceLength)
   const hashes = new Uint8Array(pieces * SHA1_BYTES)
-  const window = Math.max(1, Math.floor(READ_BYTES / pieceLength)) * pieceLength
+  const window = wholePieces(READ_BYTES, pieceLength)
   for (let start = 0; start < blob.size; start += window) {
     const bytes = new Uint8Array(await blob.slice(start, start + window).arrayBuffer())
     const digests: Array<Promise<ArrayBuffer>> = []
@@ -31,7 +34,7 @@ export async function hashPieces(blob: Blob, pieceLength: number): Promise<Uint8
  */
 export function planHashJobs(blobs: Blob[], pieceLength: number): HashJob[] {
   const all = new Blob(blobs)
-  const jobBytes = Math.max(1, Math.floor(READ_BYTES / pieceLength)) * pieceLength
+  const jobBytes = wholePieces(READ_BYTES, pieceLength)
   const jobs: HashJob[] = []
   for (let start = 0; start < all.size; start += jobBytes) jobs.push({ blob: all.slice(start, start + jobBytes), firstPiece: start / pieceLength })
   return jobs

@@ -1,7 +1,5 @@
-import type { ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
-
-type ChunkRange = { offset?: number; length?: number }
-type ChunkCallback = (err: Error | null, chunk?: Uint8Array) => void
+import type { ChunkCallback, ChunkRange, ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
+import { wholePieces } from '../create/hash-pieces'
 
 export type FileStoreOptions = {
   /** The torrent's files, end to end. */
@@ -34,11 +32,10 @@ export class FileChunkStore implements ChunkStore {
   ) {
     this.bytes = new Blob(blobs)
     this.onReadError = onReadError
-    this.windowBytes = Math.max(1, Math.floor(WINDOW_BYTES / chunkLength)) * chunkLength
+    this.windowBytes = wholePieces(WINDOW_BYTES, chunkLength)
   }
 
   get(index: number, options: ChunkRange | null | ChunkCallback, callback?: ChunkCallback): void {
-    // Stores are also called as get(index, callback) (cache-chunk-store does).
     if (typeof options === 'function') return this.get(index, null, options)
     if (!callback) return
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))

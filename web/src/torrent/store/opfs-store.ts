@@ -1,28 +1,37 @@
-import type { ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
-import type { StoreReply, StoreRequest } from './opfs-worker'
-
-type ChunkRange = { offset?: number; length?: number }
-type ChunkCallback = (err: Error | null, chunk?: Uint8Array) => void
-type Request = StoreRequest extends infer R ? (R extends StoreRequest ? Omit<R, 'id'> : never) : never
+import type { ChunkCallback, ChunkRange, ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
+import type { StoreCall, StoreReply, StoreRequest } from './opfs-worker'
 
 /** What webtorrent passes every store it creates (among other things). */
 type StoreOptions = { length: number; torrent: { infoHash: string } }
 
 /** The folder of the private file system that holds a torrent's bytes. */
-export const storeFolder = (infoHash: string): string => `torrent-${infoHash}`
+const storeFolder = (infoHash: string): string => `torrent-${infoHash}`
 
 let worker: Worker | null = null
 let nextId = 1
 const pending = new Map<number, { resolve: (data: Uint8Array | undefined) => void; reject: (err: Error) => void }>()
 
 /** One worker serves every torrent of the tab; started on first use. */
-function call(request: Request, transfer: Transferable[] = []): Promise<Uint8Array | undefined> {
+function call(request: StoreCall, transfer: Transferable[] = []): Promise<Uint8Array | undefined> {
   worker ??= startWorker()
   const id = nextId++
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject })
-    worker!.postMessage({ ...request, id }, transfer)
+    worker!.postMessage({ ...request, id } satisfies StoreRequest, transfer)
   })
+}
+
+/** Hands a worker call's outcome to a chunk-store callback. */
+function settle(result: Promise<Uint8Array | undefined>, callback: (err: Error | null, data?: Uint8Array) => void): void {
+  result.then(
+    (data) => callback(null, data),
+    (err: Error) => callback(err),
+  )
+}
+
+/** Deletes the stored bytes of a torrent that is not running (its handle, if any, is closed first). */
+export function deleteStoredBytes(infoHash: string): Promise<void> {
+  return call({ op: 'destroy', folder: storeFolder(infoHash) }).then(() => undefined)
 }
 
 function startWorker(): Worker {
@@ -55,7 +64,6 @@ export class OpfsChunkStore implements ChunkStore {
   }
 
   get(index: number, options: ChunkRange | null | ChunkCallback, callback?: ChunkCallback): void {
-    // Stores are also called as get(index, callback) (cache-chunk-store does).
     if (typeof options === 'function') return this.get(index, null, options)
     if (!callback) return
     const pieceStart = index * this.chunkLength
@@ -64,35 +72,23 @@ export class OpfsChunkStore implements ChunkStore {
     const length = options?.length ?? pieceLength - offset
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
     if (pieceLength <= 0 || offset < 0 || offset + length > pieceLength) return queueMicrotask(() => callback(new Error(`Piece ${index} has no bytes ${offset}–${offset + length}.`)))
-    call({ op: 'get', folder: this.folder, offset: pieceStart + offset, length }).then(
-      (data) => callback(null, data),
-      (err: Error) => callback(err),
-    )
+    settle(call({ op: 'get', folder: this.folder, offset: pieceStart + offset, length }), callback)
   }
 
   put(index: number, chunk: Uint8Array, callback: (err: Error | null) => void = () => {}): void {
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
     // The worker takes the bytes (transferred, not copied); the caller keeps its own view of them.
     const data = chunk.slice()
-    call({ op: 'put', folder: this.folder, offset: index * this.chunkLength, data }, [data.buffer]).then(
-      () => callback(null),
-      (err: Error) => callback(err),
-    )
+    settle(call({ op: 'put', folder: this.folder, offset: index * this.chunkLength, data }, [data.buffer]), callback)
   }
 
   close(callback: (err: Error | null) => void = () => {}): void {
     this.closed = true
-    call({ op: 'close', folder: this.folder }).then(
-      () => callback(null),
-      (err: Error) => callback(err),
-    )
+    settle(call({ op: 'close', folder: this.folder }), callback)
   }
 
   destroy(callback: (err: Error | null) => void = () => {}): void {
     this.closed = true
-    call({ op: 'destroy', folder: this.folder }).then(
-      () => callback(null),
-      (err: Error) => callback(err),
-    )
+    settle(call({ op: 'destroy', folder: this.folder }), callback)
   }
 }

@@ -6,10 +6,12 @@
  * browser process per piece, which is what makes this faster than writable streams.
  */
 
-export type StoreRequest =
-  | { id: number; op: 'get'; folder: string; offset: number; length: number }
-  | { id: number; op: 'put'; folder: string; offset: number; data: Uint8Array }
-  | { id: number; op: 'close' | 'destroy'; folder: string }
+/** What the page asks of the worker; each request carries an id its reply repeats. */
+export type StoreCall =
+  | { op: 'get'; folder: string; offset: number; length: number }
+  | { op: 'put'; folder: string; offset: number; data: Uint8Array }
+  | { op: 'close' | 'destroy'; folder: string }
+export type StoreRequest = StoreCall & { id: number }
 export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string; message: string } }
 
 /** The torrent's bytes, end to end, in `<folder>/data` at the root of the private file system. */
