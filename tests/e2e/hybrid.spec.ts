@@ -59,6 +59,10 @@ test.describe('hybrid node', () => {
     await downloader.waitFor((event) => event.event === 'done')
     expect(await downloader.exited).toBe(0)
     expect(sha256(await readFile(join(out, 'from-browser.bin')))).toBe(hashes['from-browser.bin'])
+    // It reported its first connection, how and how soon.
+    const firstPeer = downloader.events.find((event) => event.event === 'first-peer')
+    expect(firstPeer).toMatchObject({ transport: 'webrtc' })
+    expect(Number(firstPeer?.afterMs)).toBeGreaterThanOrEqual(0)
   })
 
   test('two hybrid nodes with no tracker find each other through the DHT', async ({ workDir }) => {

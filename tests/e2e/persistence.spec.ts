@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
@@ -89,14 +89,27 @@ test('stop keeps a torrent and its data, resume serves it again, delete frees th
   await expect(bob.page.getByTestId('library-item')).toHaveCount(0)
 })
 
-test('a shared file deleted from disk after a reload is reported, not served', async ({ alice, bob, workDir }) => {
-  await writeTree(workDir, { 'doomed.bin': randomFile(2 * MiB) })
-  const link = await alice.share([join(workDir, 'doomed.bin')])
+test('a shared file deleted from disk after a reload is reported, and dropping it again shares it again', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'doomed.bin': randomFile(2 * MiB) })
+  const path = join(workDir, 'doomed.bin')
+  const bytes = await readFile(path)
+  const link = await alice.share([path])
   await alice.page.reload()
   await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
-  await rm(join(workDir, 'doomed.bin'))
+  await rm(path)
   await bob.open(link)
   await expect(alice.page.getByRole('alert').filter({ hasText: 'cannot be read any more' })).toBeVisible({ timeout: 30_000 })
+
+  // The same bytes dropped again: the same torrent, served from the new file, and the error is gone.
+  const again = join(workDir, 'again', 'doomed.bin')
+  await mkdir(join(workDir, 'again'))
+  await writeFile(again, bytes)
+  expect(await alice.share([again])).toBe(link)
+  await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
+  await expect(alice.page.getByRole('alert')).toHaveCount(0)
+  await expect(alice.page.getByTestId('library-item')).toHaveCount(1)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('doomed.bin'))).toBe(hashes['doomed.bin'])
 })
 
 test('a corrupted stored piece is caught on resume and fetched again', async ({ alice, bob, workDir }) => {

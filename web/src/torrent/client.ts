@@ -5,7 +5,7 @@ import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
 import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
-import { FileChunkStore, type FileStoreOptions } from './store/file-store'
+import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
@@ -99,9 +99,10 @@ export class TorrentClient {
     this.entries.delete(entry.key)
     const blobs = layout.value.files.map((file) => file.blob)
     const existing = this.entries.get(created.infoHash)
-    // The same files again: keep the entry, and serve from these files if the earlier ones failed.
+    // The same files again: keep the entry, and serve from these files if the earlier ones can no
+    // longer be read (a failure may not have shown yet: nobody asked for a piece since a reload).
     const target = existing ?? entry
-    if (existing && existing.torrent && !existing.error) return existing.key
+    if (existing && existing.torrent && !existing.error && (!existing.blobs || (await canRead(existing.blobs)))) return existing.key
     if (existing) this.halt(existing)
     Object.assign(target, { key: created.infoHash, hashing: null, error: null, stopped: false, stopReason: null, blobs, torrentFile: created.torrentFile, length })
     this.entries.set(target.key, target)
@@ -298,6 +299,8 @@ export class TorrentClient {
       const storeOpts: FileStoreOptions = {
         blobs: source.blobs,
         onReadError: (err) => {
+          // A read still in flight for a torrent already replaced (the files dropped again) is not news.
+          if (entry.torrent !== torrent) return
           entry.error ??= `The shared files cannot be read any more (${err.message}): they were moved, changed or deleted. Drop them again to keep sharing.`
         },
       }

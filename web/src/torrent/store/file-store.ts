@@ -8,6 +8,14 @@ export type FileStoreOptions = {
   onReadError: (err: Error) => void
 }
 
+/** Whether every file can still be read (none moved, changed or deleted since it was picked). */
+export async function canRead(blobs: Blob[]): Promise<boolean> {
+  return Promise.all(blobs.map((blob) => blob.slice(0, 1).arrayBuffer())).then(
+    () => true,
+    () => false,
+  )
+}
+
 /** Bytes read from the files at once: one read per window rather than per piece saves most of the cost. */
 const WINDOW_BYTES = 4 * 1024 * 1024
 /** Windows kept in memory: enough for a few receivers asking for different parts at once. */
