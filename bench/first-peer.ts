@@ -5,7 +5,7 @@ import { HybridProcess } from '../tests/e2e/hybrid.js'
 import { firstPeerMs, inNewContext, newSender, openBlankPage, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark, type Figure } from './types.js'
 
-const RUNS = 5
+const RUNS = Number(process.env.FIRST_PEER_RUNS ?? 9)
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 /**

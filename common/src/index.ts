@@ -1,5 +1,6 @@
 export * from './client-config.js'
 export * from './constants.js'
+export * from './ice-gathering.js'
 export * from './info-hash.js'
 export * from './magnet.js'
 export * from './media.js'

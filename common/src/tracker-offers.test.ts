@@ -11,6 +11,11 @@ class FakeWebSocketTracker {
     this.made.push(numwant)
     setTimeout(() => callback(Array.from({ length: numwant }, (_, i) => ({ offer: `sdp ${this.made.length}.${i}`, offer_id: String(i) }))), 1)
   }
+  /** A non-trickle simple-peer: its connection, and the flag and event that end its wait for candidates. */
+  _createPeer() {
+    const pc = Object.assign(new EventTarget(), { getConfiguration: () => ({}) })
+    return { destroyed: false, _iceComplete: false, _pc: pc, ended: 0, emit(event: string) { if (event === '_iceComplete') this.ended++ } }
+  }
 }
 const announceOffers = (tracker: FakeWebSocketTracker, numwant: number) => new Promise<unknown[]>((resolve) => tracker._generateOffers(numwant, resolve))
 
@@ -39,5 +44,14 @@ describe('offers made while the tracker connects', () => {
     offerWhileConnecting({ _trackers: [connecting] })
     assert.deepEqual(connecting.made, [5], 'one early set per connection')
     assert.equal((await announceOffers(connecting, 2)).length, 2)
+  })
+
+  it("sends each peer's offer or answer once its candidates have arrived", async () => {
+    const tracker = new FakeWebSocketTracker()
+    offerWhileConnecting({ _trackers: [tracker] })
+    const peer = tracker._createPeer()
+    peer._pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: { candidate: 'candidate:1 1 udp 2113937151 192.0.2.2 45169 typ host' } }))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(peer.ended, 1)
   })
 })
