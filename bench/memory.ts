@@ -51,7 +51,7 @@ export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
 
 const rendererPss = async (profile: string): Promise<number> => (await Promise.all((await rendererPids(profile)).map(pssBytes))).reduce((sum, bytes) => sum + bytes, 0)
 
-/** Renderer processes of the Chromium whose browser process was started with this profile. */
+/** The web page renderer processes of the Chromium whose browser process was started with this profile. */
 async function rendererPids(profile: string): Promise<number[]> {
   const processes = await Promise.all(
     (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(async (pid) => {
@@ -69,7 +69,8 @@ async function rendererPids(profile: string): Promise<number[]> {
       grew = true
     }
   }
-  return processes.filter((p) => family.has(p.pid) && p.cmdline.includes('--type=renderer')).map((p) => p.pid)
+  // Headless Chromium also runs a renderer for its own UI (--top-chrome-webui, ~58 MiB), whatever the page.
+  return processes.filter((p) => family.has(p.pid) && p.cmdline.includes('--type=renderer') && !p.cmdline.includes('--top-chrome-webui')).map((p) => p.pid)
 }
 
 /** A process's proportional set size: its private memory plus its share of what it shares. */

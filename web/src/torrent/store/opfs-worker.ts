@@ -12,6 +12,7 @@ export type StoreCall =
   | { op: 'put'; folder: string; offset: number; data: Uint8Array }
   | { op: 'close' | 'destroy'; folder: string }
 export type StoreRequest = StoreCall & { id: number }
+/** `data`: the bytes read by a get; for a put, the bytes written, handed back for reuse. */
 export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string; message: string } }
 
 /** The torrent's bytes, end to end, in `<folder>/data` at the root of the private file system. */
@@ -45,7 +46,7 @@ async function handle(request: StoreRequest): Promise<Uint8Array | undefined> {
       const file = await open(request.folder)
       const written = file.write(request.data, { at: request.offset })
       if (written !== request.data.byteLength) throw new DOMException('The disk or the storage quota is full.', 'QuotaExceededError')
-      return undefined
+      return request.data
     }
     case 'get': {
       const file = await open(request.folder)
