@@ -21,6 +21,8 @@ type TestFixtures = {
   alice: SwarmdropPage
   /** The person who opens the link, in a separate browser context (no shared storage). */
   bob: SwarmdropPage
+  /** A second person who opens the link, in a context of her own. */
+  carol: SwarmdropPage
   /** A fresh folder for this test's input files. */
   workDir: string
 }
@@ -48,6 +50,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   alice: async ({ browser, server }, use) => usePerson(browser, server.url, use),
   bob: async ({ browser, server }, use) => usePerson(browser, server.url, use),
+  carol: async ({ browser, server }, use) => usePerson(browser, server.url, use),
   workDir: async ({}, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'swarmdrop-e2e-'))
     await use(dir)

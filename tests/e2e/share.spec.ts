@@ -36,6 +36,21 @@ test('one 20 MiB file arrives byte-identical, with live progress and a share car
   await expect(alice.page.getByTestId('stat-peers')).toHaveText('1')
 })
 
+test('two receivers at once trade pieces: both get the file, and the sender uploads far less than twice its size', async ({ alice, bob, carol, workDir }) => {
+  const hashes = await writeTree(workDir, { 'crowd.bin': randomFile(6 * MiB) })
+  await alice.openHome()
+  // A slow sender: what the receivers have, they get from each other sooner.
+  await alice.setUploadLimit('1 MB/s')
+  const link = await alice.share([join(workDir, 'crowd.bin')])
+  await Promise.all([bob.open(link), carol.open(link)])
+  await Promise.all([bob.waitUntilDone(), carol.waitUntilDone()])
+  for (const receiver of [bob, carol]) expect(sha256(await receiver.saveFile('crowd.bin'))).toBe(hashes['crowd.bin'])
+  // Each got 6 MiB: had they not traded, the sender would have uploaded about twice that.
+  const uploaded = Number(await alice.page.getByTestId('stat-uploaded').getAttribute('data-value'))
+  test.info().annotations.push({ type: 'sender uploaded', description: `${(uploaded / MiB).toFixed(2)} MiB` })
+  expect(uploaded).toBeLessThan(1.6 * 6 * MiB)
+})
+
 test('a folder tree with Unicode names, spaces and an empty file arrives whole, file by file and as a zip', async ({ alice, bob, workDir }) => {
   const files: Record<string, Uint8Array> = { 'Ferien 2026/empty.txt': new Uint8Array(0) }
   const dirs = ['', 'photos/', 'photos/été à Paris/', 'docs/日本語/', 'docs/with space/deeper/']

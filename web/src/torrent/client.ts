@@ -9,6 +9,7 @@ import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-sto
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
+import { rarestFirstOnce } from './rarest-first'
 import { RelayConfig, type RelayState } from './relay'
 import type { ShareInput } from './share-input'
 import type { Role, TorrentSnapshot } from './snapshot'
@@ -457,6 +458,7 @@ export class TorrentClient {
  */
 function choosePieceOrder(torrent: Torrent): void {
   torrent.strategy = connectedPeers(torrent) > 1 ? 'rarest' : 'sequential'
+  if (torrent.strategy === 'rarest') rarestFirstOnce((torrent as unknown as { _rarityMap?: Parameters<typeof rarestFirstOnce>[0] })._rarityMap)
 }
 
 /**
