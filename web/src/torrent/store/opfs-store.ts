@@ -87,7 +87,7 @@ export class OpfsChunkStore implements ChunkStore {
     // thread's garbage collector, which runs rarely: ~100 MiB of them piled up during a download.
     const data = new Uint8Array(this.spareBuffers.pop() ?? new ArrayBuffer(this.chunkLength), 0, chunk.length)
     data.set(chunk)
-    call({ op: 'put', folder: this.folder, offset: index * this.chunkLength, data }, [data.buffer]).then(
+    call({ op: 'put', folder: this.folder, offset: index * this.chunkLength, data, size: this.length }, [data.buffer]).then(
       (written) => {
         if (written && this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(written.buffer as ArrayBuffer)
         callback(null)

@@ -9,7 +9,8 @@
 /** What the page asks of the worker; each request carries an id its reply repeats. */
 export type StoreCall =
   | { op: 'get'; folder: string; offset: number; length: number }
-  | { op: 'put'; folder: string; offset: number; data: Uint8Array }
+  /** `size`: the whole torrent's, which its file is grown to at once. */
+  | { op: 'put'; folder: string; offset: number; data: Uint8Array; size: number }
   | { op: 'close' | 'destroy'; folder: string }
 export type StoreRequest = StoreCall & { id: number }
 /** `data`: the bytes read by a get; for a put, the bytes written, handed back for reuse. */
@@ -18,6 +19,8 @@ export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string
 /** The torrent's bytes, end to end, in `<folder>/data` at the root of the private file system. */
 const DATA_FILE = 'data'
 const handles = new Map<string, Promise<FileSystemSyncAccessHandle>>()
+/** Folders whose file has its full size since it was opened. */
+const sized = new Set<string>()
 
 function open(folder: string): Promise<FileSystemSyncAccessHandle> {
   let handle = handles.get(folder)
@@ -37,6 +40,7 @@ function open(folder: string): Promise<FileSystemSyncAccessHandle> {
 async function close(folder: string): Promise<void> {
   const handle = handles.get(folder)
   handles.delete(folder)
+  sized.delete(folder)
   if (handle) (await handle.catch(() => null))?.close()
 }
 
@@ -44,6 +48,12 @@ async function handle(request: StoreRequest): Promise<Uint8Array | undefined> {
   switch (request.op) {
     case 'put': {
       const file = await open(request.folder)
+      // Growing the file once, rather than piece by piece, asks the browser for quota once: a
+      // download that cannot fit stops at its first piece, and writes cost the browser process less.
+      if (!sized.has(request.folder)) {
+        if (file.getSize() < request.size) file.truncate(request.size)
+        sized.add(request.folder)
+      }
       const written = file.write(request.data, { at: request.offset })
       if (written !== request.data.byteLength) throw new DOMException('The disk or the storage quota is full.', 'QuotaExceededError')
       return request.data
