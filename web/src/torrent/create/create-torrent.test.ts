@@ -42,11 +42,11 @@ describe('planLayout', () => {
     assert.equal(planLayout([{ file: file(new Uint8Array(1), 'x'), path: 'a/../../x' }]).ok, false)
   })
 
-  it('picks pieces of about 1/1024 of the torrent, from 16 KiB to 4 MiB', () => {
+  it('picks pieces of about 1/256 of the torrent, from 16 KiB to 1 MiB', () => {
     assert.equal(pieceLengthFor(1), 16 * 1024)
-    assert.equal(pieceLengthFor(1024 ** 3), 1024 ** 2)
-    assert.equal(pieceLengthFor(256 * 1024 ** 2), 256 * 1024)
-    assert.equal(pieceLengthFor(64 * 1024 ** 3), 4 * 1024 ** 2)
+    assert.equal(pieceLengthFor(64 * 1024 ** 2), 256 * 1024)
+    assert.equal(pieceLengthFor(256 * 1024 ** 2), 1024 ** 2)
+    assert.equal(pieceLengthFor(64 * 1024 ** 3), 1024 ** 2)
   })
 })
 
