@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events'
-import { mkdir } from 'node:fs/promises'
-import { resolve, sep } from 'node:path'
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import { join, resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
-import { reconnectTrackersPromptly, type IceServer } from '@swarmdrop/common'
+import { pieceLengthFor, reconnectTrackersPromptly, type IceServer } from '@swarmdrop/common'
 import './webrtc-gathering.js'
 import type { Source } from './options.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
@@ -77,10 +77,13 @@ export class HybridNode extends EventEmitter {
   /**
    * Creates a torrent of files or folders and seeds it. The files are read in place, never copied,
    * which is also why the torrent is named after them (webtorrent finds them on disk by that name).
+   * Its pieces are sized as the app sizes them, so the same files shared from a browser join the
+   * same swarm.
    */
-  seed(paths: string[]): Promise<Torrent> {
+  async seed(paths: string[]): Promise<Torrent> {
+    const pieceLength = pieceLengthFor((await Promise.all(paths.map(bytesUnder))).reduce((sum, bytes) => sum + bytes, 0))
     return new Promise((resolvePromise, reject) => {
-      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers }, (seeded) => resolvePromise(seeded))
+      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers, pieceLength }, (seeded) => resolvePromise(seeded))
       this.watch(torrent)
       torrent.once('error', reject)
     })
@@ -171,4 +174,12 @@ export class UnsafeTorrentError extends Error {
     super(`Refusing this torrent: it names paths outside the output folder (${paths.slice(0, 3).map((path) => JSON.stringify(path)).join(', ')}${paths.length > 3 ? ', …' : ''}).`)
     this.name = 'UnsafeTorrentError'
   }
+}
+
+/** The bytes of a file, or of every file under a folder. */
+async function bytesUnder(path: string): Promise<number> {
+  const info = await stat(path)
+  if (!info.isDirectory()) return info.size
+  const sizes = await Promise.all((await readdir(path)).map((name) => bytesUnder(join(path, name))))
+  return sizes.reduce((sum, bytes) => sum + bytes, 0)
 }

@@ -51,6 +51,15 @@ test.describe('hybrid node', () => {
     await expect.poll(async () => ((await (await fetch(`${server.url}/stats`)).json()) as { peers: number }).peers).toBeLessThan(peersBefore)
   })
 
+  test('the same folder shared from a browser and seeded by the hybrid node makes one torrent, one swarm', async ({ alice, workDir }) => {
+    await writeTree(workDir, { 'album/a.bin': randomFile(6 * MiB), 'album/b/c.bin': randomFile(2 * MiB + 5) })
+    const link = await alice.share({ folder: join(workDir, 'album') })
+    const seeder = hybrid(['seed', join(workDir, 'album'), '--app', alice.origin, '--no-dht'])
+    const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+    expect(String(seeding.link)).toContain(`#h=${String(seeding.infoHash)}`)
+    expect(link).toContain(`#h=${String(seeding.infoHash)}`)
+  })
+
   test('a file shared in a browser is downloaded by the hybrid node, which then exits', async ({ alice, workDir }) => {
     const hashes = await writeTree(workDir, { 'from-browser.bin': randomFile(3 * MiB) })
     const link = await alice.share([join(workDir, 'from-browser.bin')])

@@ -50,7 +50,8 @@ declare module 'webtorrent' {
     tracker?: { rtcConfig?: { iceServers: Array<{ urls: string[]; username?: string; credential?: string }>; iceTransportPolicy?: 'all' | 'relay' } }
   }
 
-  export type AddOptions = { path?: string; announce?: string[] }
+  /** `pieceLength`: for `seed`, the size of the pieces of the torrent it creates. */
+  export type AddOptions = { path?: string; announce?: string[]; pieceLength?: number }
 
   export default class WebTorrent extends EventEmitter {
     constructor(options?: ClientOptions)

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import bencode from 'bencode'
 import { createTorrent, inlineHasher } from './create-torrent.js'
 import { planHashJobs } from './hash-pieces.js'
-import { pieceLengthFor, planLayout } from './layout.js'
+import { planLayout } from './layout.js'
 
 const file = (bytes: Uint8Array<ArrayBuffer>, name: string) => new File([bytes], name)
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest()
@@ -40,13 +40,6 @@ describe('planLayout', () => {
     assert.equal(planLayout([]).ok, false)
     assert.match((planLayout([{ file: file(new Uint8Array(0), 'e'), path: 'e' }]) as { error: string }).error, /empty/)
     assert.equal(planLayout([{ file: file(new Uint8Array(1), 'x'), path: 'a/../../x' }]).ok, false)
-  })
-
-  it('picks pieces of about 1/256 of the torrent, from 16 KiB to 1 MiB', () => {
-    assert.equal(pieceLengthFor(1), 16 * 1024)
-    assert.equal(pieceLengthFor(64 * 1024 ** 2), 256 * 1024)
-    assert.equal(pieceLengthFor(256 * 1024 ** 2), 1024 ** 2)
-    assert.equal(pieceLengthFor(64 * 1024 ** 3), 1024 ** 2)
   })
 })
 

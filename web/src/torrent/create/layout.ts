@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '@swarmdrop/common'
+import { fail, ok, pieceLengthFor, type Result } from '@swarmdrop/common'
 import type { ShareInput } from '../share-input'
 
 /** One file of a torrent being created: its bytes and its path inside the torrent. */
@@ -14,21 +14,8 @@ export type TorrentLayout = {
   pieceLength: number
 }
 
-const MIN_PIECE_BYTES = 16 * 1024
-const MAX_PIECE_BYTES = 1024 * 1024
 /** Files operating systems leave in folders that nobody means to share. */
 const JUNK_FILE = /^(\.DS_Store|\._.*|Thumbs\.db|desktop\.ini)$/i
-
-/**
- * Pieces of about 1/256 of the torrent, a power of two between 16 KiB and 1 MiB. Each piece costs
- * the receiver's main thread about 1 ms whatever its size (its hash, its write, a "have" to every
- * peer): at 128 KiB, the usual 1/1024, that was ~15 % of it at 20 MiB/s. 1 MiB at most, because a
- * player waits for a whole piece before the first frame and after each seek.
- */
-export function pieceLengthFor(bytes: number): number {
-  const target = 2 ** Math.round(Math.log2(Math.max(1, bytes / 256)))
-  return Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, target))
-}
 
 /**
  * Lays out the files a person dropped as one torrent. A folder keeps its name and its files their
