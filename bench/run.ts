@@ -73,10 +73,14 @@ async function main() {
       note: f.note ?? '',
     })),
   )
-  // Running some benchmarks replaces their figures and keeps the others from earlier runs.
-  const earlier = await readFile(RESULTS_PATH, 'utf8')
-    .then((text) => (JSON.parse(text) as { figures: Figure[] }).figures)
-    .catch((): Figure[] => [])
+  // Running some benchmarks replaces their figures and keeps the others from earlier runs; running
+  // them all replaces every figure, so none outlives the benchmark that made it.
+  const earlier =
+    wanted.length === 0
+      ? []
+      : await readFile(RESULTS_PATH, 'utf8')
+          .then((text) => (JSON.parse(text) as { figures: Figure[] }).figures)
+          .catch((): Figure[] => [])
   const measured = new Set(figures.map((f) => f.name))
   const all = [...earlier.filter((f) => !measured.has(f.name)), ...figures.map((f) => ({ ...f, measuredAt: new Date().toISOString() }))]
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version }
