@@ -8,6 +8,7 @@ import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
+import { dropWhenDisconnected } from './dead-peers'
 import { peerPaths } from './peers'
 import { rarestFirstOnce } from './rarest-first'
 import { RelayConfig, type RelayState } from './relay'
@@ -359,6 +360,8 @@ export class TorrentClient {
     torrent.on('done', () => this.refresh())
     torrent.on('wire', (wire: Emitter) => {
       if (connectedPeers(torrent) === 1) performance.mark(FIRST_PEER_MARK, { detail: torrent.infoHash })
+      const connection = connectionOf(torrent, wire)
+      if (connection) dropWhenDisconnected(connection, () => connectedPeers(torrent) > 1)
       choosePieceOrder(torrent)
       wire.once('close', () => choosePieceOrder(torrent))
       this.refresh()
@@ -465,6 +468,15 @@ export class TorrentClient {
 function choosePieceOrder(torrent: Torrent): void {
   torrent.strategy = connectedPeers(torrent) > 1 ? 'rarest' : 'sequential'
   if (torrent.strategy === 'rarest') rarestFirstOnce((torrent as unknown as { _rarityMap?: Parameters<typeof rarestFirstOnce>[0] })._rarityMap)
+}
+
+/** The WebRTC connection (simple-peer) under a wire of the torrent, if it is one. */
+function connectionOf(torrent: Torrent, wire: Emitter): Parameters<typeof dropWhenDisconnected>[0] | null {
+  const peers = (torrent as unknown as { _peers?: Map<string, { wire: unknown; type: string; conn: unknown }> })._peers
+  for (const peer of peers?.values() ?? []) {
+    if (peer.wire === wire && peer.type === 'webrtc' && peer.conn) return peer.conn as Parameters<typeof dropWhenDisconnected>[0]
+  }
+  return null
 }
 
 /**
