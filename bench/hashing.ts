@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { longestTaskMs, openBlankPage, shareFile, watchLongTasks, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark } from './types.js'
+import { MiB, mibPerS, round, type Benchmark } from './types.js'
 
 const BYTES = 1024 * MiB
 /** The piece size the app picks for 1 GiB (about 1/1024 of the file). */
@@ -36,7 +36,7 @@ export const share1GiB: Benchmark = async ({ browser, origin, workDir }) => {
       anchor: { name: 'raw WebCrypto SHA-1 of 1 MiB pieces, main thread, same file', value: round(rawMs / 1000, 2), unit: 's' },
       ratio: round(rawMs / shareMs, 2),
       target: '>= 0.5 x raw speed',
-      note: `${round(BYTES / MiB / (shareMs / 1000))} MiB/s vs ${round(BYTES / MiB / (rawMs / 1000))} MiB/s`,
+      note: `${round(mibPerS(BYTES, shareMs))} MiB/s vs ${round(mibPerS(BYTES, rawMs))} MiB/s`,
     },
     { name: 'longest main-thread task while hashing 1 GiB', value: round(longestMs), unit: 'ms', target: '<= 100 ms', note: '0 means none of 50 ms or more' },
     { name: 'reload to sharing again, 1 GiB shared file', value: round(resumeMs / 1000, 2), unit: 's' },

@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
 import { downloadInNewContext, newSender, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark } from './types.js'
+import { MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
 
 const BYTES = 256 * MiB
 const ARIA2_PORT = 16_881
@@ -35,18 +35,9 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
   try {
     const bridging = await bridge.waitFor((event) => event.event === 'bridging', 120_000)
     const classicToBrowserMs = await downloadInNewContext(browser, `${origin}/#h=${String(bridging.infoHash)}`)
-    const rate = (ms: number) => round(BYTES / MiB / (ms / 1000))
     return [
-      {
-        name: 'Node (hybrid) to browser over WebRTC, 256 MiB',
-        value: rate(nodeToBrowserMs),
-        unit: 'MiB/s',
-        anchor: { name: 'browser to browser, same file', value: rate(browserToBrowserMs), unit: 'MiB/s' },
-        ratio: round(browserToBrowserMs / nodeToBrowserMs, 2),
-        target: '>= 0.7 x browser to browser',
-        note: `${round(nodeToBrowserMs / 1000)} s vs ${round(browserToBrowserMs / 1000)} s`,
-      },
-      { name: 'classic (aria2c) -> hybrid -> browser, 256 MiB', value: rate(classicToBrowserMs), unit: 'MiB/s', note: `${round(classicToBrowserMs / 1000)} s, link opened to done` },
+      transferFigure('Node (hybrid) to browser over WebRTC, 256 MiB', BYTES, nodeToBrowserMs, { name: 'browser to browser, same file', ms: browserToBrowserMs }, '>= 0.7 x browser to browser'),
+      { name: 'classic (aria2c) -> hybrid -> browser, 256 MiB', value: round(mibPerS(BYTES, classicToBrowserMs)), unit: 'MiB/s', note: `${round(classicToBrowserMs / 1000)} s, link opened to done` },
     ]
   } finally {
     await bridge.stop()

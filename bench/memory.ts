@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { chromiumOptions } from '../tests/e2e/chromium.js'
 import { downloadMs, newSender, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark } from './types.js'
+import { MiB, mibPerS, round, type Benchmark } from './types.js'
 
 /** Just under 2 GiB: Playwright closes the page when handed a file of 2 GiB or more to pick. */
 const BYTES = 2047 * MiB
@@ -38,7 +38,7 @@ export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
         anchor: { name: 'the file size', value: BYTES / MiB, unit: 'MiB' },
         ratio: round(peak / BYTES, 3),
         target: '< 0.15 x the file size',
-        note: `${round(idle / MiB)} MiB with the app idle; ${round(BYTES / MiB / (elapsedMs / 1000))} MiB/s`,
+        note: `${round(idle / MiB)} MiB with the app idle; ${round(mibPerS(BYTES, elapsedMs))} MiB/s`,
       },
     ]
   } finally {

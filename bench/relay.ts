@@ -5,7 +5,7 @@ import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
 import { startTestCoturn } from '../tests/e2e/turn.js'
 import { downloadMs, shareFile, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark } from './types.js'
+import { MiB, transferFigure, type Benchmark } from './types.js'
 
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
 const BYTES = 128 * MiB
@@ -21,17 +21,7 @@ export const relay128MiB: Benchmark = async ({ browser, workDir }) => {
     const origin = `http://127.0.0.1:${port}`
     const directMs = await transferMs(browser, origin, path, 'Off')
     const relayedMs = await transferMs(browser, origin, path, 'Relay only')
-    const rate = (ms: number) => BYTES / MiB / (ms / 1000)
-    return [
-      {
-        name: 'relayed transfer through coturn, 128 MiB',
-        value: round(rate(relayedMs)),
-        unit: 'MiB/s',
-        anchor: { name: 'direct transfer, same run', value: round(rate(directMs)), unit: 'MiB/s' },
-        ratio: round(directMs / relayedMs, 2),
-        note: `${round(relayedMs / 1000)} s vs ${round(directMs / 1000)} s`,
-      },
-    ]
+    return [transferFigure('relayed transfer through coturn, 128 MiB', BYTES, relayedMs, { name: 'direct transfer, same run', ms: directMs })]
   } finally {
     await server.close()
     await coturn.stop()

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { rawDataChannelTransferMs } from './raw-datachannel.js'
 import { downloadMs, longestTaskMs, shareFile, watchLongTasks, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark } from './types.js'
+import { MiB, round, transferFigure, type Benchmark } from './types.js'
 
 /** 256 MiB from one browser context to another through the app, beside a raw RTCDataChannel. */
 export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) => {
@@ -21,18 +21,8 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
   await aliceContext.close()
   await bobContext.close()
 
-  const appRate = bytes / MiB / (appMs / 1000)
-  const rawRate = bytes / MiB / (rawMs / 1000)
   return [
-    {
-      name: 'browser-to-browser throughput, 256 MiB (link opened to done)',
-      value: round(appRate),
-      unit: 'MiB/s',
-      anchor: { name: 'raw RTCDataChannel, same Chromium', value: round(rawRate), unit: 'MiB/s' },
-      ratio: round(appRate / rawRate, 2),
-      target: '>= 0.85 x raw',
-      note: `${round(appMs / 1000)} s vs ${round(rawMs / 1000)} s`,
-    },
+    transferFigure('browser-to-browser throughput, 256 MiB (link opened to done)', bytes, appMs, { name: 'raw RTCDataChannel, same Chromium', ms: rawMs }, '>= 0.85 x raw'),
     { name: 'longest main-thread task while receiving 256 MiB', value: round(longestMs), unit: 'ms', target: '<= 100 ms', note: '0 means none of 50 ms or more' },
   ]
 }

@@ -16,3 +16,19 @@ export type Benchmark = (context: BenchContext) => Promise<Figure[]>
 
 export const MiB = 1024 * 1024
 export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits
+
+/** MiB/s of `bytes` moved in `ms`. */
+export const mibPerS = (bytes: number, ms: number): number => bytes / MiB / (ms / 1000)
+
+/** A transfer's speed beside the same bytes moved another way (the anchor), with both times in the note. */
+export function transferFigure(name: string, bytes: number, ms: number, anchor: { name: string; ms: number }, target?: string): Figure {
+  return {
+    name,
+    value: round(mibPerS(bytes, ms)),
+    unit: 'MiB/s',
+    anchor: { name: anchor.name, value: round(mibPerS(bytes, anchor.ms)), unit: 'MiB/s' },
+    ratio: round(anchor.ms / ms, 2),
+    ...(target ? { target } : {}),
+    note: `${round(ms / 1000)} s vs ${round(anchor.ms / 1000)} s`,
+  }
+}
