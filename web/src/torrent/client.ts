@@ -298,8 +298,8 @@ export class TorrentClient {
    * the store piece by piece (which costs ~0.6 s per 100 MB before the first byte) is skipped.
    */
   private launch(entry: Entry, source: Source, { fresh }: { fresh: boolean }): void {
-    // Both stores read fast (shared files a window at a time, downloads from the private file system),
-    // so webtorrent's own piece cache (20 pieces, up to 80 MiB) only costs memory: it is off.
+    // webtorrent's piece cache is off for shared files (their store keeps whole windows already) and
+    // small for downloads (UPLOAD_CACHE_PIECES), instead of its default 20 pieces.
     const client = this.client!
     const announce = [...new Set([...this.trackers, ...entry.trackers])]
     let torrent: Torrent
