@@ -53,8 +53,10 @@ export class FileChunkStore implements ChunkStore {
     // Windows hold whole pieces, so a piece never spans two of them.
     const window = Math.floor(start / this.windowBytes)
     const base = window * this.windowBytes
+    // A view into the window, not a copy: a block is copied into its wire message at once
+    // (writeMessagesWhole), so nothing keeps a window alive through it for long.
     this.window(window).then(
-      (bytes) => callback(null, bytes.slice(start - base, end - base)),
+      (bytes) => callback(null, bytes.subarray(start - base, end - base)),
       (err: Error) => {
         this.onReadError(err)
         callback(err)
