@@ -43,6 +43,46 @@ export async function inNewContext<T>(browser: Browser, use: (page: Page) => Pro
 /** Opens a link as a new person and resolves with the milliseconds until everything has arrived. */
 export const downloadInNewContext = (browser: Browser, link: string): Promise<number> => inNewContext(browser, (page) => downloadMs(page, link))
 
+/**
+ * Opens a link as `people` new people at once; resolves with the milliseconds until all have
+ * everything and the CPU seconds Chromium spent meanwhile. The contexts close after that count, so
+ * their renderers' time is in it.
+ */
+export async function downloadTogether(browser: Browser, link: string, people: number): Promise<{ ms: number; cpuSeconds: number }> {
+  const contexts = await Promise.all(Array.from({ length: people }, () => browser.newContext()))
+  try {
+    const pages = await Promise.all(contexts.map((context) => context.newPage()))
+    return await withCpuSeconds(browser, async () => {
+      const startedAt = Date.now()
+      await Promise.all(pages.map((page) => downloadMs(page, link)))
+      return Date.now() - startedAt
+    })
+  } finally {
+    await Promise.all(contexts.map((context) => context.close()))
+  }
+}
+
+/**
+ * Runs `measure` (which resolves with milliseconds) and adds the CPU seconds all of Chromium's live
+ * processes (browser, renderers, GPU, network service) spent meanwhile.
+ */
+export async function withCpuSeconds(browser: Browser, measure: () => Promise<number>): Promise<{ ms: number; cpuSeconds: number }> {
+  const before = await chromiumCpuSeconds(browser)
+  const ms = await measure()
+  return { ms, cpuSeconds: (await chromiumCpuSeconds(browser)) - before }
+}
+
+/** CPU seconds used so far by the browser's live processes (browser, renderers, GPU, network service). */
+async function chromiumCpuSeconds(browser: Browser): Promise<number> {
+  const session = await browser.newBrowserCDPSession()
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ cpuTime: number }> }
+    return processInfo.reduce((sum, process) => sum + process.cpuTime, 0)
+  } finally {
+    await session.detach()
+  }
+}
+
 /** A new person who shares the file from the app; the caller closes `context` when done. */
 export async function newSender(browser: Browser, origin: string, path: string): Promise<{ context: BrowserContext; page: Page; link: string }> {
   const context = await browser.newContext()

@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { downloadInNewContext, newSender, writeRandomFile } from './steps.js'
+import { downloadTogether, newSender, writeRandomFile } from './steps.js'
 import { MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 128 * MiB
@@ -9,26 +10,37 @@ const RECEIVERS = 4
 /**
  * One sender and four receivers who open the link at once: the time until all four have the file,
  * beside one receiver alone, and how much the sender uploads (receivers trade pieces among themselves).
+ * All five people share this machine's cores, so the CPU time the swarm costs Chromium is measured
+ * too: divided by the cores, it is the least time any schedule of that work could take here.
  */
 export const swarm128MiB: Benchmark = async ({ browser, origin, workDir }) => {
   const path = join(workDir, 'swarm-128mib.bin')
   await writeRandomFile(path, BYTES)
   const { context: aliceContext, page: alice, link } = await newSender(browser, origin, path)
   try {
-    const aloneMs = await downloadInNewContext(browser, link)
+    const alone = await downloadTogether(browser, link, 1)
     const uploadedBefore = await uploaded(alice)
-    const startedAt = Date.now()
-    await Promise.all(Array.from({ length: RECEIVERS }, () => downloadInNewContext(browser, link)))
-    const allMs = Date.now() - startedAt
+    const swarm = await downloadTogether(browser, link, RECEIVERS)
     const senderBytes = (await uploaded(alice)) - uploadedBefore
+    const cores = availableParallelism()
+    const busy = (run: { ms: number; cpuSeconds: number }) => `${round(run.cpuSeconds)} CPU-s in ${round(run.ms / 1000)} s`
     return [
       {
         name: `one sender, ${RECEIVERS} receivers, 128 MiB: until all have it`,
-        value: round(allMs / 1000, 2),
+        value: round(swarm.ms / 1000, 2),
         unit: 's',
-        anchor: { name: 'one sender, one receiver', value: round(aloneMs / 1000, 2), unit: 's' },
-        ratio: round(allMs / aloneMs, 2),
+        anchor: { name: 'one sender, one receiver', value: round(alone.ms / 1000, 2), unit: 's' },
+        ratio: round(swarm.ms / alone.ms, 2),
         target: '<= 1.5 x',
+        note: `Chromium used ${busy(swarm)} (${busy(alone)} alone)`,
+      },
+      {
+        name: `${RECEIVERS} receivers, 128 MiB: least time their CPU work allows on ${cores} cores`,
+        value: round(swarm.cpuSeconds / cores, 2),
+        unit: 's',
+        anchor: { name: 'one sender, one receiver', value: round(alone.ms / 1000, 2), unit: 's' },
+        ratio: round((swarm.cpuSeconds * 1000) / cores / alone.ms, 2),
+        note: 'Chromium CPU seconds / cores: the floor under the ratio above while five people share this machine',
       },
       {
         name: `bytes the sender uploaded to ${RECEIVERS} receivers, 128 MiB`,
