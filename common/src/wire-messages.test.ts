@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import Wire from 'bittorrent-protocol'
-import { writeMessagesWhole } from './wire-messages.js'
+import { batchWireWrites } from './wire-messages.js'
 
 type TestWire = InstanceType<typeof Wire>
 
@@ -17,10 +17,10 @@ function connectedPair(): { sender: TestWire; receiver: TestWire; writes: Uint8A
   return { sender, receiver, writes }
 }
 
-describe('whole wire messages', () => {
+describe('wire writes', () => {
   it('writes a block and its header at once, and the receiver reads it as before', async () => {
     const { sender, receiver, writes } = connectedPair()
-    writeMessagesWhole(sender)
+    batchWireWrites(sender)
     const block = new Uint8Array(16 * 1024).map((_, i) => i % 251)
     const received = new Promise<[number, number, Uint8Array]>((resolve) => receiver.once('piece', (...args: [number, number, Uint8Array]) => resolve(args)))
     sender.piece(7, 32768, block)
@@ -32,13 +32,32 @@ describe('whole wire messages', () => {
     assert.equal(blockWrites[0]!.length, 13 + block.length)
   })
 
-  it('writes messages without a payload as before, and patches the class once', async () => {
+  it('writes the small messages of one task together, in order, and patches the class once', async () => {
     const { sender, receiver, writes } = connectedPair()
-    writeMessagesWhole(sender)
-    writeMessagesWhole(receiver)
-    const have = new Promise<number>((resolve) => receiver.once('have', resolve))
-    sender.have(42)
-    assert.equal(await have, 42)
-    assert.deepEqual(writes.filter((write) => write[4] === 4).map((write) => [...write]), [[0, 0, 0, 5, 4, 0, 0, 0, 42]])
+    batchWireWrites(sender)
+    batchWireWrites(receiver)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const before = writes.length
+    const haves: number[] = []
+    const received = new Promise<void>((resolve) => receiver.on('have', (index: number) => haves.push(index) === 3 && resolve()))
+    sender.have(1)
+    sender.have(2)
+    sender.have(3)
+    await received
+    assert.deepEqual(haves, [1, 2, 3])
+    assert.deepEqual(writes.slice(before).map((write) => [...write]), [[0, 0, 0, 5, 4, 0, 0, 0, 1, 0, 0, 0, 5, 4, 0, 0, 0, 2, 0, 0, 0, 5, 4, 0, 0, 0, 3]])
+  })
+
+  it('writes a block after the small messages before it', async () => {
+    const { sender, receiver } = connectedPair()
+    batchWireWrites(sender)
+    const events: string[] = []
+    const received = new Promise<void>((resolve) => receiver.once('piece', () => resolve()))
+    receiver.on('have', (index: number) => events.push(`have ${index}`))
+    receiver.on('piece', (index: number) => events.push(`piece ${index}`))
+    sender.have(4)
+    sender.piece(5, 0, new Uint8Array(16 * 1024))
+    await received
+    assert.deepEqual(events, ['have 4', 'piece 5'])
   })
 })

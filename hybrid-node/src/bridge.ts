@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
-import { pieceLengthFor, reconnectTrackersPromptly, writeMessagesWhole, type IceServer } from '@swarmdrop/common'
+import { pieceLengthFor, reconnectTrackersPromptly, batchWireWrites, type IceServer } from '@swarmdrop/common'
 import './webrtc-gathering.js'
 import type { Source } from './options.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
@@ -160,7 +160,7 @@ export class HybridNode extends EventEmitter {
     torrent.on('done', () => this.emit('done', torrent))
     const watchedAt = performance.now()
     torrent.on('wire', (wire: Wire) => {
-      writeMessagesWhole(wire)
+      batchWireWrites(wire)
       const kind = KIND_OF_WIRE[wire.type]
       if (!kind) return
       if (torrent.wires.length === 1) this.emit('first-peer', torrent, kind, performance.now() - watchedAt)

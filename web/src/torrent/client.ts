@@ -1,5 +1,5 @@
 import WebTorrent, { type Emitter, type Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, writeMessagesWhole, type TorrentLink } from '@swarmdrop/common'
+import { FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, batchWireWrites, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'
@@ -360,7 +360,7 @@ export class TorrentClient {
     torrent.on('done', () => this.refresh())
     torrent.on('wire', (wire: Emitter) => {
       if (connectedPeers(torrent) === 1) performance.mark(FIRST_PEER_MARK, { detail: torrent.infoHash })
-      writeMessagesWhole(wire)
+      batchWireWrites(wire)
       const connection = connectionOf(torrent, wire)
       if (connection) dropWhenDisconnected(connection, () => connectedPeers(torrent) > 1)
       choosePieceOrder(torrent)

@@ -54,7 +54,7 @@ export class FileChunkStore implements ChunkStore {
     const window = Math.floor(start / this.windowBytes)
     const base = window * this.windowBytes
     // A view into the window, not a copy: a block is copied into its wire message at once
-    // (writeMessagesWhole), so nothing keeps a window alive through it for long.
+    // (batchWireWrites), so nothing keeps a window alive through it for long.
     this.window(window).then(
       (bytes) => callback(null, bytes.subarray(start - base, end - base)),
       (err: Error) => {
