@@ -1,5 +1,5 @@
 import WebTorrent, { type Emitter, type Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, batchWireWrites, type TorrentLink } from '@swarmdrop/common'
+import { batchWireWrites, FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import Wire from 'bittorrent-protocol'
-import { batchWireWrites } from './wire-messages.js'
+import { batchWireWrites } from './wire-writes.js'
 
 type TestWire = InstanceType<typeof Wire>
 
