@@ -5,6 +5,7 @@ import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
 import { batchWireWrites, pieceLengthFor, reconnectTrackersPromptly, type IceServer } from '@swarmdrop/common'
 import './webrtc-gathering.js'
 import type { Source } from './options.js'
+import { delayQuickAnswers } from './quick-answers.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
 
 export type PeerKind = 'webrtc' | 'tcp' | 'utp'
@@ -153,6 +154,13 @@ export class HybridNode extends EventEmitter {
 
   private watch(torrent: Torrent): void {
     torrent.on('warning', (err: Error) => this.emit('warning', err))
+    // Hooked as discovery creates the tracker client, before its first offers go out.
+    const discovering = torrent as unknown as { _startDiscovery(): void; discovery?: { tracker?: object } | null }
+    const startDiscovery = discovering._startDiscovery
+    discovering._startDiscovery = function (this: typeof discovering) {
+      startDiscovery.call(this)
+      if (this.discovery?.tracker) delayQuickAnswers(this.discovery.tracker)
+    }
     // After a tracker restart, be findable again within seconds rather than webtorrent's ~50 s.
     torrent.once('trackerAnnounce', () => {
       if (torrent.discovery?.tracker) reconnectTrackersPromptly(torrent.discovery.tracker)

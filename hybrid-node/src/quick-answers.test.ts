@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ANSWER_AFTER_MS, delayQuickAnswers } from './quick-answers.js'
+
+/** The part of bittorrent-tracker's WebSocketTracker the patch wraps; its peers record when they are signalled. */
+class FakeWebSocketTracker {
+  _createPeer(opts?: { initiator?: boolean }) {
+    const createdAt = Date.now()
+    return { initiator: !!opts?.initiator, signalledAfter: [] as number[], signal(this: { signalledAfter: number[] }) { this.signalledAfter.push(Date.now() - createdAt) } }
+  }
+}
+
+describe('quick answers', () => {
+  it("applies an answer to the node's own offer no sooner than ANSWER_AFTER_MS after the offer", async () => {
+    const tracker = new FakeWebSocketTracker()
+    delayQuickAnswers({ _trackers: [tracker, {}] })
+    delayQuickAnswers({ _trackers: [tracker] })
+    const offer = tracker._createPeer({ initiator: true })
+    offer.signal.call(offer)
+    assert.deepEqual(offer.signalledAfter, [])
+    await new Promise((resolve) => setTimeout(resolve, ANSWER_AFTER_MS + 20))
+    assert.equal(offer.signalledAfter.length, 1, 'applied once, after the wait')
+    assert.ok(offer.signalledAfter[0]! >= ANSWER_AFTER_MS - 1)
+    offer.signal.call(offer)
+    assert.equal(offer.signalledAfter.length, 2, 'later signals go straight through')
+  })
+
+  it('leaves the answers the node makes to offers it receives alone', () => {
+    const tracker = new FakeWebSocketTracker()
+    delayQuickAnswers({ _trackers: [tracker] })
+    const answering = tracker._createPeer({})
+    answering.signal.call(answering)
+    assert.equal(answering.signalledAfter.length, 1)
+  })
+})
