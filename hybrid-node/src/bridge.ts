@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
-import { batchWireWrites, pieceLengthFor, reconnectTrackersPromptly, type IceServer } from '@swarmdrop/common'
+import { batchWireWrites, isLeftOutOfFolders, pieceLengthFor, reconnectTrackersPromptly, type IceServer } from '@swarmdrop/common'
 import './webrtc-gathering.js'
 import type { Source } from './options.js'
 import { delayQuickAnswers } from './quick-answers.js'
@@ -189,6 +189,8 @@ export class UnsafeTorrentError extends Error {
 async function bytesUnder(path: string): Promise<number> {
   const info = await stat(path)
   if (!info.isDirectory()) return info.size
-  const sizes = await Promise.all((await readdir(path)).map((name) => bytesUnder(join(path, name))))
+  const names = await readdir(path, { withFileTypes: true })
+  // What create-torrent leaves out of the torrent is not counted either.
+  const sizes = await Promise.all(names.filter((entry) => !isLeftOutOfFolders(entry.name)).map((entry) => bytesUnder(join(path, entry.name))))
   return sizes.reduce((sum, bytes) => sum + bytes, 0)
 }

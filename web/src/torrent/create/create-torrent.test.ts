@@ -19,8 +19,8 @@ describe('planLayout', () => {
     assert.deepEqual({ name: layout.value.name, single: layout.value.single, length: layout.value.length }, { name: 'a.bin', single: true, length: 5 })
   })
 
-  it('lists a folder relative to it, named after it, without junk files', () => {
-    const inputs = ['photos/a.jpg', 'photos/trip/b.jpg', 'photos/.DS_Store', 'photos/trip/Thumbs.db'].map((path) => ({ file: file(new Uint8Array(3), path.split('/').pop()!), path }))
+  it('lists a folder relative to it, named after it, without hidden or junk files', () => {
+    const inputs = ['photos/a.jpg', 'photos/trip/b.jpg', 'photos/.DS_Store', 'photos/trip/Thumbs.db', 'photos/.git/config'].map((path) => ({ file: file(new Uint8Array(3), path.split('/').pop()!), path }))
     const layout = planLayout(inputs)
     assert.ok(layout.ok)
     assert.equal(layout.value.name, 'photos')

@@ -1,4 +1,4 @@
-import { fail, ok, pieceLengthFor, type Result } from '@swarmdrop/common'
+import { fail, isLeftOutOfFolders, ok, pieceLengthFor, type Result } from '@swarmdrop/common'
 import type { ShareInput } from '../share-input'
 
 /** One file of a torrent being created: its bytes and its path inside the torrent. */
@@ -14,19 +14,18 @@ export type TorrentLayout = {
   pieceLength: number
 }
 
-/** Files operating systems leave in folders that nobody means to share. */
-const JUNK_FILE = /^(\.DS_Store|\._.*|Thumbs\.db|desktop\.ini)$/i
-
 /**
  * Lays out the files a person dropped as one torrent. A folder keeps its name and its files their
- * paths inside it; loose files sit at the top. Junk files (.DS_Store and the like) are left out.
+ * paths inside it; loose files sit at the top. Hidden and junk files in folders (.DS_Store and the
+ * like) are left out.
  */
 export function planLayout(inputs: ShareInput[], name?: string): Result<TorrentLayout> {
   const files: LayoutFile[] = []
   for (const { file, path } of inputs) {
     const segments = (path || file.name).split('/').filter((segment) => segment !== '' && segment !== '.')
     if (segments.length === 0 || segments.includes('..')) return fail(`"${path}" is not a usable file path.`)
-    if (JUNK_FILE.test(segments[segments.length - 1]!)) continue
+    // Inside a folder, hidden and junk files and folders are left out (not what a person picked directly).
+    if (segments.slice(1).some(isLeftOutOfFolders)) continue
     files.push({ blob: file, path: segments })
   }
   if (files.length === 0) return fail('Nothing to share: no files were given.')
