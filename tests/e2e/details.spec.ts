@@ -17,6 +17,24 @@ test('a download shows its progress in the tab title, announces milestones, and 
   await expect(bob.page.getByTestId('announcement')).toHaveText('title.bin: Done.')
 })
 
+test('a receiver that finishes while the sender is there is never told it is the only one with the file', async ({ alice, bob, workDir }) => {
+  await writeTree(workDir, { 'two.bin': randomFile(2 * 1024 * 1024) })
+  const link = await alice.share([join(workDir, 'two.bin')])
+  // Watch every render: the warning must not show even for a moment (it also moved the page under a
+  // person's finger as it went away).
+  await bob.page.addInitScript(() => {
+    const seen = ((window as unknown as { onlySeederShown: boolean }).onlySeederShown = false)
+    void seen
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="only-seeder"]')) (window as unknown as { onlySeederShown: boolean }).onlySeederShown = true
+    }).observe(document, { childList: true, subtree: true })
+  })
+  await bob.open(link)
+  await bob.waitUntilDone()
+  await bob.page.waitForTimeout(1_000)
+  expect(await bob.page.evaluate(() => (window as unknown as { onlySeederShown: boolean }).onlySeederShown)).toBe(false)
+})
+
 test('closing the only tab that has the whole file asks first; once someone else has it, it does not', async ({ alice, bob, workDir }) => {
   await writeTree(workDir, { 'only.bin': randomFile(100_000) })
   const link = await alice.share([join(workDir, 'only.bin')])

@@ -357,7 +357,12 @@ export class TorrentClient {
       if (fresh && source.kind !== 'seed') skipVerifyingEmptyStore(torrent)
       this.persist(entry)
     })
-    torrent.on('done', () => this.refresh())
+    torrent.on('done', () => {
+      // The tracker's seeder count so far did not include this tab: until it answers the 'completed'
+      // announce webtorrent sends now, the count says nothing about who else has the whole file.
+      entry.trackerSeeders = null
+      this.refresh()
+    })
     torrent.on('wire', (wire: Emitter) => {
       if (connectedPeers(torrent) === 1) performance.mark(FIRST_PEER_MARK, { detail: torrent.infoHash })
       batchWireWrites(wire)
