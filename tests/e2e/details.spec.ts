@@ -23,10 +23,10 @@ test('a receiver that finishes while the sender is there is never told it is the
   // Watch every render: the warning must not show even for a moment (it also moved the page under a
   // person's finger as it went away).
   await bob.page.addInitScript(() => {
-    const seen = ((window as unknown as { onlySeederShown: boolean }).onlySeederShown = false)
-    void seen
+    const page = window as unknown as { onlySeederShown: boolean }
+    page.onlySeederShown = false
     new MutationObserver(() => {
-      if (document.querySelector('[data-testid="only-seeder"]')) (window as unknown as { onlySeederShown: boolean }).onlySeederShown = true
+      if (document.querySelector('[data-testid="only-seeder"]')) page.onlySeederShown = true
     }).observe(document, { childList: true, subtree: true })
   })
   await bob.open(link)
