@@ -1,3 +1,5 @@
+import { patchTrackerClassesOnce } from './patch-class.js'
+
 /*
  * webtorrent's WebSocket tracker client (bittorrent-tracker's WebSocketTracker) waits 10 s plus a
  * random 0–5 min before reconnecting to a tracker that went away, doubling each time: after a tracker
@@ -46,11 +48,7 @@ function startReconnectTimer(this: ReconnectingTracker): void {
  * promptly. Patches their class once, so every torrent's trackers share the schedule.
  */
 export function reconnectTrackersPromptly(trackerClient: { _trackers?: unknown[] }): void {
-  for (const tracker of trackerClient._trackers ?? []) {
-    if (typeof (tracker as Partial<ReconnectingTracker>)._startReconnectTimer !== 'function') continue
-    const prototype = Object.getPrototypeOf(tracker) as Record<symbol, unknown> & Partial<ReconnectingTracker>
-    if (prototype[PATCHED]) continue
+  patchTrackerClassesOnce<ReconnectingTracker>(trackerClient, '_startReconnectTimer', PATCHED, (prototype) => {
     prototype._startReconnectTimer = startReconnectTimer
-    prototype[PATCHED] = true
-  }
+  })
 }

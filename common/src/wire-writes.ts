@@ -1,3 +1,5 @@
+import { patchClassOnce } from './patch-class.js'
+
 /*
  * bittorrent-protocol's Wire writes every message on its own, and a message that carries a payload
  * (a 16 KiB block, above all) as two writes: its header, then the payload. Over a WebRTC data channel
@@ -30,8 +32,12 @@ const BATCH_BYTES = 16 * 1024
 
 /** Makes every Wire of `wire`'s class write its messages whole and its small ones together. Patches the class once. */
 export function batchWireWrites(wire: object): void {
-  const prototype = Object.getPrototypeOf(wire) as Wire & { [PATCHED]?: true }
-  if (prototype[PATCHED] || typeof prototype._message !== 'function' || typeof prototype._push !== 'function') return
+  patchClassOnce<Wire>(wire, PATCHED, (prototype) => {
+    if (typeof prototype._message === 'function' && typeof prototype._push === 'function') patchWire(prototype)
+  })
+}
+
+function patchWire(prototype: Wire): void {
   const push = prototype._push
 
   const flush = (wire: Wire): void => {
@@ -64,7 +70,6 @@ export function batchWireWrites(wire: object): void {
     else if (pending.bytes >= BATCH_BYTES) flush(this)
     return true
   }
-  prototype[PATCHED] = true
 }
 
 function concat(parts: Uint8Array[], bytes: number): Uint8Array {

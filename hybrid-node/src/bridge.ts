@@ -154,17 +154,17 @@ export class HybridNode extends EventEmitter {
 
   private watch(torrent: Torrent): void {
     torrent.on('warning', (err: Error) => this.emit('warning', err))
-    // Hooked as discovery creates the tracker client, before its first offers go out.
-    const discovering = torrent as unknown as { _startDiscovery(): void; discovery?: { tracker?: object } | null }
+    // The tracker client is hooked as discovery creates it, before its first offers go out.
+    const discovering = torrent as unknown as { _startDiscovery(): void; discovery?: { tracker?: { _trackers?: unknown[] } | null } | null }
     const startDiscovery = discovering._startDiscovery
     discovering._startDiscovery = function (this: typeof discovering) {
       startDiscovery.call(this)
-      if (this.discovery?.tracker) delayQuickAnswers(this.discovery.tracker)
+      const tracker = this.discovery?.tracker
+      if (!tracker) return
+      delayQuickAnswers(tracker)
+      // After a tracker restart, be findable again within seconds rather than webtorrent's ~50 s.
+      reconnectTrackersPromptly(tracker)
     }
-    // After a tracker restart, be findable again within seconds rather than webtorrent's ~50 s.
-    torrent.once('trackerAnnounce', () => {
-      if (torrent.discovery?.tracker) reconnectTrackersPromptly(torrent.discovery.tracker)
-    })
     torrent.on('done', () => this.emit('done', torrent))
     const watchedAt = performance.now()
     torrent.on('wire', (wire: Wire) => {

@@ -1,3 +1,5 @@
+import { patchTrackerClassesOnce } from '@swarmdrop/common'
+
 /*
  * Node's WebRTC (libdatachannel, through webrtc-polyfill) now and then refuses a well-formed answer
  * to one of its offers, "Got a remote candidate without ICE transport", when the answer comes back
@@ -15,10 +17,7 @@ export const ANSWER_AFTER_MS = 50
 
 /** Patches the WebSocket tracker class of a torrent's tracker client (`torrent.discovery.tracker`) once. */
 export function delayQuickAnswers(trackerClient: { _trackers?: unknown[] }): void {
-  for (const tracker of (trackerClient._trackers ?? []) as Array<Partial<WebSocketTracker>>) {
-    if (typeof tracker._createPeer !== 'function') continue
-    const prototype = Object.getPrototypeOf(tracker) as WebSocketTracker & { [PATCHED]?: true }
-    if (prototype[PATCHED]) continue
+  patchTrackerClassesOnce<WebSocketTracker>(trackerClient, '_createPeer', PATCHED, (prototype) => {
     const createPeer = prototype._createPeer
     prototype._createPeer = function (this: WebSocketTracker, opts) {
       const peer = createPeer.call(this, opts)
@@ -33,6 +32,5 @@ export function delayQuickAnswers(trackerClient: { _trackers?: unknown[] }): voi
       }
       return peer
     }
-    prototype[PATCHED] = true
-  }
+  })
 }

@@ -1,3 +1,5 @@
+import { patchClassOnce } from '@swarmdrop/common'
+
 /*
  * webtorrent's rarest-first search (RarityMap.getRarestPiece) scans every piece on each call, and
  * fills a peer's request pipeline by calling it again for each piece it cannot use: one held
@@ -22,21 +24,19 @@ const searches = new WeakMap<PieceFilter, { order: number[]; next: number }>()
 
 /** Patches the class of a torrent's rarity map (`torrent._rarityMap`) once. */
 export function rarestFirstOnce(rarityMap: RarityMap | null | undefined): void {
-  if (!rarityMap) return
-  const prototype = Object.getPrototypeOf(rarityMap) as RarityMap & { [PATCHED]?: true }
-  if (prototype[PATCHED]) return
-  const getRarestPiece = prototype.getRarestPiece
-  prototype.getRarestPiece = function (this: RarityMap, filter?: PieceFilter): number {
-    if (!filter || !this._pieces) return getRarestPiece.call(this, filter)
-    let search = searches.get(filter)
-    if (!search) searches.set(filter, (search = { order: rarestOrder(this, filter), next: 0 }))
-    while (search.next < search.order.length) {
-      const piece = search.order[search.next++]!
-      if (filter(piece)) return piece
+  patchClassOnce<RarityMap>(rarityMap, PATCHED, (prototype) => {
+    const getRarestPiece = prototype.getRarestPiece
+    prototype.getRarestPiece = function (this: RarityMap, filter?: PieceFilter): number {
+      if (!filter || !this._pieces) return getRarestPiece.call(this, filter)
+      let search = searches.get(filter)
+      if (!search) searches.set(filter, (search = { order: rarestOrder(this, filter), next: 0 }))
+      while (search.next < search.order.length) {
+        const piece = search.order[search.next++]!
+        if (filter(piece)) return piece
+      }
+      return -1
     }
-    return -1
-  }
-  prototype[PATCHED] = true
+  })
 }
 
 /** The pieces the torrent lacks that pass the filter, rarest first, equally rare ones shuffled. */
