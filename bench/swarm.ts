@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { downloadTogether, newSender, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark } from './types.js'
+import { cpuUse, MiB, round, type Benchmark } from './types.js'
 
 const BYTES = 128 * MiB
 const RECEIVERS = 4
@@ -23,7 +23,6 @@ export const swarm128MiB: Benchmark = async ({ browser, origin, workDir }) => {
     const swarm = await downloadTogether(browser, link, RECEIVERS)
     const senderBytes = (await uploaded(alice)) - uploadedBefore
     const cores = availableParallelism()
-    const busy = (run: { ms: number; cpuSeconds: number }) => `${round(run.cpuSeconds)} CPU-s in ${round(run.ms / 1000)} s`
     return [
       {
         name: `one sender, ${RECEIVERS} receivers, 128 MiB: until all have it`,
@@ -32,7 +31,7 @@ export const swarm128MiB: Benchmark = async ({ browser, origin, workDir }) => {
         anchor: { name: 'one sender, one receiver', value: round(alone.ms / 1000, 2), unit: 's' },
         ratio: round(swarm.ms / alone.ms, 2),
         target: '<= 1.5 x',
-        note: `Chromium used ${busy(swarm)} (${busy(alone)} alone)`,
+        note: `Chromium used ${cpuUse(swarm)}; ${cpuUse(alone)} alone`,
       },
       {
         name: `${RECEIVERS} receivers, 128 MiB: least time their CPU work allows on ${cores} cores`,

@@ -1,8 +1,7 @@
-import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { rawDataChannelTransferMs } from './raw-datachannel.js'
 import { downloadMs, longestTaskMs, shareFile, watchLongTasks, withCpuSeconds, writeRandomFile } from './steps.js'
-import { MiB, round, transferFigure, type Benchmark } from './types.js'
+import { cpuUse, MiB, round, transferFigure, type Benchmark } from './types.js'
 
 /** 256 MiB from one browser context to another through the app, beside a raw RTCDataChannel. */
 export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) => {
@@ -24,10 +23,8 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
   await bobContext.close()
 
   const throughput = transferFigure('browser-to-browser throughput, 256 MiB (link opened to done)', bytes, app.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms }, '>= 0.85 x raw')
-  const cores = availableParallelism()
-  const busy = ({ ms, cpuSeconds }: { ms: number; cpuSeconds: number }) => `${round(cpuSeconds)} CPU-s (${round(cpuSeconds / (ms / 1000) / cores * 100, 0)} % of ${cores} cores)`
   return [
-    { ...throughput, note: `${throughput.note}; Chromium used ${busy(app)}, raw ${busy(raw)}` },
+    { ...throughput, note: `${throughput.note}; Chromium used ${cpuUse(app)}, raw ${cpuUse(raw)}` },
     { name: 'longest main-thread task while receiving 256 MiB', value: round(longestMs), unit: 'ms', target: '<= 100 ms', note: '0 means none of 50 ms or more' },
   ]
 }

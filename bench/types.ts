@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { Browser } from '@playwright/test'
 
 /** One measured figure, with what it is held against where there is an anchor. */
@@ -19,6 +20,12 @@ export const round = (value: number, digits = 1): number => Math.round(value * 1
 
 /** MiB/s of `bytes` moved in `ms`. */
 export const mibPerS = (bytes: number, ms: number): number => bytes / MiB / (ms / 1000)
+
+/** How much CPU a measured run cost Chromium: "12.6 CPU-s in 6.9 s (91 % of 2 cores)". */
+export function cpuUse({ ms, cpuSeconds }: { ms: number; cpuSeconds: number }): string {
+  const cores = availableParallelism()
+  return `${round(cpuSeconds)} CPU-s in ${round(ms / 1000)} s (${round((cpuSeconds / (ms / 1000) / cores) * 100, 0)} % of ${cores} cores)`
+}
 
 /** A transfer's speed beside the same bytes moved another way (the anchor), with both times in the note. */
 export function transferFigure(name: string, bytes: number, ms: number, anchor: { name: string; ms: number }, target?: string): Figure {
