@@ -51,6 +51,29 @@ test('two receivers at once trade pieces: both get the file, and the sender uplo
   expect(uploaded).toBeLessThan(1.6 * 6 * MiB)
 })
 
+test('a sender that vanishes mid-download is dropped within seconds, and the other sender finishes the file', async ({ alice, bob, carol, workDir }) => {
+  const hashes = await writeTree(workDir, { 'twice.bin': randomFile(16 * MiB) })
+  // Two people share the same file, which makes the same torrent; slow senders keep the download going.
+  for (const sender of [alice, carol]) {
+    await sender.openHome()
+    await sender.setUploadLimit('1 MB/s')
+  }
+  const link = await alice.share([join(workDir, 'twice.bin')])
+  await carol.share([join(workDir, 'twice.bin')])
+  await bob.open(link)
+  await expect(bob.page.getByTestId('stat-peers')).toHaveText('2')
+  await expect(bob.page.getByTestId('stat-received')).toHaveText(/^[1-9]/)
+
+  // Carol's tab dies without closing its connection: her blocks stay reserved until Bob lets her go.
+  const crashed = carol.page.waitForEvent('crash')
+  void (await carol.page.context().newCDPSession(carol.page)).send('Page.crash').catch(() => {})
+  await crashed
+  // ICE notices within ~5 s, and the peer is dropped 3 s later; without that, ICE gives up after ~30 s.
+  await expect(bob.page.getByTestId('stat-peers')).toHaveText('1', { timeout: 15_000 })
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('twice.bin'))).toBe(hashes['twice.bin'])
+})
+
 test('a folder tree with Unicode names, spaces and an empty file arrives whole, file by file and as a zip', async ({ alice, bob, workDir }) => {
   const files: Record<string, Uint8Array> = { 'Ferien 2026/empty.txt': new Uint8Array(0) }
   const dirs = ['', 'photos/', 'photos/été à Paris/', 'docs/日本語/', 'docs/with space/deeper/']
