@@ -53,13 +53,14 @@ test('closing the only tab that has the whole file asks first; once someone else
   await bob.open(link)
   await bob.waitUntilDone()
   await bob.page.getByTestId('share-link').click()
-  // Bob now has it too: once the tracker's next answer says two seeders, closing needs no question.
-  await expect(alice.page.getByTestId('only-seeder')).toBeHidden({ timeout: 40_000 })
+  // Bob now has it too, and Alice sees that on their connection at once (the tracker tells her only
+  // at her next announce): closing needs no question.
+  await expect(alice.page.getByTestId('only-seeder')).toBeHidden({ timeout: 5_000 })
   await expect.poll(async () => {
     return alice.page.evaluate(() => {
       const event = new Event('beforeunload', { cancelable: true })
       dispatchEvent(event)
       return event.defaultPrevented
     })
-  }, { timeout: 40_000 }).toBe(false)
+  }, { timeout: 5_000 }).toBe(false)
 })

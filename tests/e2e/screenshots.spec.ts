@@ -30,14 +30,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const link = await alice.share({ folder })
       await bob.open(link)
       await bob.waitUntilDone()
-      // A frame rather than a black player (best effort: a screenshot without it is still a screenshot).
-      await bob.page.locator('video').evaluate((video: HTMLVideoElement) => (video.currentTime = 3))
-      await bob.page
-        .waitForFunction(() => {
-          const video = document.querySelector('video')
-          return Boolean(video && video.readyState >= 2 && !video.seeking)
-        }, null, { timeout: 10_000 })
-        .catch(() => {})
+      for (const person of [alice, bob]) await showFrame(person)
       await save(alice, 'share')
       await save(bob, 'receive')
       await bob.openSettings()
@@ -51,4 +44,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await bob.page.context().close()
     })
   }
+}
+
+/** A frame rather than a black player (best effort: a screenshot without it is still a screenshot). */
+async function showFrame({ page }: SwarmdropPage): Promise<void> {
+  await page.locator('video').evaluate((video: HTMLVideoElement) => (video.currentTime = 3))
+  await page
+    .waitForFunction(() => {
+      const video = document.querySelector('video')
+      return Boolean(video && video.readyState >= 2 && !video.seeking)
+    }, null, { timeout: 10_000 })
+    .catch(() => {})
 }

@@ -80,6 +80,16 @@ export function toRecord(entry: Entry): LibraryRecord {
 /** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
 export const connectedPeers = (torrent: Torrent | null): number => torrent?.wires?.length ?? 0
 
+/**
+ * Whether this tab alone has the whole torrent: it has it, the tracker counts no other seeder, and
+ * no connected peer has every piece (the tracker hears of a peer that finished only at its next
+ * announce, and this tab of it only at its own).
+ */
+function isOnlySeeder({ torrent, trackerSeeders }: Entry): boolean {
+  if (!torrent?.done || trackerSeeders === null || trackerSeeders > 1) return false
+  return !torrent.wires.some((wire) => (wire as { isSeeder?: boolean }).isSeeder)
+}
+
 export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   const { torrent } = entry
   const hasMetadata = Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
@@ -115,7 +125,7 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     numPeers: connectedPeers(torrent),
     timeRemainingMs: timeRemainingMs(entry),
     speedHistory: entry.speedHistory,
-    onlySeeder: Boolean(torrent?.done) && entry.trackerSeeders !== null && entry.trackerSeeders <= 1,
+    onlySeeder: isOnlySeeder(entry),
     files:
       torrent && hasMetadata
         ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))
