@@ -11,6 +11,7 @@ import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveReco
 import { dropWhenDisconnected } from './dead-peers'
 import { peerPaths } from './peers'
 import { rarestFirstOnce } from './rarest-first'
+import { shortRequestPipelines } from './request-pipeline'
 import { RelayConfig, type RelayState } from './relay'
 import type { ShareInput } from './share-input'
 import type { Role, TorrentSnapshot } from './snapshot'
@@ -326,6 +327,7 @@ export class TorrentClient {
         getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
       })
     }
+    shortRequestPipelines(torrent)
     Object.assign(entry, { torrent, trackerResponded: false, trackerSeeders: null, trackerHooked: false, unreachableSinceMs: null })
     const key = Promise.withResolvers<string>()
     // The error also shows on the entry; a caller that stopped waiting must not see an unhandled rejection.

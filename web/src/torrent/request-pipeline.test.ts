@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { pipelineLength, PIPELINE_SECONDS, shortRequestPipelines } from './request-pipeline'
+
+/** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
+class FakeTorrent {
+  updates = 0
+  _updateWire(wire: FakeWire): void {
+    this.updates++
+    while (this._request(wire, 0, false)) {
+      // webtorrent's loop: request until refused
+    }
+  }
+  _request(wire: FakeWire, _index: number, _hotswap: boolean): boolean {
+    if (wire.requests.length >= 1000) return false // webtorrent's own limit, a second's worth
+    wire.requests.push({})
+    return true
+  }
+}
+
+class FakeWire {
+  requests: unknown[] = []
+  constructor(
+    private readonly bytesPerSecond: number,
+    readonly type = 'webrtc',
+    readonly peerExtendedHandshake: { reqq?: unknown } = {},
+  ) {}
+  downloadSpeed(): number {
+    return this.bytesPerSecond
+  }
+}
+
+describe('shortRequestPipelines', () => {
+  const torrent = new FakeTorrent()
+  shortRequestPipelines(torrent)
+  shortRequestPipelines(new FakeTorrent()) // once per class
+
+  it('keeps a quarter second of blocks requested, at the peer’s speed', () => {
+    const wire = new FakeWire(16 * 1024 * 1024) // 1024 blocks a second
+    torrent._updateWire(wire)
+    assert.equal(wire.requests.length, 2 + 256)
+    assert.equal(pipelineLength(wire, PIPELINE_SECONDS.full), 258)
+  })
+
+  it('asks for more only once the pipeline is down to an eighth of a second', () => {
+    const wire = new FakeWire(16 * 1024 * 1024)
+    torrent._updateWire(wire)
+    const updates = torrent.updates
+    wire.requests.length = 200
+    torrent._updateWire(wire)
+    assert.equal(wire.requests.length, 200)
+    assert.equal(torrent.updates, updates, 'skipped before webtorrent looked for pieces')
+    wire.requests.length = 100
+    torrent._updateWire(wire)
+    assert.equal(wire.requests.length, 258)
+  })
+
+  it('starts with two blocks for a peer with no speed yet, and honours a peer’s reqq', () => {
+    const idle = new FakeWire(0)
+    torrent._updateWire(idle)
+    assert.equal(idle.requests.length, 2)
+    const limited = new FakeWire(16 * 1024 * 1024, 'webrtc', { reqq: 50 })
+    torrent._updateWire(limited)
+    assert.equal(limited.requests.length, 50)
+  })
+
+  it('leaves web seeds to webtorrent', () => {
+    const seed = new FakeWire(16 * 1024 * 1024, 'webSeed')
+    torrent._updateWire(seed)
+    assert.equal(seed.requests.length, 1000)
+  })
+})

@@ -1,0 +1,43 @@
+import { patchClassOnce } from '@swarmdrop/common'
+
+/*
+ * webtorrent keeps a second of blocks requested from each peer, and asks for more below half a
+ * second. A peer sends what it was asked for in order, so a block asked for now arrives after all
+ * of that: a seek in a video that is still downloading waited ~0.6 s for the queue, twice (the
+ * index at the file's end, then the new position). A quarter of a second in flight still keeps a
+ * connection busy for round trips up to that, and a seek waits a quarter as long.
+ */
+
+/** Seconds of blocks (at the peer's current speed) kept requested, and the level that asks for more. */
+export const PIPELINE_SECONDS = { full: 0.25, refill: 0.125 }
+const BLOCK_BYTES = 16 * 1024
+
+type Wire = { type?: string; requests: unknown[]; downloadSpeed(): number; peerExtendedHandshake?: { reqq?: unknown } }
+type RequestingTorrent = {
+  _updateWire(wire: Wire): unknown
+  _request(wire: Wire, index: number, hotswap: boolean): boolean
+}
+
+const PATCHED = Symbol.for('swarmdrop.shortRequestPipelines')
+
+/** Patches the class of `torrent` once. Web seeds keep webtorrent's own pipeline, counted in pieces. */
+export function shortRequestPipelines(torrent: object): void {
+  patchClassOnce<RequestingTorrent>(torrent, PATCHED, (prototype) => {
+    const { _updateWire: updateWire, _request: request } = prototype
+    prototype._updateWire = function (this: RequestingTorrent, wire: Wire) {
+      if (wire.type !== 'webSeed' && wire.requests.length >= pipelineLength(wire, PIPELINE_SECONDS.refill)) return undefined
+      return updateWire.call(this, wire)
+    }
+    prototype._request = function (this: RequestingTorrent, wire: Wire, index: number, hotswap: boolean) {
+      if (wire.type !== 'webSeed' && wire.requests.length >= pipelineLength(wire, PIPELINE_SECONDS.full)) return false
+      return request.call(this, wire, index, hotswap)
+    }
+  })
+}
+
+/** webtorrent's formula for a pipeline's length in blocks, for `seconds`. */
+export function pipelineLength(wire: Wire, seconds: number): number {
+  const length = 2 + Math.ceil((seconds * wire.downloadSpeed()) / BLOCK_BYTES)
+  const reqq = wire.peerExtendedHandshake?.reqq
+  return typeof reqq === 'number' && reqq > 0 ? Math.min(length, reqq) : length
+}
