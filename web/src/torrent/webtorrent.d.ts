@@ -16,6 +16,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     readonly progress: number
     readonly done: boolean
     readonly type: string
+    /** Where the file starts in the torrent's bytes. */
+    readonly offset: number
     /** URL served by the streaming service worker; throws before `createServer`. */
     readonly streamURL: string
     stream(options?: { start?: number; end?: number }): ReadableStream<Uint8Array>
@@ -58,6 +60,13 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
      * choice. Streaming asks for the pieces under the playhead first either way.
      */
     strategy: 'sequential' | 'rarest'
+    readonly pieceLength: number
+    /**
+     * Asks for pieces `start`–`end` (inclusive) before those of lower priority: 0 for the whole
+     * torrent, 1 where a stream reads. Internal; the public `select` merges a range into the
+     * selection around it (the whole torrent), which then only takes the higher priority.
+     */
+    _select(start: number, end: number, priority: number, notify: undefined, isStreamSelection: true): void
     destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
   }
 

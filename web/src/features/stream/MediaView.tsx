@@ -1,4 +1,4 @@
-import { useEffect, useState, type SyntheticEvent } from 'react'
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react'
 import type { MediaKind } from '@swarmdrop/common'
 import { torrents, type FileSnapshot } from '../../torrent'
 import { TextPreview } from './TextPreview'
@@ -37,6 +37,14 @@ export function MediaView({ torrentKey, file, kind }: Props) {
     // `complete` matters only for the fallback, where it turns "waiting" into a playable blob.
   }, [torrentKey, file.index, complete])
 
+  // Once per player: the file's end, which seeking reads first, then comes alongside the playhead.
+  const endRequested = useRef(false)
+  const onPlaying = () => {
+    if (source.state !== 'ready' || !source.streaming || endRequested.current) return
+    endRequested.current = true
+    torrents().fetchEndEarly(torrentKey, file.index)
+  }
+
   const onMediaError = (event: SyntheticEvent<HTMLMediaElement | HTMLImageElement>) => {
     const target = event.currentTarget
     const code = 'error' in target ? target.error?.code : undefined
@@ -58,9 +66,9 @@ export function MediaView({ torrentKey, file, kind }: Props) {
           {playbackError}
         </p>
       ) : kind === 'video' ? (
-        <video className="media__video" src={source.url} controls preload="metadata" playsInline onError={onMediaError} aria-label={`Play ${file.name}`} />
+        <video className="media__video" src={source.url} controls preload="metadata" playsInline onPlaying={onPlaying} onError={onMediaError} aria-label={`Play ${file.name}`} />
       ) : kind === 'audio' ? (
-        <audio className="media__audio" src={source.url} controls preload="metadata" onError={onMediaError} aria-label={`Play ${file.name}`} />
+        <audio className="media__audio" src={source.url} controls preload="metadata" onPlaying={onPlaying} onError={onMediaError} aria-label={`Play ${file.name}`} />
       ) : kind === 'image' ? (
         <img className="media__image" src={source.url} alt={file.name} onError={onMediaError} />
       ) : kind === 'pdf' ? (
