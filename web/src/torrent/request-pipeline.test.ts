@@ -5,6 +5,11 @@ import { pipelineLength, PIPELINE_SECONDS, shortRequestPipelines } from './reque
 /** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
 class FakeTorrent {
   updates = 0
+  readonly streams: Array<{ isStreamSelection?: boolean }> = [{ isStreamSelection: true }]
+  readonly _selections = { length: 0, get: (index: number) => this.streams[index]! }
+  constructor() {
+    Object.defineProperty(this._selections, 'length', { get: () => this.streams.length })
+  }
   _updateWire(wire: FakeWire): void {
     this.updates++
     while (this._request(wire, 0, false)) {
@@ -35,7 +40,7 @@ describe('shortRequestPipelines', () => {
   shortRequestPipelines(torrent)
   shortRequestPipelines(new FakeTorrent()) // once per class
 
-  it('keeps a quarter second of blocks requested, at the peer’s speed', () => {
+  it('keeps a quarter second of blocks requested while a file streams, at the peer’s speed', () => {
     const wire = new FakeWire(16 * 1024 * 1024) // 1024 blocks a second
     torrent._updateWire(wire)
     assert.equal(wire.requests.length, 2 + 256)
@@ -62,6 +67,14 @@ describe('shortRequestPipelines', () => {
     const limited = new FakeWire(16 * 1024 * 1024, 'webrtc', { reqq: 50 })
     torrent._updateWire(limited)
     assert.equal(limited.requests.length, 50)
+  })
+
+  it('leaves the pipeline to webtorrent while no file streams', () => {
+    const quiet = new FakeTorrent()
+    quiet.streams.splice(0, 1, { isStreamSelection: false })
+    const wire = new FakeWire(16 * 1024 * 1024)
+    quiet._updateWire(wire)
+    assert.equal(wire.requests.length, 1000)
   })
 
   it('leaves web seeds to webtorrent', () => {
