@@ -58,6 +58,7 @@ export class TorrentClient {
   private snapshot: readonly TorrentSnapshot[] = []
   private snapshotJson = '[]'
   private timers: Array<ReturnType<typeof setInterval>> = []
+  private refreshPending = false
   private nextLocalId = 1
   private lastHistorySampleMs = 0
   private destroyed = false
@@ -464,7 +465,21 @@ export class TorrentClient {
     for (const listener of this.listeners) listener()
   }
 
+  /**
+   * Recomputes the snapshot in a task of its own, once for all the changes of the current one: the
+   * page then renders outside webtorrent's work. A torrent's start (metadata, store, tracker offers
+   * and the first render in one task) made the longest task while sharing 1 GiB, ~55-75 ms.
+   */
   private refresh(): void {
+    if (this.refreshPending) return
+    this.refreshPending = true
+    setTimeout(() => {
+      this.refreshPending = false
+      this.refreshNow()
+    }, 0)
+  }
+
+  private refreshNow(): void {
     const nowMs = Date.now()
     const takeHistorySample = nowMs - this.lastHistorySampleMs >= 1_000
     if (takeHistorySample) this.lastHistorySampleMs = nowMs
