@@ -28,7 +28,7 @@ const UNKNOWN_LEFT_BYTES = 16 * 1024
  * of four receivers this took the renderers' CPU from 47 to 40 s and the browser's from 10 to 6 s.
  */
 const UPLOAD_CACHE_PIECES = 16
-/** The end of a video or audio file fetched before the rest (see streamUrl): its index, in one piece or two. */
+/** The end of a playing video or audio file, fetched early (see fetchEndEarly): its index, in a piece or two. */
 const MEDIA_TAIL_BYTES = 1024 * 1024
 
 type Started = { client: WebTorrent; trackers: string[] }
@@ -205,7 +205,7 @@ export class TorrentClient {
   }
 
   /**
-   * Fetches the end of a video or audio file that is playing alongside what plays next: players
+   * Fetches the end of a playing video or audio file alongside the part that plays next: players
    * read it before they can seek (WebM's index of key frames, an MP4's when it is not at the front),
    * so a seek then waits for no peer. Called once playback has started, which it does not delay.
    */

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { pipelineLength, PIPELINE_SECONDS, shortRequestPipelines } from './request-pipeline'
+import { pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline'
 
 /** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
 class FakeTorrent {
   updates = 0
-  readonly streams: Array<{ isStreamSelection?: boolean }> = [{ isStreamSelection: true }]
-  readonly _selections = { length: 0, get: (index: number) => this.streams[index]! }
-  constructor() {
-    Object.defineProperty(this._selections, 'length', { get: () => this.streams.length })
+  /** webtorrent's Selections: one, a stream's (a player reading a file), unless a test says otherwise. */
+  readonly _selections = {
+    items: [{ isStreamSelection: true }],
+    get length() {
+      return this.items.length
+    },
+    get(index: number) {
+      return this.items[index]!
+    },
   }
   _updateWire(wire: FakeWire): void {
     this.updates++
@@ -71,9 +76,24 @@ describe('shortRequestPipelines', () => {
 
   it('leaves the pipeline to webtorrent while no file streams', () => {
     const quiet = new FakeTorrent()
-    quiet.streams.splice(0, 1, { isStreamSelection: false })
+    quiet._selections.items = [{ isStreamSelection: false }]
     const wire = new FakeWire(16 * 1024 * 1024)
     quiet._updateWire(wire)
+    assert.equal(wire.requests.length, 1000)
+  })
+
+  it('keeps the short pipeline for a moment after the last stream ends, as in a seek', (context) => {
+    context.mock.timers.enable({ apis: ['Date'] })
+    const seeking = new FakeTorrent()
+    const wire = new FakeWire(16 * 1024 * 1024)
+    seeking._updateWire(wire)
+    seeking._selections.items = []
+    wire.requests.length = 0
+    seeking._updateWire(wire)
+    assert.equal(wire.requests.length, 258)
+    context.mock.timers.tick(STREAM_GRACE_MS)
+    wire.requests.length = 0
+    seeking._updateWire(wire)
     assert.equal(wire.requests.length, 1000)
   })
 

@@ -39,11 +39,26 @@ export function shortRequestPipelines(torrent: object): void {
   })
 }
 
-/** Whether a file of the torrent streams, and the wire is a peer's (not a web seed's). */
-function shortens({ _selections: selections }: RequestingTorrent, wire: Wire): boolean {
+/**
+ * A seek ends one stream and starts another: in between no file streams, and webtorrent would fill
+ * a whole second of requests that the new position then waits behind. So the short pipeline holds
+ * for a while after the last stream.
+ */
+export const STREAM_GRACE_MS = 3_000
+const lastStreamedAt = new WeakMap<RequestingTorrent, number>()
+
+/** Whether a file of the torrent streams (or did a moment ago), and the wire is a peer's (not a web seed's). */
+function shortens(torrent: RequestingTorrent, wire: Wire): boolean {
   if (wire.type === 'webSeed') return false
-  for (let index = 0; index < selections.length; index++) if (selections.get(index).isStreamSelection) return true
-  return false
+  const now = Date.now()
+  const selections = torrent._selections
+  for (let index = 0; index < selections.length; index++) {
+    if (selections.get(index).isStreamSelection) {
+      lastStreamedAt.set(torrent, now)
+      return true
+    }
+  }
+  return now - (lastStreamedAt.get(torrent) ?? -Infinity) < STREAM_GRACE_MS
 }
 
 /** webtorrent's formula for a pipeline's length in blocks, for `seconds`. */
