@@ -43,9 +43,9 @@ export async function channelTransferMs(
         return
       }
       // A worker writes each verified piece with a sync access handle and hands its buffer back.
-      const writer = `let file; onmessage = async ({ data: { piece, length, at } }) => {
-        file ??= await (await (await navigator.storage.getDirectory()).getFileHandle('least', { create: true })).createSyncAccessHandle()
-        file.write(piece.subarray(0, length), { at }); postMessage(length) }`
+      // The handle is opened once, up front: pieces that arrive while it opens wait for it.
+      const writer = `const file = navigator.storage.getDirectory().then((root) => root.getFileHandle('least', { create: true })).then((handle) => handle.createSyncAccessHandle())
+        onmessage = async ({ data: { piece, length, at } }) => { (await file).write(piece.subarray(0, length), { at }); postMessage(length) }`
       const worker = new Worker(URL.createObjectURL(new Blob([writer], { type: 'text/javascript' })))
       let written = 0
       worker.onmessage = ({ data: length }: MessageEvent<number>) => {
