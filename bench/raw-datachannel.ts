@@ -42,7 +42,7 @@ export async function channelTransferMs(
         }
         return
       }
-      // A worker writes each verified piece with a sync access handle and hands its buffer back.
+      // A worker writes each verified piece with a sync access handle and reports its length.
       // The handle is opened once, up front: pieces that arrive while it opens wait for it.
       const writer = `const file = navigator.storage.getDirectory().then((root) => root.getFileHandle('least', { create: true })).then((handle) => handle.createSyncAccessHandle())
         onmessage = async ({ data: { piece, length, at } }) => { (await file).write(piece.subarray(0, length), { at }); postMessage(length) }`

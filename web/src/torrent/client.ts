@@ -214,8 +214,8 @@ export class TorrentClient {
     const file = torrent?.files[index]
     if (!torrent || !file || file.done || file.length === 0) return
     const end = file.offset + file.length
-    const [first, last] = [Math.max(file.offset, end - MEDIA_TAIL_BYTES), end - 1].map((byte) => Math.floor(byte / torrent.pieceLength))
-    torrent._select(first!, last!, 2, undefined, true)
+    const pieceOf = (byte: number) => Math.floor(byte / torrent.pieceLength)
+    torrent._select(pieceOf(Math.max(file.offset, end - MEDIA_TAIL_BYTES)), pieceOf(end - 1), 2, undefined, true)
   }
 
   /** Without a service worker: the whole file as a blob URL, once it has downloaded. Revoke it after use. */
