@@ -50,6 +50,11 @@ test('on a 375 px phone: share and receive work and nothing overflows sideways',
   expect(await overflow(alice.page)).toBeLessThanOrEqual(0)
   const link = await alice.share([join(workDir, name)])
   expect(await overflow(alice.page)).toBeLessThanOrEqual(0)
+  // The link gets a row of its own, as wide as the card, rather than a sliver beside "Copy link".
+  const linkWidth = (await alice.page.getByTestId('share-link').boundingBox())!.width
+  const copyWidth = (await alice.page.getByRole('button', { name: 'Copy link' }).boundingBox())!.width
+  expect(linkWidth).toBeGreaterThan(250)
+  expect(copyWidth).toBeGreaterThan(250)
   await alice.openSettings()
   expect(await overflow(alice.page)).toBeLessThanOrEqual(0)
 
