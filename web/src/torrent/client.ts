@@ -1,4 +1,5 @@
-import WebTorrent, { type Emitter, type Torrent } from 'webtorrent/dist/webtorrent.min.js'
+import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
+import type { Emitter, Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import { batchWireWrites, FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
@@ -240,7 +241,15 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      const [config, library, sharedFiles] = await Promise.all([loadClientConfig(), loadLibrary(), loadSharedFiles(), this.loadRelay()])
+      // webtorrent is a chunk of its own (~40 % of the app's script): the page renders before it is
+      // evaluated, and it loads while the configuration and the library do.
+      const [{ default: WebTorrent }, config, library, sharedFiles] = await Promise.all([
+        import('webtorrent/dist/webtorrent.min.js'),
+        loadClientConfig(),
+        loadLibrary(),
+        loadSharedFiles(),
+        this.loadRelay(),
+      ])
       this.trackers = defaultTrackers(config)
       // Every new peer connection reads this one, continually updated, configuration.
       const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
