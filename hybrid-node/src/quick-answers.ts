@@ -7,13 +7,24 @@ import { patchTrackerClassesOnce } from '@swarmdrop/common'
  * gone, and the other side keeps its half of it until ICE gives up: a browser's first connection to
  * a hybrid node took ~11 s in about one try in seven (3 of 20, 2 of 25 here). Giving the offer
  * ANSWER_AFTER_MS before its answer is applied avoided it in 60 tries of 60.
+ *
+ * It still happens about once in a hundred (a browser sender's first connection to a hybrid receiver
+ * then took 2.8, 10 or 36 s: until the next announce of either side). So an offer whose answer cannot
+ * be applied also makes the tracker client announce again at once, with fresh offers.
  */
 
-type SignalingPeer = { signal(data: unknown): void }
-type WebSocketTracker = { _createPeer(opts?: { initiator?: boolean }): SignalingPeer }
+type SignalingPeer = { signal(data: unknown): void; once(event: 'error', listener: (err: Error & { code?: string }) => void): unknown }
+type WebSocketTracker = {
+  destroyed?: boolean
+  client: { update(): void }
+  _createPeer(opts?: { initiator?: boolean }): SignalingPeer
+}
 
 const PATCHED = Symbol.for('swarmdrop.delayQuickAnswers')
 export const ANSWER_AFTER_MS = 50
+/** At most one announce per tracker this often for refused answers (a burst of them needs one). */
+export const REANNOUNCE_GAP_MS = 1_000
+const lastReannounceAt = new WeakMap<WebSocketTracker, number>()
 
 /** Patches the WebSocket tracker class of a torrent's tracker client (`torrent.discovery.tracker`) once. */
 export function delayQuickAnswers(trackerClient: { _trackers?: unknown[] }): void {
@@ -29,8 +40,18 @@ export function delayQuickAnswers(trackerClient: { _trackers?: unknown[] }): voi
           if (wait > 0) setTimeout(() => signal(data), wait)
           else signal(data)
         }
+        peer.once('error', (err) => {
+          if (err.code === 'ERR_SET_REMOTE_DESCRIPTION') announceAgain(this)
+        })
       }
       return peer
     }
   })
+}
+
+function announceAgain(tracker: WebSocketTracker): void {
+  const now = Date.now()
+  if (tracker.destroyed || now - (lastReannounceAt.get(tracker) ?? -Infinity) < REANNOUNCE_GAP_MS) return
+  lastReannounceAt.set(tracker, now)
+  tracker.client.update()
 }
