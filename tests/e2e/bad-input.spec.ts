@@ -39,3 +39,13 @@ test('a corrupt .torrent file gets a clear message', async ({ bob, workDir }) =>
   await expect(bob.page.getByTestId('notice')).toContainText('"broken.torrent" could not be opened')
   await expect(bob.page.getByTestId('dropzone')).toBeVisible()
 })
+
+test('when the torrent engine cannot load, opening a link says to reload, and a reload works', async ({ bob }) => {
+  await bob.page.route('**/assets/webtorrent*.js', (route) => route.abort('connectionfailed'))
+  await bob.open(`${bob.origin}/#h=${UNKNOWN_HASH}&dn=holiday.mp4`)
+  await expect(bob.page.getByRole('alert')).toContainText('could not be loaded')
+  await expect(bob.page.getByRole('alert')).toContainText('reload the page')
+  await bob.page.unroute('**/assets/webtorrent*.js')
+  await bob.page.reload()
+  await expect(bob.status()).toHaveAttribute('data-status', 'sender-offline')
+})

@@ -241,10 +241,8 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      // webtorrent is a chunk of its own (~40 % of the app's script): the page renders before it is
-      // evaluated, and it loads while the configuration and the library do.
       const [{ default: WebTorrent }, config, library, sharedFiles] = await Promise.all([
-        import('webtorrent/dist/webtorrent.min.js'),
+        this.loadWebTorrent(),
         loadClientConfig(),
         loadLibrary(),
         loadSharedFiles(),
@@ -272,6 +270,18 @@ export class TorrentClient {
       return { client, trackers: this.trackers }
     })()
     return this.started
+  }
+
+  /**
+   * webtorrent is a chunk of its own (~40 % of the app's script): the page renders before it is
+   * evaluated, and it loads while the configuration and the library do. A failed load (a network
+   * error, or a page older than the app now deployed) says what to do, and a later call tries again.
+   */
+  private loadWebTorrent(): Promise<{ default: typeof WebTorrent }> {
+    return import('webtorrent/dist/webtorrent.min.js').catch((err: Error) => {
+      this.started = null
+      throw new Error(`Part of Swarmdrop could not be loaded (${err.message}). Check your connection and reload the page.`)
+    })
   }
 
   private restoreRecord(record: LibraryRecord, blobs: Blob[] | null): void {
