@@ -46,6 +46,6 @@ test('when the torrent engine cannot load, opening a link says to reload, and a 
   await expect(bob.page.getByRole('alert')).toContainText('could not be loaded')
   await expect(bob.page.getByRole('alert')).toContainText('reload the page')
   await bob.page.unroute('**/assets/webtorrent*.js')
-  await bob.page.reload()
+  await bob.page.getByRole('button', { name: 'Reload' }).click()
   await expect(bob.status()).toHaveAttribute('data-status', 'sender-offline')
 })

@@ -33,6 +33,9 @@ export function TorrentView({ link, onError }: Props) {
       <section className="card" role="alert">
         <h1>This download could not start</h1>
         <p>{openError}</p>
+        <button type="button" className="button button--primary" onClick={() => location.reload()}>
+          Reload
+        </button>
       </section>
     )
   }
