@@ -3,10 +3,10 @@ import { join } from 'node:path'
 import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
 import { firstPeerMs, inNewContext, newSender, openBlankPage, writeRandomFile } from './steps.js'
-import { MiB, round, type Benchmark, type Figure } from './types.js'
+import { medianBy, MiB, round, type Benchmark, type Figure } from './types.js'
 
 const RUNS = Number(process.env.FIRST_PEER_RUNS ?? 9)
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const median = (values: number[]) => medianBy(values, (value) => value)
 
 /**
  * Link opened → first connected peer, browser to browser, beside a raw RTCPeerConnection signalled

@@ -120,12 +120,17 @@ export function longestTaskMs(page: Page): Promise<number> {
 }
 
 /**
+ * tsx names the benchmark's functions with a `__name` helper; functions evaluated in a page need it
+ * there too. A script for pages (an init script, or a blank page's).
+ */
+export const NAME_HELPER = 'globalThis.__name = (f) => f'
+
+/**
  * Shows a blank page on the app's origin (the same origin, no app code and no CSP), for the raw
  * anchors: WebCrypto and RTCPeerConnection without the app around them.
  */
 export async function openBlankPage(page: Page, origin: string): Promise<Page> {
-  // tsx names the benchmark's functions with a `__name` helper; evaluated in a page, they need it too.
-  const body = '<!doctype html><title>bench</title><script>var __name = (f) => f</script><input type="file" id="file">'
+  const body = `<!doctype html><title>bench</title><script>${NAME_HELPER}</script><input type="file" id="file">`
   await page.route(`${origin}/__bench`, (route) => route.fulfill({ contentType: 'text/html', body }))
   await page.goto(`${origin}/__bench`)
   return page

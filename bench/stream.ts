@@ -2,7 +2,7 @@ import { copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { testVideo } from '../tests/e2e/media.js'
 import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
-import { shareFile } from './steps.js'
+import { NAME_HELPER, shareFile } from './steps.js'
 import { round, type BenchContext, type Benchmark, type Figure } from './types.js'
 
 /**
@@ -30,9 +30,8 @@ async function measure({ browser, origin }: BenchContext, video: string, cap: st
   const { link } = await shareFile(alice, video)
 
   // A viewer who presses play at once: start every video muted the moment it appears.
+  await bob.addInitScript({ content: NAME_HELPER })
   await bob.addInitScript(() => {
-    // tsx names the benchmark's functions with a `__name` helper; evaluated in the page, they need it too.
-    ;(window as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f
     new MutationObserver(() => {
       const video = document.querySelector('video')
       if (!video || video.dataset.bench) return

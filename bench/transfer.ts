@@ -3,7 +3,7 @@ import type { Browser } from '@playwright/test'
 import { pieceLengthFor } from '@swarmdrop/common'
 import { channelTransferMs } from './raw-datachannel.js'
 import { downloadMs, longestTaskMs, openBlankPage, shareFile, watchLongTasks, withCpuSeconds, writeRandomFile } from './steps.js'
-import { cpuUse, MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
+import { cpuUse, medianBy, MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
 
 /**
  * Rounds of the three transfers. Each round runs all three, one after another, so the machine's drift
@@ -55,7 +55,7 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
 }
 
 type Run = { ms: number; cpuSeconds: number }
-const median = (runs: Run[]): Run => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!
+const median = (runs: Run[]): Run => medianBy(runs, (run) => run.ms)
 
 /** One anchor transfer between two fresh contexts, which are closed after it (and their storage with them). */
 async function anchorRun(browser: Browser, origin: string, bytes: number, source: Parameters<typeof channelTransferMs>[3]): Promise<Run> {

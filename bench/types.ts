@@ -18,6 +18,9 @@ export type Benchmark = (context: BenchContext) => Promise<Figure[]>
 export const MiB = 1024 * 1024
 export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits
 
+/** The middle one of `items` by `value` (the upper of the two middle ones of an even count). */
+export const medianBy = <T>(items: T[], value: (item: T) => number): T => [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)]!
+
 /** MiB/s of `bytes` moved in `ms`. */
 export const mibPerS = (bytes: number, ms: number): number => bytes / MiB / (ms / 1000)
 
