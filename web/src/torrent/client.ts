@@ -12,6 +12,7 @@ import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveReco
 import { dropWhenDisconnected } from './dead-peers'
 import { peerPaths } from './peers'
 import { rarestFirstOnce } from './rarest-first'
+import { requestLargerBlocks } from './block-size'
 import { shortRequestPipelines } from './request-pipeline'
 import { RelayConfig, type RelayState } from './relay'
 import type { ShareInput } from './share-input'
@@ -392,6 +393,7 @@ export class TorrentClient {
       this.refresh()
     })
     torrent.on('metadata', () => {
+      requestLargerBlocks(torrent)
       if (fresh && source.kind !== 'seed') skipVerifyingEmptyStore(torrent)
       this.persist(entry)
     })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { BLOCK_BYTES } from './block-size'
 import { pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline'
 
 /** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
@@ -40,20 +41,23 @@ class FakeWire {
   }
 }
 
+/** A peer sending 1024 blocks a second. */
+const FAST = 1024 * BLOCK_BYTES
+
 describe('shortRequestPipelines', () => {
   const torrent = new FakeTorrent()
   shortRequestPipelines(torrent)
   shortRequestPipelines(new FakeTorrent()) // once per class
 
   it('keeps a quarter second of blocks requested while a file streams, at the peer’s speed', () => {
-    const wire = new FakeWire(16 * 1024 * 1024) // 1024 blocks a second
+    const wire = new FakeWire(FAST)
     torrent._updateWire(wire)
     assert.equal(wire.requests.length, 2 + 256)
     assert.equal(pipelineLength(wire, PIPELINE_SECONDS.full), 258)
   })
 
   it('asks for more only once the pipeline is down to an eighth of a second', () => {
-    const wire = new FakeWire(16 * 1024 * 1024)
+    const wire = new FakeWire(FAST)
     torrent._updateWire(wire)
     const updates = torrent.updates
     wire.requests.length = 200
@@ -69,7 +73,7 @@ describe('shortRequestPipelines', () => {
     const idle = new FakeWire(0)
     torrent._updateWire(idle)
     assert.equal(idle.requests.length, 2)
-    const limited = new FakeWire(16 * 1024 * 1024, 'webrtc', { reqq: 50 })
+    const limited = new FakeWire(FAST, 'webrtc', { reqq: 50 })
     torrent._updateWire(limited)
     assert.equal(limited.requests.length, 50)
   })
@@ -77,7 +81,7 @@ describe('shortRequestPipelines', () => {
   it('leaves the pipeline to webtorrent while no file streams', () => {
     const quiet = new FakeTorrent()
     quiet._selections.items = [{ isStreamSelection: false }]
-    const wire = new FakeWire(16 * 1024 * 1024)
+    const wire = new FakeWire(FAST)
     quiet._updateWire(wire)
     assert.equal(wire.requests.length, 1000)
   })
@@ -85,7 +89,7 @@ describe('shortRequestPipelines', () => {
   it('keeps the short pipeline for a moment after the last stream ends, as in a seek', (context) => {
     context.mock.timers.enable({ apis: ['Date'] })
     const seeking = new FakeTorrent()
-    const wire = new FakeWire(16 * 1024 * 1024)
+    const wire = new FakeWire(FAST)
     seeking._updateWire(wire)
     seeking._selections.items = []
     wire.requests.length = 0
@@ -98,7 +102,7 @@ describe('shortRequestPipelines', () => {
   })
 
   it('leaves web seeds to webtorrent', () => {
-    const seed = new FakeWire(16 * 1024 * 1024, 'webSeed')
+    const seed = new FakeWire(FAST, 'webSeed')
     torrent._updateWire(seed)
     assert.equal(seed.requests.length, 1000)
   })

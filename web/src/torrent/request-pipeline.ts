@@ -1,4 +1,5 @@
 import { patchClassOnce } from '@swarmdrop/common'
+import { BLOCK_BYTES } from './block-size'
 
 /*
  * webtorrent keeps a second of blocks requested from each peer, and asks for more below half a
@@ -12,7 +13,6 @@ import { patchClassOnce } from '@swarmdrop/common'
 
 /** Seconds of blocks (at the peer's current speed) kept requested, and the level that asks for more. */
 export const PIPELINE_SECONDS = { full: 0.25, refill: 0.125 }
-const BLOCK_BYTES = 16 * 1024
 
 type Wire = { type?: string; requests: unknown[]; downloadSpeed(): number; peerExtendedHandshake?: { reqq?: unknown } }
 type RequestingTorrent = {
