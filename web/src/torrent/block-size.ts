@@ -39,9 +39,9 @@ const PATCHED = Symbol.for('swarmdrop.blockSize')
  * Makes downloads ask for BLOCK_BYTES blocks. Call it once the torrent has its pieces (on
  * 'metadata', before any request); it patches their class once.
  */
-export function requestLargerBlocks(torrent: { pieces: ArrayLike<unknown> }): void {
+export function requestLargerBlocks(torrent: { pieces: ReadonlyArray<object | null> }): void {
   patchClassOnce<Piece>(
-    Array.from(torrent.pieces).find((piece): piece is object => typeof piece === 'object' && piece !== null),
+    torrent.pieces.find((piece) => piece !== null),
     PATCHED,
     (prototype) => {
       const init = prototype.init

@@ -52,7 +52,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     /** The parsed info dictionary, once the metadata is known. */
     readonly info?: unknown
     readonly torrentFile: Uint8Array
-    readonly pieces: ArrayLike<unknown>
+    /** Each piece still missing, or null once it is verified. */
+    readonly pieces: ReadonlyArray<object | null>
     readonly bitfield?: { get(index: number): boolean } | null
     readonly discovery?: { tracker?: TrackerClient | null } | null
     /**
