@@ -7,6 +7,16 @@ import prettyMs from 'pretty-ms'
  */
 export const formatBytes = (bytes: number): string => prettyBytes(bytes)
 
+/**
+ * Bytes done out of a total, the unit said once when both share it: "87.2 / 537 MB" stays on one
+ * line of a narrow figure, where "87.2 MB of 537 MB" wrapped and moved the page at every refresh.
+ */
+export function formatBytesOf(done: number, total: number): string {
+  const [doneText, totalText] = [formatBytes(done), formatBytes(total)]
+  const unit = totalText.slice(totalText.lastIndexOf(' '))
+  return `${doneText.endsWith(unit) ? doneText.slice(0, -unit.length) : doneText} / ${totalText}`
+}
+
 export const formatSpeed = (bytesPerSecond: number): string => `${formatBytes(bytesPerSecond)}/s`
 
 export const formatEta = (ms: number | null): string =>

@@ -3,7 +3,7 @@ import { PieceMap } from '../../components/PieceMap'
 import { ProgressBar } from '../../components/ProgressBar'
 import { Sparkline } from '../../components/Sparkline'
 import { Stat } from '../../components/Stat'
-import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../format'
+import { formatBytes, formatBytesOf, formatEta, formatPercent, formatSpeed } from '../../format'
 import { ConnectionHint } from './ConnectionHint'
 import { PeerList } from './PeerList'
 
@@ -64,7 +64,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           </>
         ) : (
           <>
-            <Stat label="Received" value={torrent.length === null ? '—' : `${formatBytes(torrent.downloaded)} of ${formatBytes(torrent.length)}`} testId="stat-received" />
+            <Stat label="Received" value={torrent.length === null ? '—' : formatBytesOf(torrent.downloaded, torrent.length)} testId="stat-received" />
             <Stat label="Download" value={formatSpeed(torrent.downloadSpeed)} testId="stat-download" />
             <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
             <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />

@@ -15,12 +15,15 @@ export function useTorrentAnnouncements(torrent: TorrentSnapshot | undefined): s
   useEffect(() => {
     if (!torrent) return
     const percent = Math.floor(torrent.progress * 100)
-    document.title =
+    const title =
       torrent.status === 'downloading' || torrent.status === 'stalled'
         ? `${percent}% · ${torrent.name} — Swarmdrop`
         : torrent.status === 'done'
           ? `✓ ${torrent.name} — Swarmdrop`
           : `${torrent.name} — Swarmdrop`
+    // Each assignment replaces the <title>'s text and tells the browser process, even when unchanged
+    // (this effect runs on every snapshot, four times a second).
+    if (document.title !== title) document.title = title
 
     if (torrent.status !== lastStatus.current) {
       const previous = lastStatus.current
