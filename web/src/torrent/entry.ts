@@ -38,19 +38,26 @@ export type Entry = {
   unreachableSinceMs: number | null
   /** Download speed smoothed over the last few seconds, so the time left does not jump around. */
   smoothedSpeed: number
+  /** When the smoothed speed last took a reading, or null before the first. */
+  speedReadAtMs: number | null
   /** Combined transfer speed, one sample a second, newest last (for the sparkline). */
   speedHistory: number[]
 }
 
-/** How much each new speed reading moves the smoothed one (per snapshot, every 250 ms). */
-const SPEED_SMOOTHING = 0.1
+/**
+ * How fast the smoothed speed follows the measured one: it moves 63 % of the way in this time,
+ * however often it is read (snapshots come every second, and at once on events such as a new peer).
+ */
+const SPEED_SMOOTHING_MS = 2_500
 const SPEED_HISTORY_SAMPLES = 60
 
 /** Updates the smoothed speed and, once a second, the speed history. */
-export function sampleSpeed(entry: Entry, takeHistorySample: boolean): void {
+export function sampleSpeed(entry: Entry, nowMs: number, takeHistorySample: boolean): void {
   const torrent = entry.torrent
   const download = torrent?.downloadSpeed ?? 0
-  entry.smoothedSpeed = entry.smoothedSpeed === 0 ? download : entry.smoothedSpeed + SPEED_SMOOTHING * (download - entry.smoothedSpeed)
+  const weight = entry.speedReadAtMs === null ? 1 : 1 - Math.exp(-Math.max(nowMs - entry.speedReadAtMs, 0) / SPEED_SMOOTHING_MS)
+  entry.speedReadAtMs = nowMs
+  entry.smoothedSpeed = entry.smoothedSpeed === 0 ? download : entry.smoothedSpeed + weight * (download - entry.smoothedSpeed)
   if (takeHistorySample) {
     entry.speedHistory = [...entry.speedHistory, Math.round(download + (torrent?.uploadSpeed ?? 0))].slice(-SPEED_HISTORY_SAMPLES)
   }

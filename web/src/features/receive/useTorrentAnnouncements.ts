@@ -22,7 +22,7 @@ export function useTorrentAnnouncements(torrent: TorrentSnapshot | undefined): s
           ? `✓ ${torrent.name} — Swarmdrop`
           : `${torrent.name} — Swarmdrop`
     // Each assignment replaces the <title>'s text and tells the browser process, even when unchanged
-    // (this effect runs on every snapshot, four times a second).
+    // (this effect runs on every snapshot).
     if (document.title !== title) document.title = title
 
     if (torrent.status !== lastStatus.current) {
