@@ -402,7 +402,10 @@ export class TorrentClient {
       requestLargerBlocks(torrent)
       if (fresh && source.kind !== 'seed') skipVerifyingEmptyStore(torrent)
       this.persist(entry)
+      // The name, size and files to show (and to play) are known now, not at the next refresh.
+      this.refresh()
     })
+    torrent.on('ready', () => this.refresh())
     torrent.on('done', () => {
       // The tracker's seeder count so far did not include this tab: until it answers the 'completed'
       // announce webtorrent sends now, the count says nothing about who else has the whole file.
@@ -415,7 +418,10 @@ export class TorrentClient {
       const connection = connectionOf(torrent, wire)
       if (connection) dropWhenDisconnected(connection, () => connectedPeers(torrent) > 1)
       choosePieceOrder(torrent)
-      wire.once('close', () => choosePieceOrder(torrent))
+      wire.once('close', () => {
+        choosePieceOrder(torrent)
+        this.refresh()
+      })
       this.refresh()
     })
     torrent.on('trackerAnnounce', () => {
@@ -426,6 +432,7 @@ export class TorrentClient {
         torrent.discovery?.tracker?.update()
       }
       entry.trackerResponded = true
+      this.refresh()
     })
     torrent.on('error', (err: Error) => {
       if (entry.torrent !== torrent) return
@@ -470,6 +477,7 @@ export class TorrentClient {
     tracker.on('update', (data: { complete?: number }) => {
       entry.trackerResponded = true
       if (typeof data.complete === 'number') entry.trackerSeeders = data.complete
+      this.refresh()
     })
   }
 
