@@ -22,7 +22,7 @@ import { startStreamServer, type StreamSupport } from './stream-server'
 /**
  * How often live figures (speed, progress, time left) are re-read for the UI; changes of state (a
  * peer, done, an error) refresh it at once. Once a second, as download views do: figures stay
- * readable, and each refresh costs both tabs style, layout, paint and compositing (at 250 ms, ~5 %
+ * readable, and each refresh costs both tabs style, layout, paint and compositing (at 250 ms, ~7 %
  * of the CPU of a transfer between two tabs on one machine).
  */
 const SNAPSHOT_INTERVAL_MS = 1_000
