@@ -5,7 +5,7 @@ import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
-import { connectedPeers, describeTorrentError, sampleSpeed, toRecord, toSnapshot, type Entry } from './entry'
+import { connectedPeers, describeTorrentError, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
@@ -516,8 +516,8 @@ export class TorrentClient {
 
   private refreshNow(): void {
     const nowMs = Date.now()
-    // One sample a second: the interval's timer may fire a little early.
-    const takeHistorySample = nowMs - this.lastHistorySampleMs >= SNAPSHOT_INTERVAL_MS * 0.9
+    // The refresh timer may fire a little early: a sample a few ms short of the period still counts.
+    const takeHistorySample = nowMs - this.lastHistorySampleMs >= SPEED_HISTORY_SAMPLE_MS * 0.9
     if (takeHistorySample) this.lastHistorySampleMs = nowMs
     const snapshot = [...this.entries.values()].map((entry) => {
       this.hookTracker(entry)

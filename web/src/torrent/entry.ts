@@ -50,6 +50,8 @@ export type Entry = {
  */
 const SPEED_SMOOTHING_MS = 2_500
 const SPEED_HISTORY_SAMPLES = 60
+/** How often the speed history takes a sample (its samples span a minute). */
+export const SPEED_HISTORY_SAMPLE_MS = 1_000
 
 /** Updates the smoothed speed and, once a second, the speed history. */
 export function sampleSpeed(entry: Entry, nowMs: number, takeHistorySample: boolean): void {
