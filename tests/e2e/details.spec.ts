@@ -15,6 +15,16 @@ test('a download shows its progress in the tab title, announces milestones, and 
   await bob.waitUntilDone()
   await expect(bob.page).toHaveTitle('✓ title.bin — Swarmdrop')
   await expect(bob.page.getByTestId('announcement')).toHaveText('title.bin: Done.')
+  // The live figures still refresh every second; a title that says the same is left as it is.
+  const titleRewrites = await bob.page.evaluate(async () => {
+    let rewrites = 0
+    const observer = new MutationObserver((records) => (rewrites += records.length))
+    observer.observe(document.querySelector('title')!, { childList: true, characterData: true, subtree: true })
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    observer.disconnect()
+    return rewrites
+  })
+  expect(titleRewrites).toBe(0)
 })
 
 test('a receiver that finishes while the sender is there is never told it is the only one with the file', async ({ alice, bob, workDir }) => {
