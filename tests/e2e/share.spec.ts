@@ -46,7 +46,7 @@ test('two receivers at once trade pieces: both get the file, and the sender uplo
   await Promise.all([bob.waitUntilDone(), carol.waitUntilDone()])
   for (const receiver of [bob, carol]) expect(sha256(await receiver.saveFile('crowd.bin'))).toBe(hashes['crowd.bin'])
   // Each got 6 MiB: had they not traded, the sender would have uploaded about twice that.
-  const uploaded = Number(await alice.page.getByTestId('stat-uploaded').getAttribute('data-value'))
+  const uploaded = await alice.settledUploaded()
   test.info().annotations.push({ type: 'sender uploaded', description: `${(uploaded / MiB).toFixed(2)} MiB` })
   expect(uploaded).toBeLessThan(1.6 * 6 * MiB)
 })

@@ -59,6 +59,21 @@ export class SwarmdropPage {
     return this.page.getByTestId('status')
   }
 
+  /**
+   * The Uploaded figure once it has stopped moving. Live figures refresh once a second,
+   * so a single read just after a transfer ends can be a refresh behind.
+   */
+  async settledUploaded(): Promise<number> {
+    const read = async () => Number(await this.page.getByTestId('stat-uploaded').getAttribute('data-value'))
+    let last = await read()
+    for (;;) {
+      await this.page.waitForTimeout(1_500)
+      const now = await read()
+      if (now === last) return now
+      last = now
+    }
+  }
+
   async waitUntilDone(timeoutMs = 90_000): Promise<void> {
     await expect(this.status()).toHaveAttribute('data-status', 'done', { timeout: timeoutMs })
   }
