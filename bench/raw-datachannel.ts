@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { POLL_MS } from './steps.js'
 
 /** Message size and buffered-amount high-water mark that did best here for tab-to-tab channels. */
 const CHUNK_BYTES = 16 * 1024
@@ -91,7 +92,7 @@ export async function channelTransferMs(
     },
     { totalBytes, chunkBytes: CHUNK_BYTES, highWater: HIGH_WATER_BYTES, windowBytes: WINDOW_BYTES, fromFile: source.kind === 'file' },
   )
-  const done = await receiver.waitForFunction(() => (window as unknown as ChannelWindow).doneAt, null, { timeout: 300_000, polling: 100 })
+  const done = await receiver.waitForFunction(() => (window as unknown as ChannelWindow).doneAt, null, { timeout: 300_000, polling: POLL_MS })
   const doneAt = Number(await done.jsonValue())
   for (const page of [sender, receiver]) await page.evaluate(() => (window as unknown as ChannelWindow).pc.close())
   return doneAt - startedAt

@@ -2,7 +2,7 @@ import { copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { testVideo } from '../tests/e2e/media.js'
 import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
-import { NAME_HELPER, shareFile } from './steps.js'
+import { NAME_HELPER, POLL_MS, shareFile } from './steps.js'
 import { round, type BenchContext, type Benchmark, type Figure } from './types.js'
 
 /**
@@ -42,10 +42,10 @@ async function measure({ browser, origin }: BenchContext, video: string, cap: st
     }).observe(document, { subtree: true, childList: true })
   })
   await bob.goto(link)
-  await bob.waitForFunction(() => (window as unknown as { firstPlayingMs?: number }).firstPlayingMs !== undefined, null, { timeout: 60_000 })
+  await bob.waitForFunction(() => (window as unknown as { firstPlayingMs?: number }).firstPlayingMs !== undefined, null, { polling: POLL_MS, timeout: 60_000 })
   const firstFrameMs = await bob.evaluate(() => (window as unknown as { firstPlayingMs: number }).firstPlayingMs)
 
-  await bob.waitForFunction(() => document.querySelector('video')!.currentTime > 1, null, { timeout: 30_000 })
+  await bob.waitForFunction(() => document.querySelector('video')!.currentTime > 1, null, { polling: POLL_MS, timeout: 30_000 })
   // Timed to the first frame presented past the target (requestVideoFrameCallback), not to the next
   // `timeupdate`, which Chromium fires only every ~250 ms while playing.
   const seekMs = await bob.evaluate(
