@@ -37,6 +37,11 @@ export async function downloadMs(page: Page, link: string): Promise<number> {
   return Date.now() - openAt
 }
 
+/** Milliseconds between two User Timing marks of the page (the first of each name). */
+export function markSpanMs(page: Page, from: string, to: string): Promise<number> {
+  return page.evaluate(({ from, to }) => performance.getEntriesByName(to)[0]!.startTime - performance.getEntriesByName(from)[0]!.startTime, { from, to })
+}
+
 /** A new person (a browser context) with one page; the context is closed once `use` settles. */
 export async function inNewContext<T>(browser: Browser, use: (page: Page) => Promise<T>): Promise<T> {
   const context = await browser.newContext()

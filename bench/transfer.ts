@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { Browser } from '@playwright/test'
-import { pieceLengthFor } from '@swarmdrop/common'
+import { DONE_MARK, FIRST_PEER_MARK, pieceLengthFor } from '@swarmdrop/common'
 import { channelTransferMs } from './raw-datachannel.js'
-import { downloadMs, longestTaskMs, openBlankPage, shareFile, watchLongTasks, withCpuSeconds, writeRandomFile } from './steps.js'
+import { downloadMs, longestTaskMs, markSpanMs, openBlankPage, shareFile, watchLongTasks, withCpuSeconds, writeRandomFile } from './steps.js'
 import { cpuUse, medianBy, MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
 
 /**
@@ -28,12 +28,18 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
   const { link } = await shareFile(alice, path)
 
   const runs = { app: [] as Run[], raw: [] as Run[], file: [] as Run[] }
+  const openedToDone: number[] = []
   let longestMs = 0
   for (let round = 0; round < ROUNDS; round++) {
     const bobContext = await browser.newContext()
     await watchLongTasks(bobContext)
     const bob = await bobContext.newPage()
-    runs.app.push(await withCpuSeconds(browser, () => downloadMs(bob, link)))
+    runs.app.push(
+      await withCpuSeconds(browser, async () => {
+        openedToDone.push(await downloadMs(bob, link))
+        return markSpanMs(bob, FIRST_PEER_MARK, DONE_MARK)
+      }),
+    )
     longestMs = Math.max(longestMs, await longestTaskMs(bob))
     await bobContext.close()
     runs.raw.push(await anchorRun(browser, origin, bytes, { kind: 'raw' }))
@@ -43,12 +49,15 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
   const [app, raw, least] = [median(runs.app), median(runs.raw), median(runs.file)]
   const spread = (list: Run[]) => list.map((run) => round(mibPerS(bytes, run.ms))).join(', ')
 
-  const throughput = transferFigure('browser-to-browser throughput, 256 MiB (link opened to done)', bytes, app.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms }, '>= 0.85 x raw')
+  // Timed like the raw channel, from the first connected peer (the raw channel's is open before its
+  // clock starts) to the last piece verified and stored; from opening the link is in the note.
+  const throughput = transferFigure('browser-to-browser throughput, 256 MiB (first peer to done)', bytes, app.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms }, '>= 0.85 x raw')
+  const opened = medianBy(openedToDone, (ms) => ms)
   const floor = transferFigure('least work of a verified, stored file transfer, 256 MiB (read from disk, send, SHA-1, write)', bytes, least.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms })
   return [
     {
       ...throughput,
-      note: `${throughput.note}; ${round(least.ms / app.ms, 2)} x the least work below; Chromium used ${cpuUse(app)}, raw ${cpuUse(raw)}; medians of ${ROUNDS} rounds, app ${spread(runs.app)} MiB/s, raw ${spread(runs.raw)} MiB/s`,
+      note: `${throughput.note}; from opening the link ${round(mibPerS(bytes, opened))} MiB/s; ${round(least.ms / app.ms, 2)} x the least work below; Chromium used ${cpuUse(app)}, raw ${cpuUse(raw)}; medians of ${ROUNDS} rounds, app ${spread(runs.app)} MiB/s, raw ${spread(runs.raw)} MiB/s`,
     },
     { ...floor, note: `${floor.note}; the most the app could reach here; Chromium used ${cpuUse(least)}; runs ${spread(runs.file)} MiB/s` },
     { name: 'longest main-thread task while receiving 256 MiB', value: round(longestMs), unit: 'ms', target: '<= 100 ms', note: `0 means none of 50 ms or more; the longest in ${ROUNDS} downloads` },

@@ -12,3 +12,6 @@ export const TRACKER_PROTOCOLS = ['ws:', 'wss:', 'http:', 'https:', 'udp:'] as c
 
 /** User Timing mark the web app sets when a torrent's first peer connects (read by the benchmarks). */
 export const FIRST_PEER_MARK = 'swarmdrop:first-peer'
+
+/** User Timing mark the web app sets when a torrent has every piece, verified and stored (read by the benchmarks). */
+export const DONE_MARK = 'swarmdrop:done'

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { DONE_MARK, FIRST_PEER_MARK } from '@swarmdrop/common'
 import { unzipSync } from 'fflate'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { readDownload } from './swarmdrop-page.js'
@@ -28,6 +29,9 @@ test('one 20 MiB file arrives byte-identical, with live progress and a share car
   await expect(bob.page.getByTestId('torrent-name')).toHaveText('random.bin')
   await bob.waitUntilDone()
   await expect(bob.page.getByTestId('stat-received')).toHaveText('21 / 21 MB')
+  // The benchmarks time a transfer by these marks: from the first peer to every piece stored.
+  const [firstPeerAt, doneAt] = await bob.page.evaluate((names) => names.map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN), [FIRST_PEER_MARK, DONE_MARK])
+  expect(doneAt).toBeGreaterThan(firstPeerAt!)
   expect(sha256(await bob.saveFile('random.bin'))).toBe(hashes['random.bin'])
 
   // Both keep seeding and list the torrent with its state.

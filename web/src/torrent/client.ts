@@ -1,6 +1,6 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Emitter, Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { batchWireWrites, FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
+import { batchWireWrites, DONE_MARK, FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'
@@ -407,6 +407,7 @@ export class TorrentClient {
     })
     torrent.on('ready', () => this.refresh())
     torrent.on('done', () => {
+      performance.mark(DONE_MARK, { detail: torrent.infoHash })
       // The tracker's seeder count so far did not include this tab: until it answers the 'completed'
       // announce webtorrent sends now, the count says nothing about who else has the whole file.
       entry.trackerSeeders = null
