@@ -3,10 +3,9 @@ import { join } from 'node:path'
 import type { Browser } from '@playwright/test'
 import { HybridProcess } from '../tests/e2e/hybrid.js'
 import { firstPeerMs, inNewContext, newSender, openBlankPage, writeRandomFile } from './steps.js'
-import { medianBy, MiB, round, type Benchmark, type Figure } from './types.js'
+import { medianOf, MiB, round, type Benchmark, type Figure } from './types.js'
 
 const RUNS = Number(process.env.FIRST_PEER_RUNS ?? 9)
-const median = (values: number[]) => medianBy(values, (value) => value)
 
 /**
  * Link opened → first connected peer, browser to browser, beside a raw RTCPeerConnection signalled
@@ -26,10 +25,10 @@ export const firstPeer: Benchmark = async ({ browser, origin, workDir }) => {
     const raw = await repeat(() => rawFirstPeerMs(browser, origin, tracker))
     figures.push({
       name: 'link opened -> first connected peer, browser to browser',
-      value: round(median(app)),
+      value: round(medianOf(app)),
       unit: 'ms',
-      anchor: { name: 'raw RTCPeerConnection through the tracker, page opened -> channel open', value: round(median(raw)), unit: 'ms' },
-      ratio: round(median(app) / median(raw), 2),
+      anchor: { name: 'raw RTCPeerConnection through the tracker, page opened -> channel open', value: round(medianOf(raw)), unit: 'ms' },
+      ratio: round(medianOf(app) / medianOf(raw), 2),
       target: '<= 1.5 x raw, < 500 ms',
       note: `runs ${app.map(Math.round).join(', ')} vs ${raw.map(Math.round).join(', ')}`,
     })
@@ -59,7 +58,7 @@ const transports = new Set<string>()
 function nodeFigure(name: string, runs: number[]): Figure {
   const note = `runs ${runs.map(Math.round).join(', ')}${transports.size > 0 ? `; over ${[...transports].join(', ')}` : ''}`
   transports.clear()
-  return { name, value: round(median(runs)), unit: 'ms', target: '< 1000 ms', note }
+  return { name, value: round(medianOf(runs)), unit: 'ms', target: '< 1000 ms', note }
 }
 
 async function repeat(measure: () => Promise<number>): Promise<number[]> {

@@ -3,7 +3,7 @@ import type { Browser } from '@playwright/test'
 import { DONE_MARK, FIRST_PEER_MARK, pieceLengthFor } from '@swarmdrop/common'
 import { channelTransferMs } from './raw-datachannel.js'
 import { downloadMs, longestTaskMs, markSpanMs, openBlankPage, shareFile, watchLongTasks, withCpuSeconds, writeRandomFile } from './steps.js'
-import { cpuUse, medianBy, MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
+import { cpuUse, medianBy, medianOf, MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
 
 /**
  * Rounds of the three transfers. Each round runs all three, one after another, so the machine's drift
@@ -52,7 +52,7 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
   // Timed like the raw channel, from the first connected peer (the raw channel's is open before its
   // clock starts) to the last piece verified and stored; from opening the link is in the note.
   const throughput = transferFigure('browser-to-browser throughput, 256 MiB (first peer to done)', bytes, app.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms }, '>= 0.85 x raw')
-  const opened = medianBy(openedToDone, (ms) => ms)
+  const opened = medianOf(openedToDone)
   const floor = transferFigure('least work of a verified, stored file transfer, 256 MiB (read from disk, send, SHA-1, write)', bytes, least.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms })
   return [
     {

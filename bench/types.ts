@@ -21,6 +21,9 @@ export const round = (value: number, digits = 1): number => Math.round(value * 1
 /** The middle one of `items` by `value` (the upper of the two middle ones of an even count). */
 export const medianBy = <T>(items: T[], value: (item: T) => number): T => [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)]!
 
+/** The median of plain numbers. */
+export const medianOf = (values: number[]): number => medianBy(values, (value) => value)
+
 /** MiB/s of `bytes` moved in `ms`. */
 export const mibPerS = (bytes: number, ms: number): number => bytes / MiB / (ms / 1000)
 

@@ -57,9 +57,10 @@ export const SPEED_HISTORY_SAMPLE_MS = 1_000
 export function sampleSpeed(entry: Entry, nowMs: number, takeHistorySample: boolean): void {
   const torrent = entry.torrent
   const download = torrent?.downloadSpeed ?? 0
-  const weight = entry.speedReadAtMs === null ? 1 : 1 - Math.exp(-Math.max(nowMs - entry.speedReadAtMs, 0) / SPEED_SMOOTHING_MS)
+  // The first reading, and any while the smoothed speed is still 0, is taken as it is.
+  const weight = entry.speedReadAtMs === null || entry.smoothedSpeed === 0 ? 1 : 1 - Math.exp(-Math.max(nowMs - entry.speedReadAtMs, 0) / SPEED_SMOOTHING_MS)
   entry.speedReadAtMs = nowMs
-  entry.smoothedSpeed = entry.smoothedSpeed === 0 ? download : entry.smoothedSpeed + weight * (download - entry.smoothedSpeed)
+  entry.smoothedSpeed += weight * (download - entry.smoothedSpeed)
   if (takeHistorySample) {
     entry.speedHistory = [...entry.speedHistory, Math.round(download + (torrent?.uploadSpeed ?? 0))].slice(-SPEED_HISTORY_SAMPLES)
   }
