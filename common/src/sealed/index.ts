@@ -1,0 +1,5 @@
+export * from './layout.js'
+export * from './manifest.js'
+export * from './records.js'
+export * from './secret.js'
+export * from './share.js'
