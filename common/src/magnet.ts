@@ -11,6 +11,8 @@ export type TorrentLink = {
   name?: string
   /** Trackers named by the link, in addition to the app's own. */
   trackers: string[]
+  /** A private share's key (base64url, checked), from a share link only: never in a magnet. */
+  secret?: string
 }
 
 const MAX_MAGNET_LENGTH = 16_384

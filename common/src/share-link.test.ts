@@ -57,3 +57,18 @@ describe('share links', () => {
     assert.equal(parseTorrentLinkText('').ok, false)
   })
 })
+
+describe('private share links', () => {
+  const secret = 'AAECAwQFBgcICQoLDA0ODw'
+  it('carry the key and no name', () => {
+    const url = formatShareLink('https://swarmdrop.example', { infoHash: HASH, name: 'secret plans.pdf', trackers: [], secret })
+    assert.equal(url, `https://swarmdrop.example/#h=${HASH}&k=${secret}`)
+    assert.deepEqual(parseShareFragment(new URL(url).hash), { ok: true, value: { infoHash: HASH, name: undefined, trackers: [], secret } })
+  })
+
+  it('say so when the key is damaged', () => {
+    const parsed = parseShareFragment(`#h=${HASH}&k=${secret.slice(0, 10)}`)
+    assert.equal(parsed.ok, false)
+    assert.match((parsed as { error: string }).error, /key is damaged/)
+  })
+})

@@ -1,16 +1,20 @@
 import { parseInfoHash } from './info-hash.js'
 import { cleanName, parseMagnet, validTrackers, type TorrentLink } from './magnet.js'
 import { fail, ok, type Result } from './result.js'
+import { parseSecret } from './sealed/secret.js'
 
 /*
  * A share link is the app's URL with the torrent in the fragment, so it never reaches a server:
- *   https://swarmdrop.example/#h=<40 hex info hash>&dn=<name>&tr=<extra tracker>...
+ *   https://swarmdrop.example/#h=<40 hex info hash>&dn=<name>&tr=<extra tracker>...   (public torrent)
+ *   https://swarmdrop.example/#h=<40 hex info hash>&k=<key>&tr=<extra tracker>...     (private share)
+ * A private share's link names no file: the names are inside, encrypted with the key.
  * The fragment may also hold a whole magnet URI or a bare info hash (hex or base32).
  */
 
 export function formatShareLink(origin: string, link: TorrentLink): string {
   const params = new URLSearchParams({ h: link.infoHash })
-  if (link.name) params.set('dn', link.name)
+  if (link.secret) params.set('k', link.secret)
+  else if (link.name) params.set('dn', link.name)
   for (const tracker of link.trackers) params.append('tr', tracker)
   return `${origin}/#${params.toString()}`
 }
@@ -29,7 +33,11 @@ export function parseShareFragment(fragment: string): Result<TorrentLink | null>
   if (hash === null) return fail('This link does not name anything to download. Ask the sender for the link again.')
   const infoHash = parseInfoHash(hash)
   if (!infoHash.ok) return fail('This link is damaged or incomplete: its info hash is not valid. Ask the sender for the link again.')
-  return ok({ infoHash: infoHash.value, name: cleanName(params.get('dn')), trackers: validTrackers(params.getAll('tr')) })
+  const link: TorrentLink = { infoHash: infoHash.value, name: cleanName(params.get('dn')), trackers: validTrackers(params.getAll('tr')) }
+  const key = params.get('k')
+  if (key === null) return ok(link)
+  const secret = parseSecret(key)
+  return secret.ok ? ok({ ...link, name: undefined, secret: key }) : secret
 }
 
 /** Anything a person may paste or type: a share link, a magnet URI or an info hash. */

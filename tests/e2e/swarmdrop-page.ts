@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { expect, type Download, type Page } from '@playwright/test'
 
+/** A private link (encrypted, the default) or a public torrent. */
+export type ShareKind = 'private' | 'public'
+
 /** What a person does in the app, in the app's own words (buttons, labels), for one browser context. */
 export class SwarmdropPage {
   /** Content-Security-Policy violations the browser reported: the app must work under the server's CSP. */
@@ -20,9 +23,10 @@ export class SwarmdropPage {
     await expect(this.page.getByTestId('dropzone')).toBeVisible()
   }
 
-  /** Shares files (or one folder) through the pickers and returns the share link. */
-  async share(paths: string[] | { folder: string }): Promise<string> {
+  /** Shares files (or one folder) through the pickers, as a private link unless asked, and returns the share link. */
+  async share(paths: string[] | { folder: string }, { as = 'private' }: { as?: ShareKind } = {}): Promise<string> {
     await this.openHome()
+    await this.page.getByRole('radio', { name: as === 'private' ? /^Private link/ : /^Public torrent/ }).check()
     if (Array.isArray(paths)) await this.page.getByTestId('file-input').setInputFiles(paths)
     else await this.page.getByTestId('folder-input').setInputFiles(paths.folder)
     const link = this.page.getByTestId('share-link')

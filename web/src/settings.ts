@@ -6,6 +6,8 @@ export type Settings = {
   uploadLimitBytesPerS: number | null
   /** How connections use the TURN relay; null means the default (fallback when the server has a relay). */
   relayMode: RelayMode | null
+  /** New shares are private links (encrypted, the key in the link) rather than public torrents. */
+  sharePrivately: boolean
 }
 
 /** off: direct only. fallback: direct first, relay when direct fails. relay: always relay (hides your IP from peers). */
@@ -13,7 +15,7 @@ export type RelayMode = 'off' | 'fallback' | 'relay'
 export const RELAY_MODES: readonly RelayMode[] = ['off', 'fallback', 'relay']
 
 const STORAGE_KEY = 'swarmdrop:settings'
-const DEFAULT_SETTINGS: Settings = { uploadLimitBytesPerS: null, relayMode: null }
+const DEFAULT_SETTINGS: Settings = { uploadLimitBytesPerS: null, relayMode: null, sharePrivately: true }
 
 export const UPLOAD_LIMIT_CHOICES: ReadonlyArray<{ label: string; bytesPerS: number | null }> = [
   { label: 'Unlimited', bytesPerS: null },
@@ -59,10 +61,11 @@ export function parseSettings(json: string | null): Settings {
     return DEFAULT_SETTINGS
   }
   if (typeof value !== 'object' || value === null) return DEFAULT_SETTINGS
-  const { uploadLimitBytesPerS: limit, relayMode } = value as Record<string, unknown>
+  const { uploadLimitBytesPerS: limit, relayMode, sharePrivately } = value as Record<string, unknown>
   return {
     uploadLimitBytesPerS: typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : null,
     relayMode: RELAY_MODES.includes(relayMode as RelayMode) ? (relayMode as RelayMode) : null,
+    sharePrivately: sharePrivately !== false,
   }
 }
 

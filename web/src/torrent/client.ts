@@ -1,10 +1,12 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Emitter, Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { batchWireWrites, DONE_MARK, FIRST_PEER_MARK, offerWhileConnecting, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
+import { batchWireWrites, DONE_MARK, encodeSecret, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
+import { publicContent, sealedContent } from './create/content'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
+import { isSealedTorrent, openShareOf, publicFiles, sealedFiles, type ContentFile } from './content'
 import { connectedPeers, describeTorrentError, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
@@ -17,7 +19,8 @@ import { shortRequestPipelines } from './request-pipeline'
 import { RelayConfig, type RelayState } from './relay'
 import type { ShareInput } from './share-input'
 import type { Role, TorrentSnapshot } from './snapshot'
-import { startStreamServer, type StreamSupport } from './stream-server'
+import type { SourceSpec } from './source'
+import { sealedStreamUrl, startStreamServer, type StreamSupport } from './stream-server'
 
 /**
  * How often live figures (speed, progress, time left) are re-read for the UI; changes of state (a
@@ -37,10 +40,11 @@ const UNKNOWN_LEFT_BYTES = 16 * 1024
 const UPLOAD_CACHE_PIECES = 16
 /** The end of a playing video or audio file, fetched early (see fetchEndEarly): its index, in a piece or two. */
 const MEDIA_TAIL_BYTES = 1024 * 1024
+const MISSING_KEY_MESSAGE = 'This is a private share, and this link has no key (the part after “k=”), so its files cannot be opened. Ask the sender for the whole link.'
 
 type Started = { client: WebTorrent; trackers: string[] }
 /** What webtorrent starts from: shared files (hashed already), a .torrent, or only an info hash. */
-type Source = { kind: 'seed'; torrentFile: Uint8Array; blobs: Blob[] } | { kind: 'file'; bytes: Uint8Array } | { kind: 'link'; infoHash: string }
+type Source = { kind: 'seed'; torrentFile: Uint8Array; source: SourceSpec } | { kind: 'file'; bytes: Uint8Array } | { kind: 'link'; infoHash: string }
 
 /**
  * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
@@ -91,14 +95,17 @@ export class TorrentClient {
   }
 
   /**
-   * Seeds the files as one torrent. Resolves with the info hash once they are hashed; they are
-   * served straight from the files, so sharing starts at once.
+   * Seeds the files as one torrent: a private share (encrypted, its key in the link) or a public
+   * torrent. Resolves with the info hash once they are hashed; they are served straight from the
+   * files (encrypted as they are read), so sharing starts at once.
    */
-  async share(inputs: ShareInput[], name?: string): Promise<string> {
+  async share(inputs: ShareInput[], { name, privately }: { name?: string; privately: boolean }): Promise<string> {
     await this.start()
     const layout = planLayout(inputs, name)
     if (!layout.ok) throw new Error(layout.error)
-    const { length } = layout.value
+    const secret = privately ? randomSecret() : null
+    const content = secret ? sealedContent(layout.value, secret, randomSalt()) : publicContent(layout.value)
+    const { length } = content
     const entry = this.newEntry('sent', layout.value.name, [])
     entry.hashing = { done: 0, total: length }
     this.refresh()
@@ -109,7 +116,8 @@ export class TorrentClient {
         entry.hashing = { done, total: length }
         this.refresh()
       }
-      created = await createTorrent(layout.value, { announce: this.trackers, onProgress })
+      // A private share's .torrent carries no creation date either: nothing but its size bucket.
+      created = await createTorrent(content, { announce: this.trackers, onProgress, createdAtS: secret ? null : undefined })
     } catch (err) {
       Object.assign(entry, { hashing: null, error: (err as Error).message })
       this.refresh()
@@ -123,7 +131,8 @@ export class TorrentClient {
     const target = existing ?? entry
     if (existing && existing.torrent && !existing.error && (!existing.blobs || (await canRead(existing.blobs)))) return existing.key
     if (existing) this.halt(existing)
-    Object.assign(target, { key: created.infoHash, hashing: null, error: null, stopped: false, stopReason: null, blobs, torrentFile: created.torrentFile, length })
+    const sealed = secret && content.source.kind === 'sealed' ? { secret: encodeSecret(secret), sender: { salt: content.source.spec.salt, manifest: content.source.spec.manifest }, share: null } : null
+    Object.assign(target, { key: created.infoHash, hashing: null, error: null, stopped: false, stopReason: null, blobs, torrentFile: created.torrentFile, length, sealed })
     this.entries.set(target.key, target)
     this.launch(target, this.sourceOf(target), { fresh: true })
     this.persist(target)
@@ -143,10 +152,18 @@ export class TorrentClient {
       return this.keyOf(entry)
     }
     const existing = this.entries.get(source.infoHash)
-    if (existing) return existing.key
+    if (existing) {
+      // A share that did not open (no key, or a wrong one) opened again with another key: try that.
+      if (source.secret && existing.role === 'received' && !existing.sealed?.share && existing.sealed?.secret !== source.secret) {
+        existing.sealed = { secret: source.secret, sender: null, share: null }
+        if (!existing.torrent) this.resume(existing.key, { afterError: true })
+      }
+      return existing.key
+    }
     let opening = this.opening.get(source.infoHash)
     if (!opening) {
-      const entry = this.newEntry('received', source.name ?? 'Waiting for file details', source.trackers, source.infoHash)
+      const entry = this.newEntry('received', source.secret ? 'Private share' : (source.name ?? 'Waiting for file details'), source.trackers, source.infoHash)
+      if (source.secret) entry.sealed = { secret: source.secret, sender: null, share: null }
       this.launch(entry, { kind: 'link', infoHash: source.infoHash }, { fresh: true })
       opening = this.keyOf(entry).finally(() => this.opening.delete(source.infoHash))
       this.opening.set(source.infoHash, opening)
@@ -164,9 +181,9 @@ export class TorrentClient {
     this.refresh()
   }
 
-  resume(key: string): void {
+  resume(key: string, { afterError = false } = {}): void {
     const entry = this.entries.get(key)
-    if (!entry || !entry.stopped || !this.client) return
+    if (!entry || !(entry.stopped || afterError) || !this.client) return
     entry.stopped = false
     entry.stopReason = null
     entry.error = null
@@ -196,6 +213,25 @@ export class TorrentClient {
     return torrent && !torrent.destroyed ? torrent : undefined
   }
 
+  /** The files as the person sees them (a private share's decrypted), while the torrent runs. */
+  contentFiles(key: string): ContentFile[] {
+    const entry = this.entries.get(key)
+    const torrent = this.getTorrent(key)
+    if (!entry || !torrent?.files?.length) return []
+    if (entry.sealed?.share) {
+      return sealedFiles(torrent, entry.sealed.share, (path, err) => {
+        entry.notice = `“${path}” failed its integrity check (${err.message}): its data was damaged or changed on the way, so it stopped. Delete this download and open the link again.`
+        this.refresh()
+      })
+    }
+    return isSealedTorrent(torrent) ? [] : publicFiles(torrent)
+  }
+
+  /** The name a saved zip or .torrent takes. */
+  displayName(key: string): string {
+    return this.snapshot.find((torrent) => torrent.key === key)?.name ?? 'download'
+  }
+
   /** Whether files can be played while they download (through the service worker). */
   async streamSupport(): Promise<StreamSupport> {
     await this.start()
@@ -206,6 +242,10 @@ export class TorrentClient {
   async streamUrl(key: string, index: number): Promise<string> {
     const support = await this.streamSupport()
     if (!support.ok) throw new Error(support.reason)
+    if (this.entries.get(key)?.sealed) {
+      if (!this.contentFiles(key)[index]) throw new Error('This file is no longer available.')
+      return sealedStreamUrl(key, index)
+    }
     const file = this.getTorrent(key)?.files[index]
     if (!file) throw new Error('This file is no longer available.')
     return file.streamURL
@@ -218,18 +258,18 @@ export class TorrentClient {
    */
   fetchEndEarly(key: string, index: number): void {
     const torrent = this.getTorrent(key)
-    const file = torrent?.files[index]
-    if (!torrent || !file || file.done || file.length === 0) return
-    const end = file.offset + file.length
+    const file = this.contentFiles(key)[index]
+    if (!torrent || !file || torrent.done || file.length === 0) return
+    const { start, end } = file.tailRange(MEDIA_TAIL_BYTES)
     const pieceOf = (byte: number) => Math.floor(byte / torrent.pieceLength)
-    torrent._select(pieceOf(Math.max(file.offset, end - MEDIA_TAIL_BYTES)), pieceOf(end - 1), 2, undefined, true)
+    torrent._select(pieceOf(start), pieceOf(end), 2, undefined, true)
   }
 
   /** Without a service worker: the whole file as a blob URL, once it has downloaded. Revoke it after use. */
   async blobUrl(key: string, index: number): Promise<string> {
-    const file = this.getTorrent(key)?.files[index]
+    const file = this.contentFiles(key)[index]
     if (!file) throw new Error('This file is no longer available.')
-    return URL.createObjectURL(await new Response(file.stream()).blob())
+    return URL.createObjectURL(new Blob([await new Response(file.stream()).blob()], { type: file.type }))
   }
 
   destroy(): void {
@@ -268,7 +308,7 @@ export class TorrentClient {
         }),
       )
       // The streaming worker installs while peers are found, so a first visit's player need not wait.
-      this.streaming = startStreamServer(client)
+      this.streaming = startStreamServer(client, (key, index) => this.contentFiles(key)[index] ?? null)
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
       for (const record of library) this.restoreRecord(record, sharedFiles.get(record.infoHash) ?? null)
@@ -293,13 +333,19 @@ export class TorrentClient {
   private restoreRecord(record: LibraryRecord, blobs: Blob[] | null): void {
     if (this.entries.has(record.infoHash)) return
     const entry = this.newEntry(record.role, record.name, record.trackers, record.infoHash)
-    Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, blobs, stopped: record.stopped, stopReason: record.stopReason })
+    const sealed = record.sealed && { ...record.sealed, share: null }
+    Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, blobs, stopped: record.stopped, stopReason: record.stopReason, sealed })
     if (!record.stopped) this.launch(entry, this.sourceOf(entry), { fresh: false })
     this.refresh()
   }
 
   private sourceOf(entry: Entry): Source {
-    if (entry.blobs && entry.torrentFile) return { kind: 'seed', torrentFile: entry.torrentFile, blobs: entry.blobs }
+    if (entry.blobs && entry.torrentFile) {
+      const sender = entry.sealed?.sender
+      const secret = entry.sealed && parseSecret(entry.sealed.secret)
+      const source: SourceSpec = sender && secret?.ok ? { kind: 'sealed', spec: { secret: secret.value, ...sender, blobs: entry.blobs } } : { kind: 'plain', blobs: entry.blobs }
+      return { kind: 'seed', torrentFile: entry.torrentFile, source }
+    }
     return entry.torrentFile ? { kind: 'file', bytes: entry.torrentFile } : { kind: 'link', infoHash: entry.key }
   }
 
@@ -316,6 +362,7 @@ export class TorrentClient {
       defaultTrackers: this.trackers,
       hashing: null,
       blobs: null,
+      sealed: null,
       error: null,
       notice: null,
       stopped: false,
@@ -349,7 +396,7 @@ export class TorrentClient {
     let torrent: Torrent
     if (source.kind === 'seed') {
       const storeOpts: FileStoreOptions = {
-        blobs: source.blobs,
+        source: source.source,
         onReadError: (err) => {
           // A read still in flight for a torrent already replaced (the files dropped again) is not news.
           if (entry.torrent !== torrent) return
@@ -405,7 +452,10 @@ export class TorrentClient {
       // The name, size and files to show (and to play) are known now, not at the next refresh.
       this.refresh()
     })
-    torrent.on('ready', () => this.refresh())
+    torrent.on('ready', () => {
+      this.openSealed(entry, torrent)
+      this.refresh()
+    })
     torrent.on('done', () => {
       performance.mark(DONE_MARK, { detail: torrent.infoHash })
       // The tracker's seeder count so far did not include this tab: until it answers the 'completed'
@@ -453,6 +503,32 @@ export class TorrentClient {
     })
   }
 
+  /**
+   * A private share's file list and keys come from its first records, which are fetched first. A
+   * share opened without its key, or with a wrong one, stops and says so; nothing else is affected.
+   */
+  private openSealed(entry: Entry, torrent: Torrent): void {
+    if (!isSealedTorrent(torrent) || entry.sealed?.share) return
+    const stopWith = (message: string) => {
+      if (entry.torrent !== torrent) return
+      entry.error = message
+      this.halt(entry)
+      this.refresh()
+    }
+    const secret = entry.sealed && parseSecret(entry.sealed.secret)
+    if (!secret?.ok) return stopWith(secret?.error ?? MISSING_KEY_MESSAGE)
+    openShareOf(torrent, secret.value).then(
+      (opened) => {
+        if (!opened.ok) return stopWith(opened.error)
+        if (entry.torrent !== torrent || !entry.sealed) return
+        entry.sealed.share = opened.value
+        this.persist(entry)
+        this.refresh()
+      },
+      (err: Error) => stopWith(`This private share could not be opened (${err.message}).`),
+    )
+  }
+
   private halt(entry: Entry): void {
     const torrent = entry.torrent
     entry.torrent = null
@@ -464,7 +540,7 @@ export class TorrentClient {
     if (entry.key.startsWith('local-') || !this.entries.has(entry.key)) return
     const torrent = entry.torrent
     if (torrent?.torrentFile?.length && torrent.info) entry.torrentFile = torrent.torrentFile
-    if (torrent?.length) entry.length = torrent.length
+    if (torrent?.length) entry.length = entry.sealed ? (entry.sealed.share?.manifest.files.reduce((sum, file) => sum + file.length, 0) ?? null) : torrent.length
     void saveRecord(toRecord(entry))
   }
 

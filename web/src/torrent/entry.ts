@@ -1,5 +1,7 @@
+import type { SealedShare } from '@swarmdrop/common'
 import type { Torrent, TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
-import type { LibraryRecord } from './library'
+import { isSealedTorrent, sealedFileProgress } from './content'
+import type { LibraryRecord, SealedRecord } from './library'
 import type { PeerPath } from './peers'
 import { foldPieces } from './piece-map'
 import type { Role, TorrentSnapshot } from './snapshot'
@@ -25,6 +27,8 @@ export type Entry = {
   hashing: { done: number; total: number } | null
   /** The files this browser shares them from (a shared torrent), else null. */
   blobs: Blob[] | null
+  /** A private share: its key and (the sender's) what seals it, plus what is inside once opened. */
+  sealed: (SealedRecord & { share: SealedShare | null }) | null
   error: string | null
   /** Something to know that is not an error (say, the share will not survive closing the tab). */
   notice: string | null
@@ -76,7 +80,7 @@ export function timeRemainingMs(entry: Entry): number | null {
 export function toRecord(entry: Entry): LibraryRecord {
   return {
     infoHash: entry.key,
-    name: entry.torrent?.name || entry.displayName,
+    name: nameOf(entry),
     role: entry.role,
     addedAtMs: entry.addedAtMs,
     length: entry.length,
@@ -84,7 +88,14 @@ export function toRecord(entry: Entry): LibraryRecord {
     trackers: entry.trackers,
     stopped: entry.stopped,
     stopReason: entry.stopReason,
+    sealed: entry.sealed && { secret: entry.sealed.secret, sender: entry.sealed.sender },
   }
+}
+
+/** A private share's name is inside it; until it is opened the torrent's own name says nothing. */
+function nameOf({ torrent, sealed, displayName }: Entry): string {
+  if (sealed) return sealed.share?.manifest.name ?? displayName
+  return torrent?.name || displayName
 }
 
 /** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
@@ -102,7 +113,12 @@ function isOnlySeeder({ torrent, trackerSeeders }: Entry): boolean {
 
 export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   const { torrent } = entry
-  const hasMetadata = Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
+  const share = entry.sealed?.share ?? null
+  const sealedTorrent = Boolean(torrent?.files?.length && isSealedTorrent(torrent))
+  // A private share's files are known once its manifest is open, not with the torrent's metadata.
+  const hasMetadata = sealedTorrent ? share !== null : Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
+  const plainLength = share ? share.manifest.files.reduce((sum, file) => sum + file.length, 0) : null
+  const progress = !torrent ? 0 : torrent.done ? 1 : (torrent.progress ?? 0)
   const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
   const status = deriveStatus({
     role: entry.role,
@@ -121,14 +137,15 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     key: entry.key,
     infoHash: torrent?.infoHash ?? (entry.key.startsWith('local-') ? null : entry.key),
     role: entry.role,
-    name: torrent?.name || entry.displayName,
-    length: hasMetadata && torrent ? torrent.length : entry.length,
+    name: nameOf(entry),
+    length: entry.sealed ? (plainLength ?? entry.length) : hasMetadata && torrent ? torrent.length : entry.length,
     status,
     error: entry.error ?? entry.stopReason ?? entry.notice,
     hashingProgress,
-    progress: !torrent ? 0 : torrent.done ? 1 : (torrent.progress ?? 0),
+    progress,
     pieceMap: torrent && hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
-    downloaded: torrent?.downloaded ?? 0,
+    // A private share's records are padded: its plain size times the progress is what has arrived.
+    downloaded: plainLength !== null ? Math.round(plainLength * progress) : (torrent?.downloaded ?? 0),
     uploaded: torrent?.uploaded ?? 0,
     downloadSpeed: Math.round(torrent?.downloadSpeed ?? 0),
     uploadSpeed: Math.round(torrent?.uploadSpeed ?? 0),
@@ -136,16 +153,24 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     timeRemainingMs: timeRemainingMs(entry),
     speedHistory: entry.speedHistory,
     onlySeeder: isOnlySeeder(entry),
-    files:
-      torrent && hasMetadata
-        ? torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) }))
-        : [],
+    files: !torrent || !hasMetadata ? [] : share ? sealedFileSnapshots(torrent, share) : torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) })),
     peers: entry.peers,
     cannotConnect: entry.unreachableSinceMs !== null && nowMs - entry.unreachableSinceMs >= CANNOT_CONNECT_AFTER_MS,
-    magnetUri: torrent?.infoHash ? (torrent.magnetURI ?? null) : null,
+    magnetUri: torrent?.infoHash && !entry.sealed ? (torrent.magnetURI ?? null) : null,
+    secret: entry.sealed?.secret ?? null,
     extraTrackers: entry.trackers,
     addedAtMs: entry.addedAtMs,
   }
+}
+
+function sealedFileSnapshots(torrent: Torrent, share: SealedShare): TorrentSnapshot['files'] {
+  return share.manifest.files.map((file, index) => ({
+    index,
+    path: file.path.join('/'),
+    name: file.path[file.path.length - 1]!,
+    length: file.length,
+    progress: sealedFileProgress(torrent, share.plan.files[index]!),
+  }))
 }
 
 /**

@@ -34,17 +34,17 @@ export function useTorrentSnapshot(key: string | null): TorrentSnapshot | undefi
 }
 
 export async function saveTorrentFileByIndex(key: string, index: number): Promise<void> {
-  const file = torrents().getTorrent(key)?.files[index]
+  const file = torrents().contentFiles(key)[index]
   if (!file) throw new Error('This file is no longer available.')
   const { saveFile } = await import('./save')
   await saveFile(file)
 }
 
 export async function saveAllFiles(key: string): Promise<void> {
-  const torrent = torrents().getTorrent(key)
-  if (!torrent) throw new Error('This torrent is no longer available.')
+  const files = torrents().contentFiles(key)
+  if (files.length === 0) throw new Error('This torrent is no longer available.')
   const { saveAllAsZip } = await import('./save')
-  await saveAllAsZip(torrent)
+  await saveAllAsZip(files, torrents().displayName(key))
 }
 
 export async function downloadTorrentFile(key: string): Promise<void> {

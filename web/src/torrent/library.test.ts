@@ -13,6 +13,7 @@ const record = {
   trackers: ['wss://t.example/announce'],
   stopped: false,
   stopReason: null,
+  sealed: { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: { salt: new Uint8Array(16), manifest: new Uint8Array([123, 125]) } },
 }
 
 describe('library records', () => {
@@ -31,6 +32,7 @@ describe('library records', () => {
       trackers: [],
       stopped: false,
       stopReason: null,
+      sealed: null,
     })
   })
 
@@ -38,5 +40,12 @@ describe('library records', () => {
     for (const bad of [null, 'x', { ...record, infoHash: 'nope' }, { ...record, role: 'owner' }, { ...record, torrentFile: 'bytes' }]) {
       assert.equal(parseLibraryRecord(bad), null)
     }
+  })
+})
+
+describe('private shares in the library', () => {
+  it('keeps the key, and drops a damaged one rather than the record', () => {
+    assert.deepEqual(parseLibraryRecord({ ...record, sealed: { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: null } })?.sealed, { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: null })
+    assert.equal(parseLibraryRecord({ ...record, sealed: { secret: 'short' } })?.sealed, null)
   })
 })

@@ -1,5 +1,5 @@
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval'
-import { parseInfoHash, validTrackers } from '@swarmdrop/common'
+import { parseInfoHash, parseSecret, validTrackers } from '@swarmdrop/common'
 import type { Role } from './snapshot'
 
 /**
@@ -23,7 +23,11 @@ export type LibraryRecord = {
   stopped: boolean
   /** Why it stopped on its own, shown until resumed. */
   stopReason: string | null
+  /** A private share's key, and for its sender what seals the files again (the salt and manifest). */
+  sealed: SealedRecord | null
 }
+
+export type SealedRecord = { secret: string; sender: { salt: Uint8Array; manifest: Uint8Array } | null }
 
 let store: UseStore | null = null
 const libraryStore = (): UseStore => (store ??= createStore('swarmdrop', 'library'))
@@ -74,7 +78,16 @@ export function parseLibraryRecord(value: unknown): LibraryRecord | null {
     trackers: validTrackers(v.trackers),
     stopped: v.stopped === true,
     stopReason: typeof v.stopReason === 'string' ? v.stopReason : null,
+    sealed: parseSealedRecord(v.sealed),
   }
+}
+
+function parseSealedRecord(value: unknown): SealedRecord | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { secret, sender } = value as Record<string, unknown>
+  if (typeof secret !== 'string' || !parseSecret(secret).ok) return null
+  const { salt, manifest } = (sender ?? {}) as Record<string, unknown>
+  return { secret, sender: salt instanceof Uint8Array && manifest instanceof Uint8Array ? { salt, manifest } : null }
 }
 
 /**

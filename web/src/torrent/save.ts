@@ -1,26 +1,27 @@
 import { downloadZip } from 'client-zip'
 import { safeRelativePath } from '@swarmdrop/common'
-import type { Torrent, TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
+import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
+import type { ContentFile } from './content'
 
 /*
  * Saving goes through a Blob built from a stream: the browser keeps large blobs in its own blob
  * storage (spilling to disk), so neither a file nor a zip of many is held twice in page memory.
  */
 
-export async function saveFile(file: TorrentFile): Promise<void> {
+export async function saveFile(file: ContentFile): Promise<void> {
   const blob = await new Response(file.stream()).blob()
   triggerDownload(new Blob([blob], { type: file.type || 'application/octet-stream' }), lastSegment(file.name))
 }
 
 /** All files as one zip, streamed file after file; paths are made safe (no `..`, no absolute paths). */
-export async function saveAllAsZip(torrent: Torrent): Promise<void> {
+export async function saveAllAsZip(files: ContentFile[], name: string): Promise<void> {
   async function* entries() {
-    for (const file of torrent.files) {
+    for (const file of files) {
       yield { name: safeRelativePath(file.path), input: file.stream(), size: file.length, lastModified: new Date() }
     }
   }
   const blob = await downloadZip(entries(), { buffersAreUTF8: true }).blob()
-  triggerDownload(blob, `${lastSegment(torrent.name)}.zip`)
+  triggerDownload(blob, `${lastSegment(name)}.zip`)
 }
 
 export function saveTorrentFile(torrent: Torrent): void {

@@ -44,8 +44,10 @@ export type TorrentSnapshot = {
   peers: PeerPath[]
   /** The tracker knows a sender, but no connection has worked for a while. */
   cannotConnect: boolean
-  /** Magnet URI with every tracker, for classic clients; null before the info hash is known. */
+  /** Magnet URI with every tracker, for classic clients; null before the info hash is known, and for private shares. */
   magnetUri: string | null
+  /** A private share's key (for its link), or null for a public torrent. */
+  secret: string | null
   /** Trackers beyond the app's defaults, to carry along in share links. */
   extraTrackers: string[]
   addedAtMs: number
@@ -59,4 +61,4 @@ export const progressTone = (torrent: TorrentSnapshot): 'active' | 'done' | 'err
 
 /** The link that opens this torrent in the app, or null before its info hash is known. */
 export const linkOf = (torrent: TorrentSnapshot): TorrentLink | null =>
-  torrent.infoHash ? { infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers } : null
+  torrent.infoHash ? { infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers, ...(torrent.secret ? { secret: torrent.secret } : {}) } : null

@@ -1,6 +1,7 @@
 import { parseTorrentLinkText, type TorrentLink } from '@swarmdrop/common'
 import { linkOf, torrents, type ShareInput } from '../../torrent'
 import { goToTorrent } from '../../route'
+import { getSettings } from '../../settings'
 import { isTorrentFile } from '../share/collect-files'
 
 /** Largest .torrent file read; real ones are kilobytes, a few megabytes for huge folders. */
@@ -19,7 +20,7 @@ export async function shareFiles(inputs: ShareInput[]): Promise<void> {
   const [rootFolder] = rootFolders
   // One folder keeps its name; loose files get one so the torrent is not named after the first file.
   const name = rootFolders.size === 1 && rootFolder ? rootFolder : inputs.length > 1 ? `${inputs.length} files` : undefined
-  goToOpened(await torrents().share(inputs, name))
+  goToOpened(await torrents().share(inputs, { name, privately: getSettings().sharePrivately }))
 }
 
 export async function openTorrentFile(file: File): Promise<void> {

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar'
 import { formatPercent } from '../../format'
 import { openLinkText, openTorrentFile, takeFiles } from '../open/actions'
 import { fromFileList } from './collect-files'
+import { PrivacyChoice } from './PrivacyChoice'
 
 type Props = { onError: (message: string) => void }
 
@@ -53,6 +54,7 @@ export function HomeView({ onError }: Props) {
             Choose a folder
           </button>
         </div>
+        <PrivacyChoice />
         <input ref={filesInput} type="file" multiple hidden data-testid="file-input" onChange={(e) => onPicked(e.currentTarget)} />
         <input
           ref={folderInput}

@@ -14,7 +14,17 @@ export function ShareCard({ torrent, onError }: Props) {
   return (
     <section className="card share-card" aria-labelledby="share-title">
       <h2 id="share-title">Share this link</h2>
-      <p className="muted">Anyone with the link downloads straight from this browser while this tab stays open.</p>
+      {torrent.secret ? (
+        <p className="muted" data-testid="share-kind" data-kind="private">
+          <strong>Private link.</strong> The files and their names are encrypted; the key is in the link (after “#”), which never reaches a server. Anyone
+          with the link downloads straight from this browser while this tab stays open.
+        </p>
+      ) : (
+        <p className="muted" data-testid="share-kind" data-kind="public">
+          <strong>Public torrent.</strong> Works in any BitTorrent client; anyone with the link or the info hash can read it. They download straight from this
+          browser while this tab stays open.
+        </p>
+      )}
       <div className="share-card__body">
         <div className="share-card__links">
           <div className="link-row">
@@ -26,6 +36,7 @@ export function ShareCard({ torrent, onError }: Props) {
               </button>
             )}
           </div>
+          {!torrent.secret && (
           <details className="more-links">
             <summary>Magnet link and .torrent file</summary>
             {torrent.magnetUri && (
@@ -38,6 +49,7 @@ export function ShareCard({ torrent, onError }: Props) {
               Download .torrent
             </button>
           </details>
+          )}
         </div>
         <QrCode text={link} label="QR code of the share link" />
       </div>

@@ -1,31 +1,29 @@
 import bencode from 'bencode'
+import { openSource, type SourceSpec } from '../source'
+import type { TorrentContent } from './content'
 import { hashPieces, planHashJobs, SHA1_BYTES, type HashJob } from './hash-pieces'
 import type { HashReply, HashRequest } from './hash-worker'
-import type { TorrentLayout } from './layout'
 
 export type CreatedTorrent = { torrentFile: Uint8Array; infoHash: string }
 /** Hashes one job; in the browser a worker does it, in tests the same function in-process. */
-export type PieceHasher = { hash(job: HashJob, pieceLength: number): Promise<Uint8Array>; close(): void }
+export type PieceHasher = { hash(source: SourceSpec, job: HashJob, pieceLength: number): Promise<Uint8Array>; close(): void }
 
 type CreateOptions = {
   announce: string[]
   /** Called with the bytes hashed so far, after each job. */
   onProgress?: (hashedBytes: number) => void
   hasher?: PieceHasher
-  /** Seconds since 1970 for "creation date"; fixed in tests. */
-  createdAtS?: number
+  /** Seconds since 1970 for "creation date"; fixed in tests, left out of private shares. */
+  createdAtS?: number | null
 }
 
 /**
- * Creates a .torrent for the layout: the pieces are hashed by a few Web Workers at once (WebCrypto
+ * Creates a .torrent for the content: the pieces are hashed by a few Web Workers at once (WebCrypto
  * SHA-1), which is several times faster than hashing a stream piece by piece on the page.
  */
-export async function createTorrent(layout: TorrentLayout, options: CreateOptions): Promise<CreatedTorrent> {
+export async function createTorrent(layout: TorrentContent, options: CreateOptions): Promise<CreatedTorrent> {
   const { pieceLength } = layout
-  const jobs = planHashJobs(
-    layout.files.map((file) => file.blob),
-    pieceLength,
-  )
+  const jobs = planHashJobs(layout.length, pieceLength)
   const pieces = new Uint8Array(Math.ceil(layout.length / pieceLength) * SHA1_BYTES)
   const hasher = options.hasher ?? workerHasher()
   let hashed = 0
@@ -33,8 +31,8 @@ export async function createTorrent(layout: TorrentLayout, options: CreateOption
     const queue = [...jobs]
     const drain = async (): Promise<void> => {
       for (let job = queue.shift(); job; job = queue.shift()) {
-        pieces.set(await hasher.hash(job, pieceLength), job.firstPiece * SHA1_BYTES)
-        hashed += job.blob.size
+        pieces.set(await hasher.hash(layout.source, job, pieceLength), job.firstPiece * SHA1_BYTES)
+        hashed += job.end - job.start
         options.onProgress?.(hashed)
       }
     }
@@ -47,13 +45,13 @@ export async function createTorrent(layout: TorrentLayout, options: CreateOption
 
   const info: Record<string, unknown> = { name: layout.name, 'piece length': pieceLength, pieces }
   if (layout.single) info.length = layout.length
-  else info.files = layout.files.map((file) => ({ length: file.blob.size, path: file.path }))
+  else info.files = layout.files.map((file) => ({ length: file.length, path: file.path }))
   const infoHash = toHex(await crypto.subtle.digest('SHA-1', bencode.encode(info)))
   const torrentFile = bencode.encode({
     info,
     ...(options.announce.length > 0 ? { announce: options.announce[0], 'announce-list': options.announce.map((url) => [url]) } : {}),
     'created by': 'Swarmdrop',
-    'creation date': options.createdAtS ?? Math.floor(Date.now() / 1000),
+    ...(options.createdAtS === null ? {} : { 'creation date': options.createdAtS ?? Math.floor(Date.now() / 1000) }),
   })
   return { torrentFile, infoHash }
 }
@@ -62,7 +60,7 @@ export async function createTorrent(layout: TorrentLayout, options: CreateOption
 const hashConcurrency = (): number => Math.min(4, Math.max(2, globalThis.navigator?.hardwareConcurrency ?? 2))
 
 /** Hashes in-process (tests, and browsers without module workers). */
-export const inlineHasher: PieceHasher = { hash: (job, pieceLength) => hashPieces(job.blob, pieceLength), close: () => {} }
+export const inlineHasher: PieceHasher = { hash: async (source, job, pieceLength) => hashPieces(await openSource(source), job, pieceLength), close: () => {} }
 
 /** A pool of hashing workers, one per concurrent job; closing it ends them. */
 function workerHasher(): PieceHasher {
@@ -71,7 +69,7 @@ function workerHasher(): PieceHasher {
   const all: Worker[] = []
   let nextId = 1
   return {
-    hash(job, pieceLength) {
+    hash(source, job, pieceLength) {
       const worker = idle.pop() ?? new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module', name: 'hash-pieces' })
       if (!all.includes(worker)) all.push(worker)
       const id = nextId++
@@ -82,7 +80,7 @@ function workerHasher(): PieceHasher {
           else resolve(data.hashes)
         }
         worker.onerror = (event) => reject(new Error(event.message || 'the hashing worker failed'))
-        worker.postMessage({ id, pieceLength, ...job } satisfies HashRequest)
+        worker.postMessage({ id, pieceLength, source, job } satisfies HashRequest)
       })
     },
     close() {

@@ -12,7 +12,7 @@ describe('FileChunkStore', () => {
   const pieceLength = 64 * 1024
 
   it('reads whole pieces and ranges across file boundaries, and a short last piece', async () => {
-    const store = new FileChunkStore(pieceLength, { blobs: parts.map((part) => new Blob([part])), onReadError: () => assert.fail('no read error') })
+    const store = new FileChunkStore(pieceLength, { source: { kind: 'plain', blobs: parts.map((part) => new Blob([part])) }, length: all.length, onReadError: () => assert.fail('no read error') })
     const last = Math.ceil(all.length / pieceLength) - 1
     for (const index of [0, 1, 2, 70, last, 3]) {
       assert.deepEqual(Buffer.from(await get(store, index)), all.subarray(index * pieceLength, (index + 1) * pieceLength))
@@ -26,7 +26,7 @@ describe('FileChunkStore', () => {
 
   // A file that can no longer be read is covered end to end (persistence.spec.ts: deleted from disk after a reload).
   it('refuses writes', async () => {
-    const store = new FileChunkStore(pieceLength, { blobs: [new Blob([new Uint8Array(10)])], onReadError: () => {} })
+    const store = new FileChunkStore(pieceLength, { source: { kind: 'plain', blobs: [new Blob([new Uint8Array(10)])] }, length: 10, onReadError: () => {} })
     await assert.rejects(new Promise((resolve, reject) => store.put(0, new Uint8Array(10), (err) => (err ? reject(err) : resolve(null)))), /read-only/)
   })
 })

@@ -1,9 +1,11 @@
+import type { ByteSource } from '@swarmdrop/common'
 import type { ChunkCallback, ChunkRange, ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
 import { wholePieces } from '../create/hash-pieces'
+import { openSource, type SourceSpec } from '../source'
 
 export type FileStoreOptions = {
-  /** The torrent's files, end to end. */
-  blobs: Blob[]
+  /** The torrent's bytes: the files end to end, or sealed on the fly (a private share). */
+  source: SourceSpec
   /** A read failed: the file was moved, changed or deleted since it was chosen. */
   onReadError: (err: Error) => void
 }
@@ -22,13 +24,15 @@ const WINDOW_BYTES = 4 * 1024 * 1024
 const WINDOWS_KEPT = 4
 
 /**
- * A read-only chunk store over the files a person shared: pieces are read from the files themselves,
- * so sharing starts as soon as they are hashed, with no copy into browser storage. Chromium keeps
- * a picked file as a reference to the file on disk, so this also works after a reload (see library.ts).
- * Reads go a window of whole pieces at a time, and the last few windows are kept.
+ * A read-only chunk store over the files a person shared: pieces are read from the files themselves
+ * (and, for a private share, encrypted as they are read), so sharing starts as soon as they are
+ * hashed, with no copy into browser storage. Chromium keeps a picked file as a reference to the file
+ * on disk, so this also works after a reload (see library.ts). Reads go a window of whole pieces at a
+ * time, and the last few windows are kept.
  */
 export class FileChunkStore implements ChunkStore {
-  private readonly bytes: Blob
+  private readonly source: Promise<ByteSource>
+  private readonly size: number
   private readonly onReadError: (err: Error) => void
   private readonly windowBytes: number
   private readonly windows = new Map<number, Promise<Uint8Array>>()
@@ -36,9 +40,10 @@ export class FileChunkStore implements ChunkStore {
 
   constructor(
     readonly chunkLength: number,
-    { blobs, onReadError }: FileStoreOptions,
+    { source, length, onReadError }: FileStoreOptions & { length: number },
   ) {
-    this.bytes = new Blob(blobs)
+    this.source = openSource(source)
+    this.size = length
     this.onReadError = onReadError
     this.windowBytes = wholePieces(WINDOW_BYTES, chunkLength)
   }
@@ -48,8 +53,8 @@ export class FileChunkStore implements ChunkStore {
     if (!callback) return
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
     const start = index * this.chunkLength + (options?.offset ?? 0)
-    const end = options?.length === undefined ? Math.min(this.bytes.size, (index + 1) * this.chunkLength) : start + options.length
-    if (start >= this.bytes.size || end > this.bytes.size) return queueMicrotask(() => callback(new Error(`Piece ${index} is outside the files.`)))
+    const end = options?.length === undefined ? Math.min(this.size, (index + 1) * this.chunkLength) : start + options.length
+    if (start >= this.size || end > this.size) return queueMicrotask(() => callback(new Error(`Piece ${index} is outside the files.`)))
     // Windows hold whole pieces, so a piece never spans two of them.
     const window = Math.floor(start / this.windowBytes)
     const base = window * this.windowBytes
@@ -85,10 +90,7 @@ export class FileChunkStore implements ChunkStore {
       this.windows.delete(window)
     } else {
       const start = window * this.windowBytes
-      bytes = this.bytes
-        .slice(start, start + this.windowBytes)
-        .arrayBuffer()
-        .then((buffer) => new Uint8Array(buffer))
+      bytes = this.source.then((source) => source.read(start, start + this.windowBytes))
       bytes.catch(() => this.windows.delete(window))
       if (this.windows.size >= WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value!)
     }

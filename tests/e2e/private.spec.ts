@@ -1,0 +1,52 @@
+import { join } from 'node:path'
+import { unzipSync } from 'fflate'
+import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+
+const MiB = 1024 * 1024
+
+test('a private folder arrives byte-identical, one file at a time and as a zip, and its link names nothing', async ({ alice, bob, workDir }) => {
+  const files = {
+    'Trip photos/notes.txt': new TextEncoder().encode('SWARMDROP-MARKER plain words\n'),
+    'Trip photos/day 1/beach.bin': randomFile(3 * MiB + 17),
+    'Trip photos/empty.txt': new Uint8Array(0),
+  }
+  const hashes = await writeTree(workDir, files)
+  const link = await alice.share({ folder: join(workDir, 'Trip photos') })
+
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&k=[A-Za-z0-9_-]{22}$/)
+  await expect(alice.page.getByTestId('share-kind')).toHaveAttribute('data-kind', 'private')
+  await expect(alice.page.getByText('Magnet link and .torrent file')).toHaveCount(0)
+  await expect(alice.page.getByTestId('torrent-name')).toHaveText('Trip photos')
+
+  await bob.open(link)
+  await expect(bob.page.getByTestId('torrent-name')).toHaveText('Trip photos')
+  await bob.waitUntilDone()
+  await expect(bob.page.getByText('beach.bin')).toBeVisible()
+  expect(sha256(await bob.saveFile('beach.bin'))).toBe(hashes['Trip photos/day 1/beach.bin'])
+  expect(sha256(await bob.saveFile('notes.txt'))).toBe(hashes['Trip photos/notes.txt'])
+  const zip = unzipSync(await bob.saveAllAsZip())
+  expect(Object.keys(zip).sort()).toEqual(['day 1/beach.bin', 'empty.txt', 'notes.txt'])
+  expect(sha256(zip['day 1/beach.bin']!)).toBe(hashes['Trip photos/day 1/beach.bin'])
+  await expect(bob.page.getByTestId('library-item')).toContainText('Trip photos')
+})
+
+test('a link with a wrong key or none says so in plain words, and the right link still opens', async ({ alice, bob, carol, workDir }) => {
+  const hashes = await writeTree(workDir, { 'secret.bin': randomFile(MiB) })
+  const link = await alice.share([join(workDir, 'secret.bin')])
+  const url = new URL(link)
+  const key = new URLSearchParams(url.hash.slice(1)).get('k')!
+  const wrongKey = (key[0] === 'A' ? 'B' : 'A') + key.slice(1)
+
+  await bob.open(link.replace(key, wrongKey))
+  await expect(bob.page.getByRole('alert')).toContainText('key does not open this share')
+  await expect(bob.page.getByTestId('torrent-name')).toHaveText('Private share')
+  await carol.open(`${url.origin}/#h=${new URLSearchParams(url.hash.slice(1)).get('h')}`)
+  await expect(carol.page.getByRole('alert')).toContainText('this link has no key')
+
+  // The whole link, after a reload: the failed attempt is replaced, not kept.
+  await bob.page.goto(link)
+  await bob.page.reload()
+  await bob.waitUntilDone()
+  await expect(bob.page.getByTestId('torrent-name')).toHaveText('secret.bin')
+  expect(sha256(await bob.saveFile('secret.bin'))).toBe(hashes['secret.bin'])
+})
