@@ -45,6 +45,7 @@ export type RejectionReason =
   | 'bad-answer'
   | 'bad-scrape'
   | 'unsolicited-answer'
+  | 'peer-id-taken'
   | 'too-many-swarms'
   | 'announce-rate'
   | 'offer-rate'

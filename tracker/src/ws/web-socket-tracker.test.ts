@@ -93,6 +93,34 @@ describe('WebSocket tracker', () => {
     await Promise.all([alice.close(), mallory.close()])
   })
 
+  it('keeps a peer ID with the open connection that announced it; a reconnect after it closed works', async () => {
+    const { url, base, server } = await start()
+    const infoHash = randomId()
+    const [alice, bob] = await Promise.all([TrackerPeer.connect(url), TrackerPeer.connect(url)])
+    await alice.announce(infoHash, { left: 0 })
+    const mallory = await TrackerPeer.connect(url, { peerId: alice.peerId })
+    // Mallory announces as Alice: refused, and offers for Alice still go to Alice.
+    mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, numwant: 0, left: 0, offers: [] })
+    await eventually(() => mallory.failures.some((reason) => /in use by another open connection/.test(reason)), 'the refusal')
+    await bob.announce(infoHash, { offers: 1 })
+    await eventually(() => alice.offers.length === 1, 'the offer reaching Alice')
+    assert.equal(mallory.offers.length, 0)
+    // A stop in Alice's name is refused too, and Alice stays.
+    mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, event: 'stopped' })
+    await eventually(() => mallory.failures.length === 2, 'both refusals')
+    assert.equal(await metric(base, 'peer-id-taken'), 2)
+    assert.equal(server.stats().peers, 2)
+
+    // Alice's connection closes; her client reconnects with the same ID and is a peer again.
+    await alice.close()
+    await eventually(() => server.stats().peers === 1, 'Alice to leave')
+    const again = await TrackerPeer.connect(url, { peerId: alice.peerId })
+    assert.equal((await again.announce(infoHash, { left: 0 })).complete, 1)
+    await bob.announce(infoHash, { offers: 1 })
+    await eventually(() => again.offers.length === 1, 'the offer reaching the reconnected Alice')
+    await Promise.all([again.close(), bob.close(), mallory.close()])
+  })
+
   it('under load, answers every announce and delivers every offer (300 peers, 60 swarms)', async () => {
     const { url, server } = await start()
     const swarms = Array.from({ length: 60 }, randomId)

@@ -175,6 +175,10 @@ export class WebSocketTracker extends EventEmitter {
     }
     const key = request.infoHash + request.peerId
     let swarm = this.swarms.get(request.infoHash)
+    // A peer ID belongs to the connection that announced it while that connection is open: nobody
+    // else may take its offers or make it leave. A client that reconnects finds its old one closed.
+    const owner = swarm?.get(request.peerId)?.connection
+    if (owner && owner !== connection && !owner.closed) return this.refuse(connection, PEER_ID_TAKEN, context)
 
     if (request.event === 'stopped') {
       if (swarm?.get(request.peerId)?.connection === connection) this.leave(swarm, request.infoHash, request.peerId)
@@ -215,6 +219,12 @@ export class WebSocketTracker extends EventEmitter {
       result = await directory.announce(request.infoHash, request.peerId, peer.complete, request.offers.length)
     } catch {
       return this.announceHere(connection, swarm, peer, request)
+    }
+    if (result === 'taken') {
+      // Another instance holds this peer ID on an open connection.
+      if (swarm.get(peer.id) === peer && peer.connection === connection) this.leave(swarm, request.infoHash, peer.id, { here: true })
+      connection.memberships.delete(request.infoHash + request.peerId)
+      return this.refuse(connection, PEER_ID_TAKEN, { action: 'announce', infoHash: request.infoHash })
     }
     this.send(connection, announceReply(request.infoHash, this.intervalS, result.complete, result.incomplete))
     result.targets.forEach((target, i) => {
@@ -355,9 +365,9 @@ export class WebSocketTracker extends EventEmitter {
     connection.memberships.clear()
   }
 
-  private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string): void {
+  private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string, { here = false } = {}): void {
     swarm.remove(peerId)
-    this.directory?.leave(infoHash, peerId)
+    if (!here) this.directory?.leave(infoHash, peerId)
     if (swarm.size === 0) this.swarms.delete(infoHash)
   }
 
@@ -371,6 +381,8 @@ export class WebSocketTracker extends EventEmitter {
     }
   }
 }
+
+const PEER_ID_TAKEN: Refusal = { reason: 'peer-id-taken', detail: 'This peer ID is in use by another open connection.' }
 
 /** What identifies a relayed offer in the receiving connection's ledger: its ID, the swarm and the offering peer. */
 function offerKey(offer: Offer, request: AnnounceRequest): string {
