@@ -60,7 +60,7 @@ test.describe('hybrid node', () => {
       'album/.DS_Store': randomFile(4 * MiB),
       'album/b/Thumbs.db': randomFile(10),
     })
-    const link = await alice.share({ folder: join(workDir, 'album') })
+    const link = await alice.share({ folder: join(workDir, 'album') }, { as: 'public' })
     const seeder = hybrid(['seed', join(workDir, 'album'), '--app', alice.origin, '--no-dht'])
     const seeding = await seeder.waitFor((event) => event.event === 'seeding')
     expect(String(seeding.link)).toContain(`#h=${String(seeding.infoHash)}`)
@@ -69,7 +69,7 @@ test.describe('hybrid node', () => {
 
   test('a file shared in a browser is downloaded by the hybrid node, which then exits', async ({ alice, workDir }) => {
     const hashes = await writeTree(workDir, { 'from-browser.bin': randomFile(3 * MiB) })
-    const link = await alice.share([join(workDir, 'from-browser.bin')])
+    const link = await alice.share([join(workDir, 'from-browser.bin')], { as: 'public' })
     const out = join(workDir, 'out')
     const downloader = hybrid(['download', link, '-o', out, '--app', alice.origin, '--no-dht'])
     await downloader.waitFor((event) => event.event === 'done')

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
@@ -49,4 +50,36 @@ test('a link with a wrong key or none says so in plain words, and the right link
   await bob.waitUntilDone()
   await expect(bob.page.getByTestId('torrent-name')).toHaveText('secret.bin')
   expect(sha256(await bob.saveFile('secret.bin'))).toBe(hashes['secret.bin'])
+})
+
+test('a stock webtorrent client that knows only the info hash gets every byte, and neither a name nor any plaintext', async ({ alice, server, workDir }) => {
+  const marker = 'SWARMDROP-MARKER-7f3a'
+  await writeTree(workDir, {
+    'Quarterly report/draft notes.txt': new TextEncoder().encode(`${marker} ${'plain words '.repeat(5000)}`),
+    'Quarterly report/figures.csv': new TextEncoder().encode(`${marker},1,2,3\n`.repeat(2000)),
+  })
+  const link = await alice.share({ folder: join(workDir, 'Quarterly report') })
+  const infoHash = new URLSearchParams(new URL(link).hash.slice(1)).get('h')!
+
+  // Unpatched webtorrent from npm, with WebRTC (bittorrent-tracker's webrtc-polyfill), as any swarm member.
+  const { default: WebTorrent } = await import('webtorrent')
+  const client = new WebTorrent({ dht: false, lsd: false, natUpnp: false, natPmp: false, utp: false, tracker: { rtcConfig: { iceServers: [] } } })
+  const out = join(workDir, 'stranger')
+  try {
+    const torrent = client.add(infoHash, { announce: [`${server.url.replace('http', 'ws')}/announce`], path: out })
+    await new Promise<void>((resolve, reject) => {
+      torrent.on('done', () => resolve())
+      torrent.on('error', reject)
+    })
+    const names = torrent.files.map((file: { path: string }) => file.path)
+    expect(names).toEqual(['swarmdrop-private-share'])
+    expect(torrent.name).toBe('swarmdrop-private-share')
+    const bytes = await readFile(join(out, 'swarmdrop-private-share'))
+    // Every byte of the share, padded to a bucket: a whole number of 64 KiB records after a 21-byte header.
+    expect((bytes.length - 21) % (64 * 1024)).toBe(0)
+    for (const plain of [marker, 'Quarterly report', 'draft notes', 'figures.csv', 'plain words']) expect(bytes.includes(Buffer.from(plain))).toBe(false)
+    expect(Buffer.from(torrent.torrentFile).includes(Buffer.from('Quarterly'))).toBe(false)
+  } finally {
+    await new Promise((resolve) => client.destroy(resolve))
+  }
 })
