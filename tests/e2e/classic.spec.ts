@@ -87,7 +87,7 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
   test('browser to classic: a browser shares, the hybrid node bridges, Transmission downloads', async ({ workDir }) => {
     const alice = await person()
     const hashes = await writeTree(workDir, { 'browser.bin': randomFile(6 * MiB) })
-    const link = await alice.share([join(workDir, 'browser.bin')])
+    const link = await alice.share([join(workDir, 'browser.bin')], { as: 'public' })
 
     const hybrid = bridge(link, join(workDir, 'bridge'))
     const bridging = await hybrid.waitFor((event) => event.event === 'bridging')

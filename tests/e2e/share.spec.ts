@@ -8,7 +8,7 @@ const MiB = 1024 * 1024
 
 test('one 20 MiB file arrives byte-identical, with live progress and a share card', async ({ alice, bob, workDir }) => {
   const hashes = await writeTree(workDir, { 'random.bin': randomFile(20 * MiB) })
-  const link = await alice.share([join(workDir, 'random.bin')])
+  const link = await alice.share([join(workDir, 'random.bin')], { as: 'public' })
 
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&dn=random\.bin$/)
   await alice.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
@@ -62,8 +62,8 @@ test('a sender that vanishes mid-download is dropped within seconds, and the oth
     await sender.openHome()
     await sender.setUploadLimit('1 MB/s')
   }
-  const link = await alice.share([join(workDir, 'twice.bin')])
-  await carol.share([join(workDir, 'twice.bin')])
+  const link = await alice.share([join(workDir, 'twice.bin')], { as: 'public' })
+  await carol.share([join(workDir, 'twice.bin')], { as: 'public' })
   await bob.open(link)
   await expect(bob.page.getByTestId('stat-peers')).toHaveText('2')
   await expect(bob.page.getByTestId('stat-received')).toHaveText(/^[1-9]/)

@@ -26,7 +26,7 @@ test('a video plays long before it has downloaded, and a seek to 80 % plays agai
 
   await alice.openHome()
   await alice.setUploadLimit('1 MB/s')
-  const link = await alice.share([video])
+  const link = await alice.share([video], { as: 'public' })
 
   // A first visit: no service worker is installed in this fresh context.
   await bob.open(link)

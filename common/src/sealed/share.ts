@@ -84,6 +84,17 @@ export async function sealedSource(spec: SealedSpec): Promise<ByteSource> {
   }
 }
 
+/** What the sender knows of its own share without reading it back: the keys, the manifest and the plan. */
+export async function shareOfSpec(spec: Omit<SealedSpec, 'blobs'>): Promise<Result<SealedShare>> {
+  const manifest = parseManifest(spec.manifest)
+  if (!manifest.ok) return manifest
+  const plan = planSealed(
+    spec.manifest.length,
+    manifest.value.files.map((file) => file.length),
+  )
+  return ok({ keys: await deriveRecordKeys(spec.secret, spec.salt), manifest: manifest.value, plan })
+}
+
 /** Plain words for why a private share does not open. */
 export const WRONG_KEY_MESSAGE = 'This link’s key does not open this share: the link may be cut short or changed. Ask the sender to copy the whole link again.'
 

@@ -1,6 +1,6 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Emitter, Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { batchWireWrites, DONE_MARK, encodeSecret, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
+import { batchWireWrites, DONE_MARK, encodeSecret, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, shareOfSpec, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { publicContent, sealedContent } from './create/content'
@@ -517,7 +517,9 @@ export class TorrentClient {
     }
     const secret = entry.sealed && parseSecret(entry.sealed.secret)
     if (!secret?.ok) return stopWith(secret?.error ?? MISSING_KEY_MESSAGE)
-    openShareOf(torrent, secret.value).then(
+    // The sender knows what it sealed; a receiver reads the manifest's records (fetched first).
+    const sender = entry.sealed?.sender
+    ;(sender ? shareOfSpec({ secret: secret.value, ...sender }) : openShareOf(torrent, secret.value)).then(
       (opened) => {
         if (!opened.ok) return stopWith(opened.error)
         if (entry.torrent !== torrent || !entry.sealed) return

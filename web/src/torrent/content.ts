@@ -42,7 +42,7 @@ export function sealedFiles(torrent: Torrent, share: SealedShare, onFailure: (fi
   const records = torrent.files[0]!
   return share.manifest.files.map((file, index) => {
     const span = share.plan.files[index]!
-    const path = file.path.join('/')
+    const path = sealedPath(share, index)
     return {
       path,
       name: file.path[file.path.length - 1]!,
@@ -61,6 +61,15 @@ export function sealedFiles(torrent: Torrent, share: SealedShare, onFailure: (fi
       },
     }
   })
+}
+
+/**
+ * A private share's file's path as a public torrent of the same files would name it (webtorrent puts
+ * the torrent's name first, except for one loose file), so saving and zips look the same either way.
+ */
+export function sealedPath({ manifest }: SealedShare, index: number): string {
+  const { path } = manifest.files[index]!
+  return manifest.files.length === 1 && path.length === 1 ? path[0]! : [manifest.name, ...path].join('/')
 }
 
 /** Opens a private share from its torrent once the torrent is ready (its first records are fetched first). */

@@ -1,6 +1,6 @@
 import type { SealedShare } from '@swarmdrop/common'
 import type { Torrent, TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
-import { isSealedTorrent, sealedFileProgress } from './content'
+import { isSealedTorrent, sealedFileProgress, sealedPath } from './content'
 import type { LibraryRecord, SealedRecord } from './library'
 import type { PeerPath } from './peers'
 import { foldPieces } from './piece-map'
@@ -166,7 +166,7 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
 function sealedFileSnapshots(torrent: Torrent, share: SealedShare): TorrentSnapshot['files'] {
   return share.manifest.files.map((file, index) => ({
     index,
-    path: file.path.join('/'),
+    path: sealedPath(share, index),
     name: file.path[file.path.length - 1]!,
     length: file.length,
     progress: sealedFileProgress(torrent, share.plan.files[index]!),
