@@ -80,26 +80,6 @@ describe('tracker instances sharing swarms through Redis', () => {
     await Promise.all([alice.close(), bob.close()])
   })
 
-  it('keeps a peer ID with its open connection across instances; after it closes, the ID works anywhere', async () => {
-    const [one, two] = [await instance(), await instance()]
-    const infoHash = randomId()
-    const alice = await TrackerPeer.connect(one.url)
-    await alice.announce(infoHash, { left: 0 })
-    const mallory = await TrackerPeer.connect(two.url, { peerId: alice.peerId })
-    mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, numwant: 0, left: 0, offers: [] })
-    await eventually(() => mallory.failures.some((reason) => /in use by another open connection/.test(reason)), 'the refusal on the other instance')
-    const bob = await TrackerPeer.connect(two.url)
-    await bob.announce(infoHash, { offers: 2 })
-    await eventually(() => alice.offers.length === 1, 'the offer reaching Alice on her instance')
-    assert.equal(mallory.offers.length, 0)
-
-    await alice.close()
-    await sleep(200)
-    const again = await TrackerPeer.connect(two.url, { peerId: alice.peerId })
-    assert.equal((await again.announce(infoHash, { left: 0 })).complete, 1)
-    await Promise.all([again.close(), bob.close(), mallory.close()])
-  })
-
   it('an instance dies: its peers re-announce elsewhere and are found again', async () => {
     const [one, two] = [await instance(), await instance()]
     const infoHash = randomId()
