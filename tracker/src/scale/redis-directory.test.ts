@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { Redis } from 'ioredis'
 import { RedisServer } from '../../../tests/support/redis-server.js'
 import { randomId, TrackerPeer } from '../../../tests/support/tracker-peer.js'
 import { eventually, sleep } from '../../../tests/support/wait.js'
@@ -80,19 +81,47 @@ describe('tracker instances sharing swarms through Redis', () => {
     await Promise.all([alice.close(), bob.close()])
   })
 
+  it('keeps a peer ID with its open connection across instances; after it closes, the ID works anywhere', async () => {
+    const [one, two] = [await instance(), await instance()]
+    const infoHash = randomId()
+    const alice = await TrackerPeer.connect(one.url)
+    await alice.announce(infoHash, { left: 0 })
+    const mallory = await TrackerPeer.connect(two.url, { peerId: alice.peerId })
+    mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, numwant: 0, left: 0, offers: [] })
+    await eventually(() => mallory.failures.some((reason) => /in use by another open connection/.test(reason)), 'the refusal on the other instance')
+    const bob = await TrackerPeer.connect(two.url)
+    await bob.announce(infoHash, { offers: 2 })
+    await eventually(() => alice.offers.length === 1, 'the offer reaching Alice on her instance')
+    assert.equal(mallory.offers.length, 0)
+
+    await alice.close()
+    await sleep(200)
+    const again = await TrackerPeer.connect(two.url, { peerId: alice.peerId })
+    assert.equal((await again.announce(infoHash, { left: 0 })).complete, 1)
+    await Promise.all([again.close(), bob.close(), mallory.close()])
+  })
+
   it('an instance dies: its peers re-announce elsewhere and are found again', async () => {
     const [one, two] = [await instance(), await instance()]
     const infoHash = randomId()
     const seederId = randomId()
     let seeder = await TrackerPeer.connect(one.url, { peerId: seederId })
     await seeder.announce(infoHash, { left: 0, event: 'started' })
-    // A crash: Redis never hears that the seeder left instance one.
+    // A crash: Redis never hears that the seeder left instance one, and its last heartbeat lingers.
+    const deadId = one.server.directory!.instanceId
     await one.server.directory!.destroy()
     await one.server.close()
     await eventually(() => !seeder.open, 'the dead instance to drop the seeder')
+    const lingering = new Redis(redis.url)
+    await lingering.set(`swarmdrop:alive:${deadId}`, '1', 'PX', 3_000)
+    lingering.disconnect()
 
+    // The seeder's client reconnects elsewhere with its ID: answered once the dead instance's heartbeat is gone.
     seeder = await TrackerPeer.connect(two.url, { peerId: seederId })
-    await seeder.announce(infoHash, { left: 0, event: 'started' })
+    const startedMs = Date.now()
+    assert.equal((await seeder.announce(infoHash, { left: 0, event: 'started' })).complete, 1)
+    assert.ok(Date.now() - startedMs >= 2_000, 'the announce waited for the heartbeat to lapse')
+    assert.equal(seeder.failures.length, 0)
     const newcomer = await TrackerPeer.connect(two.url)
     await newcomer.announce(infoHash, { offers: 3, event: 'started' })
     await eventually(() => seeder.offers.length === 1, 'the offer to reach the seeder on its new instance')

@@ -22,10 +22,20 @@ export type DirectoryState = 'up' | 'down'
 /** A Redis that answers nothing for this long is treated as away for that announce. */
 const COMMAND_TIMEOUT_MS = 500
 
+/** How often an instance says it is alive, and how long that lasts: a dead one's peer IDs free up within seconds. */
+const HEARTBEAT_MS = 2_000
+const HEARTBEAT_TTL_MS = 3 * HEARTBEAT_MS
+
+// ARGV[7] = '1' takes the peer ID over from an instance known to be dead; otherwise an ID another
+// instance holds (announced within the TTL) is refused with { -1, that instance }.
 const ANNOUNCE_SCRIPT = `
 local cutoff = tonumber(ARGV[1]) - tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cutoff)
+if ARGV[7] ~= '1' then
+  local home = redis.call('HGET', KEYS[3], ARGV[3])
+  if home and home ~= ARGV[4] and redis.call('ZSCORE', KEYS[1], ARGV[3]) then return { -1, home } end
+end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
 if ARGV[5] == '1' then redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3]) end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
@@ -60,9 +70,10 @@ const keysOf = (infoHash: string) => {
   return [`swarmdrop:${tag}:peers`, `swarmdrop:${tag}:seeders`, `swarmdrop:${tag}:homes`] as const
 }
 const channelOf = (instanceId: string) => `swarmdrop:deliver:${instanceId}`
+const aliveKeyOf = (instanceId: string) => `swarmdrop:alive:${instanceId}`
 
 type ScriptedRedis = Redis & {
-  swarmAnnounce(k1: string, k2: string, k3: string, now: number, ttlMs: number, peer: string, instance: string, complete: string, wanted: number): Promise<[number, number, string[]]>
+  swarmAnnounce(k1: string, k2: string, k3: string, now: number, ttlMs: number, peer: string, instance: string, complete: string, wanted: number, takeOver: string): Promise<[number, number | string, string[]?]>
   swarmLeave(k1: string, k2: string, k3: string, peer: string, instance: string): Promise<number>
 }
 
@@ -76,6 +87,7 @@ export class RedisDirectory extends EventEmitter {
   private readonly subscriber: Redis
   private lastState: DirectoryState = 'down'
   private destroyed = false
+  private readonly heartbeat: NodeJS.Timeout
 
   constructor(
     url: string,
@@ -96,6 +108,9 @@ export class RedisDirectory extends EventEmitter {
       connection.on('close', () => this.emitState())
     }
     this.subscriber.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.onDelivery(payload))
+    this.heartbeat = setInterval(() => this.sayAlive(), HEARTBEAT_MS)
+    this.heartbeat.unref()
+    this.redis.on('ready', () => this.sayAlive())
   }
 
   get state(): DirectoryState {
@@ -108,9 +123,18 @@ export class RedisDirectory extends EventEmitter {
     await Promise.allSettled([this.redis.connect(), this.subscriber.connect()])
   }
 
-  /** Records the peer and returns the swarm's counts across instances and up to `wanted` random other peers. */
-  async announce(infoHash: string, peerId: string, complete: boolean, wanted: number): Promise<AnnounceResult> {
-    const [seeders, peers, flat] = await this.redis.swarmAnnounce(...keysOf(infoHash), Date.now(), this.ttlMs, hex(peerId), this.instanceId, complete ? '1' : '0', wanted)
+  /**
+   * Records the peer and returns the swarm's counts across instances and up to `wanted` random other
+   * peers; or 'taken' when a live instance holds the same peer ID (one that died gives it up).
+   */
+  async announce(infoHash: string, peerId: string, complete: boolean, wanted: number): Promise<AnnounceResult | 'taken'> {
+    const run = (takeOver: boolean) => this.redis.swarmAnnounce(...keysOf(infoHash), Date.now(), this.ttlMs, hex(peerId), this.instanceId, complete ? '1' : '0', wanted, takeOver ? '1' : '0')
+    let reply = await run(false)
+    if (reply[0] === -1) {
+      if (await this.staysAlive(String(reply[1]))) return 'taken'
+      reply = await run(true)
+    }
+    const [seeders, peers, flat = []] = reply as [number, number, string[]]
     const targets: RemoteTarget[] = []
     for (let i = 0; i < flat.length; i += 2) if (flat[i + 1]) targets.push({ peerId: binary(flat[i]!), instanceId: flat[i + 1]! })
     return { complete: seeders, incomplete: peers - seeders, targets }
@@ -135,8 +159,29 @@ export class RedisDirectory extends EventEmitter {
   async destroy(): Promise<void> {
     if (this.destroyed) return
     this.destroyed = true
+    clearInterval(this.heartbeat)
+    await this.redis.del(aliveKeyOf(this.instanceId)).catch(() => {})
     this.redis.disconnect()
     this.subscriber.disconnect()
+  }
+
+  /**
+   * Whether an instance is alive: its heartbeat key outlives one lifetime of the key. A crashed
+   * instance's key lingers up to HEARTBEAT_TTL_MS, so an announce that finds its peer ID there (its
+   * client reconnecting elsewhere) waits that long rather than being refused; a live one keeps it.
+   */
+  private async staysAlive(instanceId: string): Promise<boolean> {
+    const deadlineMs = Date.now() + HEARTBEAT_TTL_MS + HEARTBEAT_MS
+    while (Date.now() < deadlineMs) {
+      if ((await this.redis.exists(aliveKeyOf(instanceId))) === 0) return false
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4))
+    }
+    return true
+  }
+
+  private sayAlive(): void {
+    if (this.redis.status !== 'ready') return
+    this.redis.set(aliveKeyOf(this.instanceId), '1', 'PX', HEARTBEAT_TTL_MS).catch((err: Error) => this.emit('warning', err))
   }
 
   private emitState(): void {

@@ -220,6 +220,12 @@ export class WebSocketTracker extends EventEmitter {
     } catch {
       return this.announceHere(connection, swarm, peer, request)
     }
+    if (result === 'taken') {
+      // Another instance holds this peer ID on an open connection.
+      if (swarm.get(peer.id) === peer && peer.connection === connection) this.leave(swarm, request.infoHash, peer.id, { here: true })
+      connection.memberships.delete(request.infoHash + request.peerId)
+      return this.refuse(connection, PEER_ID_TAKEN, { action: 'announce', infoHash: request.infoHash })
+    }
     this.send(connection, announceReply(request.infoHash, this.intervalS, result.complete, result.incomplete))
     result.targets.forEach((target, i) => {
       const offer = request.offers[i]!
@@ -359,9 +365,9 @@ export class WebSocketTracker extends EventEmitter {
     connection.memberships.clear()
   }
 
-  private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string): void {
+  private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string, { here = false } = {}): void {
     swarm.remove(peerId)
-    this.directory?.leave(infoHash, peerId)
+    if (!here) this.directory?.leave(infoHash, peerId)
     if (swarm.size === 0) this.swarms.delete(infoHash)
   }
 
