@@ -103,8 +103,10 @@ export class HybridNode extends EventEmitter {
     await mkdir(root, { recursive: true })
     const torrentId = source.kind === 'file' ? source.bytes : source.link.infoHash
     const announce = [...new Set([...this.options.trackers, ...(source.kind === 'link' ? source.link.trackers : [])])]
+    // A private share's records are kept aside: the plain files are what lands in the folder.
+    const path = source.kind === 'link' && source.link.secret ? privateRecordsFolder(root, source.link.infoHash) : root
     return new Promise((resolvePromise, reject) => {
-      const torrent = this.client.add(torrentId, { path: root, announce })
+      const torrent = this.client.add(torrentId, { path, announce })
       this.watch(torrent)
       torrent.once('error', reject)
       torrent.once('metadata', () => {
@@ -184,6 +186,9 @@ export class UnsafeTorrentError extends Error {
     this.name = 'UnsafeTorrentError'
   }
 }
+
+/** Where a private share's records are kept while (and after) it downloads: out of sight in the output folder. */
+export const privateRecordsFolder = (root: string, infoHash: string): string => join(root, '.swarmdrop', infoHash)
 
 /** The bytes of a file, or of every file under a folder. */
 async function bytesUnder(path: string): Promise<number> {

@@ -2,8 +2,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
 import prettyBytes from 'pretty-bytes'
-import { formatShareLink, parsePort, parseRtcConfigResponse, type Result } from '@swarmdrop/common'
+import { rmSync } from 'node:fs'
+import { mkdtemp, rm, rmdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { encodeSecret, formatShareLink, parsePort, parseRtcConfigResponse, parseSecret, type Result } from '@swarmdrop/common'
+import type { Torrent } from 'webtorrent'
 import { HybridNode, UnsafeTorrentError, type HybridOptions, type PeerKind, type TorrentStatus } from './bridge.js'
+import { isPrivateShare, openPrivateShare, sealFiles, writePlainFiles } from './private-share.js'
 import { parseHostPorts, parseRate, parseSource, parseTrackers, trackersForApp, type Source } from './options.js'
 import { startStatusServer } from './status-server.js'
 
@@ -59,8 +65,10 @@ function withCommonOptions(command: Command): Command {
 }
 
 withCommonOptions(program.command('seed').description('create a torrent of files or folders and seed it').argument('<paths...>'))
-  .action(async (paths: string[], opts: CommonOptions) => {
+  .option('--private', 'seed a private share: encrypted, readable only with the printed link (its records are written to a temporary folder)')
+  .action(async (paths: string[], opts: CommonOptions & { private?: boolean }) => {
     await run(opts, async (node, out) => {
+      if (opts.private) return seedPrivately(node, out, paths, opts)
       const torrent = await node.seed(paths)
       out.event('seeding', {
         name: torrent.name,
@@ -79,6 +87,7 @@ withCommonOptions(program.command('download').description('download a magnet, sh
     const parsed = sourceOrExit(source)
     await run(opts, async (node, out) => {
       const torrent = await node.add(parsed, opts.out)
+      if (isPrivateShare(torrent)) return downloadPrivately(torrent, parsed.kind === 'link' ? (parsed.link.secret ?? null) : null, out, opts)
       out.event('downloading', { name: torrent.name, infoHash: torrent.infoHash, path: opts.out })
       if (!torrent.done) await new Promise((resolve) => torrent.once('done', resolve))
       out.event('done', { name: torrent.name, infoHash: torrent.infoHash })
@@ -101,6 +110,34 @@ withCommonOptions(program.command('bridge').description('download and keep seedi
       return 'forever'
     })
   })
+
+/** Seals the files with a fresh key, seeds the records, and prints the private link (the only way in). */
+async function seedPrivately(node: HybridNode, out: Output, paths: string[], opts: CommonOptions): Promise<'forever'> {
+  const dir = await mkdtemp(join(tmpdir(), 'swarmdrop-private-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const sealed = await sealFiles(paths, dir)
+  const torrent = await node.seed([sealed.path])
+  const link = { infoHash: torrent.infoHash, trackers: [], secret: encodeSecret(sealed.secret) }
+  out.event('seeding', { name: sealed.manifest.name, infoHash: torrent.infoHash, private: true, ...(opts.app !== false && { link: formatShareLink(new URL(opts.app).origin, link) }) })
+  return 'forever'
+}
+
+/** A private share: opened with the link's key as soon as its first records arrive, written out in plain once whole. */
+async function downloadPrivately(torrent: Torrent, secretText: string | null, out: Output, opts: { out: string; keepSeeding?: boolean }): Promise<'exit' | 'forever'> {
+  const secret = secretText === null ? null : parseSecret(secretText)
+  if (!secret?.ok) throw new Error('This is a private share, and this link has no key (the part after “k=”), so its files cannot be opened. Ask the sender for the whole link.')
+  if (!torrent.ready) await new Promise((resolve) => torrent.once('ready', resolve))
+  const share = await openPrivateShare(torrent, secret.value)
+  out.event('downloading', { name: share.manifest.name, infoHash: torrent.infoHash, path: opts.out, private: true })
+  if (!torrent.done) await new Promise((resolve) => torrent.once('done', resolve))
+  const written = await writePlainFiles(share, join(torrent.path, torrent.files[0]!.path), opts.out)
+  out.event('done', { name: share.manifest.name, infoHash: torrent.infoHash, files: written.length })
+  if (opts.keepSeeding) return 'forever'
+  // Nothing more to serve: the records go, and their folder if nothing else is in it.
+  await rm(torrent.path, { recursive: true, force: true })
+  await rmdir(dirname(torrent.path)).catch(() => {})
+  return 'exit'
+}
 
 function sourceOrExit(text: string): Source {
   const source = parseSource(text)

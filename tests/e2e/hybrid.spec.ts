@@ -81,6 +81,36 @@ test.describe('hybrid node', () => {
     expect(Number(firstPeer?.afterMs)).toBeGreaterThanOrEqual(0)
   })
 
+  test('a private share from a browser is downloaded by the hybrid node as plain files; without its key it refuses', async ({ alice, workDir }) => {
+    const hashes = await writeTree(workDir, { 'Plans/draft.txt': new TextEncoder().encode('SWARMDROP-MARKER draft\n'), 'Plans/maps/area.bin': randomFile(3 * MiB) })
+    const link = await alice.share({ folder: join(workDir, 'Plans') })
+    const out = join(workDir, 'out')
+    const downloader = hybrid(['download', link, '-o', out, '--app', alice.origin, '--no-dht'])
+    const done = await downloader.waitFor((event) => event.event === 'done')
+    expect(done).toMatchObject({ name: 'Plans', files: 2 })
+    expect(await downloader.exited).toBe(0)
+    for (const path of ['Plans/draft.txt', 'Plans/maps/area.bin']) expect(sha256(await readFile(join(out, path)))).toBe(hashes[path])
+    expect(await readdir(out)).toEqual(['Plans'])
+
+    const keyless = hybrid(['download', link.replace(/&k=[^&]+/, ''), '-o', join(workDir, 'keyless'), '--app', alice.origin, '--no-dht'])
+    const failure = await keyless.waitFor((event) => event.event === 'error')
+    expect(String(failure.message)).toContain('this link has no key')
+    expect(await keyless.exited).toBe(1)
+  })
+
+  test('seed --private prints a private link; a browser opens it and gets the files under their names', async ({ bob, workDir }) => {
+    const hashes = await writeTree(workDir, { 'Album/one.bin': randomFile(2 * MiB), 'Album/two/three.txt': new TextEncoder().encode('three\n') })
+    const seeder = hybrid(['seed', '--private', join(workDir, 'Album'), '--app', bob.origin, '--no-dht'])
+    const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+    expect(seeding).toMatchObject({ name: 'Album', private: true })
+    expect(String(seeding.link)).toMatch(/#h=[0-9a-f]{40}&k=[A-Za-z0-9_-]{22}$/)
+    await bob.open(String(seeding.link))
+    await expect(bob.page.getByTestId('torrent-name')).toHaveText('Album')
+    await bob.waitUntilDone()
+    expect(sha256(await bob.saveFile('one.bin'))).toBe(hashes['Album/one.bin'])
+    expect(sha256(await bob.saveFile('three.txt'))).toBe(hashes['Album/two/three.txt'])
+  })
+
   test('two hybrid nodes with no tracker find each other through the DHT', async ({ workDir }) => {
     const { default: DHT } = await import('bittorrent-dht')
     const bootstrap = new DHT({ bootstrap: false })

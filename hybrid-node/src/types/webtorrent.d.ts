@@ -13,6 +13,8 @@ declare module 'webtorrent' {
     readonly name: string
     readonly path: string
     readonly length: number
+    /** Bytes start..end (inclusive), waiting for (and prioritising) the pieces they need. */
+    arrayBuffer(options?: { start?: number; end?: number }): Promise<ArrayBuffer>
   }
 
   export interface Torrent extends EventEmitter {
