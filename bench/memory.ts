@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { chromiumOptions } from '../tests/e2e/chromium.js'
-import { downloadMs, newSender, writeRandomFile } from './steps.js'
-import { MiB, mibPerS, round, type Benchmark } from './types.js'
+import { downloadMs, newSender, writeRandomFile, type ShareKind } from './steps.js'
+import { MiB, mibPerS, round, type BenchContext, type Benchmark } from './types.js'
 
 /** Just under 2 GiB: Playwright closes the page when handed a file of 2 GiB or more to pick. */
 const BYTES = 2047 * MiB
@@ -16,10 +16,26 @@ const SAMPLE_MS = 250
  * disk (a persistent context), as a person does: Playwright's throwaway contexts keep the private
  * file system in memory, with a quota far below 2 GiB.
  */
-export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
-  const path = join(workDir, 'memory-2gib.bin')
+export const memory2GiB: Benchmark = async (context) => {
+  const path = join(context.workDir, 'memory-2gib.bin')
   await writeRandomFile(path, BYTES)
-  const { context: aliceContext, link } = await newSender(browser, origin, path)
+  const { peakBytes, idleBytes, elapsedMs } = await receiverPeakPss(context, path)
+  return [
+    {
+      name: 'receiver renderer memory (peak PSS) while receiving 2 GiB',
+      value: round(peakBytes / MiB),
+      unit: 'MiB',
+      anchor: { name: 'the file size', value: BYTES / MiB, unit: 'MiB' },
+      ratio: round(peakBytes / BYTES, 3),
+      target: '< 0.15 x the file size',
+      note: `${round(idleBytes / MiB)} MiB with the app idle; ${round(mibPerS(BYTES, elapsedMs))} MiB/s`,
+    },
+  ]
+}
+
+/** The receiver's peak renderer PSS while the file at `path`, shared as `kind`, arrives. */
+export async function receiverPeakPss({ browser, origin }: BenchContext, path: string, kind: ShareKind = 'public'): Promise<{ peakBytes: number; idleBytes: number; elapsedMs: number }> {
+  const { context: aliceContext, link } = await newSender(browser, origin, path, kind)
 
   const profile = await mkdtemp(join(tmpdir(), 'swarmdrop-memory-'))
   const bobContext = await chromium.launchPersistentContext(profile, chromiumOptions())
@@ -30,17 +46,7 @@ export const memory2GiB: Benchmark = async ({ browser, origin, workDir }) => {
   const sampler = setInterval(() => void rendererPss(profile).then((bytes) => (peak = Math.max(peak, bytes))), SAMPLE_MS)
   try {
     const elapsedMs = await downloadMs(bob, link)
-    return [
-      {
-        name: 'receiver renderer memory (peak PSS) while receiving 2 GiB',
-        value: round(peak / MiB),
-        unit: 'MiB',
-        anchor: { name: 'the file size', value: BYTES / MiB, unit: 'MiB' },
-        ratio: round(peak / BYTES, 3),
-        target: '< 0.15 x the file size',
-        note: `${round(idle / MiB)} MiB with the app idle; ${round(mibPerS(BYTES, elapsedMs))} MiB/s`,
-      },
-    ]
+    return { peakBytes: peak, idleBytes: idle, elapsedMs }
   } finally {
     clearInterval(sampler)
     await bobContext.close()

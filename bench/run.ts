@@ -14,6 +14,7 @@ import { firstPeer } from './first-peer.js'
 import { share1GiB } from './hashing.js'
 import { hybrid256MiB } from './hybrid.js'
 import { memory2GiB } from './memory.js'
+import { privateVsPublic } from './private.js'
 import { relay128MiB } from './relay.js'
 import { streaming100MB } from './stream.js'
 import { swarm128MiB } from './swarm.js'
@@ -34,6 +35,7 @@ const benchmarks: Record<string, Benchmark> = {
   'relay-128mib': relay128MiB,
   'hybrid-256mib': hybrid256MiB,
   'tracker-load': trackerLoad,
+  'private-vs-public': privateVsPublic,
 }
 
 async function main() {

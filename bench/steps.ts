@@ -13,8 +13,16 @@ export async function writeRandomFile(path: string, bytes: number): Promise<void
   await file.close()
 }
 
-/** Shares a file from a page showing the app; resolves once it is seeding, with its link and how long that took. */
-export async function shareFile(page: Page, path: string): Promise<{ link: string; shareMs: number }> {
+/** A private link (encrypted) or a public torrent. */
+export type ShareKind = 'private' | 'public'
+
+/**
+ * Shares a file from a page showing the app; resolves once it is seeding, with its link and how long
+ * that took. Public unless asked: the figures of earlier runs that each benchmark is compared with
+ * were public torrents; `private` measures private links beside them.
+ */
+export async function shareFile(page: Page, path: string, kind: ShareKind = 'public'): Promise<{ link: string; shareMs: number }> {
+  await page.getByRole('radio', { name: kind === 'private' ? /^Private link/ : /^Public torrent/ }).check()
   const dropAt = Date.now()
   await page.getByTestId('file-input').setInputFiles(path)
   await page.locator('[data-status="seeding"]').waitFor({ timeout: SLOW_STEP_MS })
@@ -96,11 +104,11 @@ async function chromiumCpuSeconds(browser: Browser): Promise<number> {
 }
 
 /** A new person who shares the file from the app; the caller closes `context` when done. */
-export async function newSender(browser: Browser, origin: string, path: string): Promise<{ context: BrowserContext; page: Page; link: string }> {
+export async function newSender(browser: Browser, origin: string, path: string, kind: ShareKind = 'public'): Promise<{ context: BrowserContext; page: Page; link: string }> {
   const context = await browser.newContext()
   const page = await context.newPage()
   await page.goto(origin + '/')
-  return { context, page, link: (await shareFile(page, path)).link }
+  return { context, page, link: (await shareFile(page, path, kind)).link }
 }
 
 /**

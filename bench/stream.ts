@@ -2,7 +2,7 @@ import { copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { testVideo } from '../tests/e2e/media.js'
 import { SwarmdropPage } from '../tests/e2e/swarmdrop-page.js'
-import { NAME_HELPER, POLL_MS, shareFile } from './steps.js'
+import { NAME_HELPER, POLL_MS, shareFile, type ShareKind } from './steps.js'
 import { round, type BenchContext, type Benchmark, type Figure } from './types.js'
 
 /**
@@ -22,12 +22,13 @@ export const streaming100MB: Benchmark = async (context) => {
   return figures
 }
 
-async function measure({ browser, origin }: BenchContext, video: string, cap: string | null) {
+/** First frame and seek to 50 % for one viewer of `video`, shared as `kind`. */
+export async function measure({ browser, origin }: BenchContext, video: string, cap: string | null, kind: ShareKind = 'public') {
   const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   await alice.goto(origin + '/')
   if (cap) await new SwarmdropPage(alice, origin).setUploadLimit(cap)
-  const { link } = await shareFile(alice, video)
+  const { link } = await shareFile(alice, video, kind)
 
   // A viewer who presses play at once: start every video muted the moment it appears.
   await bob.addInitScript({ content: NAME_HELPER })

@@ -93,8 +93,7 @@ test('a shared file deleted from disk after a reload is reported, and dropping i
   const hashes = await writeTree(workDir, { 'doomed.bin': randomFile(2 * MiB) })
   const path = join(workDir, 'doomed.bin')
   const bytes = await readFile(path)
-  // Public: the same bytes make the same torrent again (a private share's salt is new each time).
-  const link = await alice.share([path], { as: 'public' })
+  const link = await alice.share([path])
   await alice.page.reload()
   await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
   await rm(path)
@@ -105,7 +104,7 @@ test('a shared file deleted from disk after a reload is reported, and dropping i
   const again = join(workDir, 'again', 'doomed.bin')
   await mkdir(join(workDir, 'again'))
   await writeFile(again, bytes)
-  expect(await alice.share([again], { as: 'public' })).toBe(link)
+  expect(await alice.share([again])).toBe(link)
   await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
   await expect(alice.page.getByRole('alert')).toHaveCount(0)
   await expect(alice.page.getByTestId('library-item')).toHaveCount(1)

@@ -111,3 +111,20 @@ test('a private video plays while it downloads, decrypted on the fly, and a seek
   expect(await progress()).toBeLessThan(90)
   expect(await player.evaluate((element: HTMLVideoElement) => element.paused)).toBe(false)
 })
+
+test('the same files dropped again keep their private link; other bytes under the same name get a key of their own', async ({ alice, bob, workDir }) => {
+  const same = randomFile(MiB)
+  const other = randomFile(MiB)
+  const hashes = await writeTree(workDir, { 'first/report.bin': same, 'again/report.bin': same, 'changed/report.bin': other })
+  const link = await alice.share([join(workDir, 'first', 'report.bin')])
+  expect(await alice.share([join(workDir, 'again', 'report.bin')])).toBe(link)
+  const otherLink = await alice.share([join(workDir, 'changed', 'report.bin')])
+  const keyOf = (url: string) => new URLSearchParams(new URL(url).hash.slice(1)).get('k')
+  expect(otherLink).not.toBe(link)
+  expect(keyOf(otherLink)).not.toBe(keyOf(link))
+  await expect(alice.page.getByTestId('library-item')).toHaveCount(2)
+
+  await bob.open(otherLink)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('report.bin'))).toBe(hashes['changed/report.bin'])
+})

@@ -1,6 +1,6 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Emitter, Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { batchWireWrites, DONE_MARK, encodeSecret, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, shareOfSpec, type TorrentLink } from '@swarmdrop/common'
+import { batchWireWrites, DONE_MARK, encodeSecret, equalBytes, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, shareOfSpec, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { publicContent, sealedContent } from './create/content'
@@ -9,6 +9,7 @@ import { planLayout } from './create/layout'
 import { isSealedTorrent, openShareOf, publicFiles, sealedFiles, type ContentFile } from './content'
 import { connectedPeers, describeTorrentError, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
+import { pieceHashesOf } from './create/create-torrent'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { dropWhenDisconnected } from './dead-peers'
@@ -103,8 +104,11 @@ export class TorrentClient {
     await this.start()
     const layout = planLayout(inputs, name)
     if (!layout.ok) throw new Error(layout.error)
-    const secret = privately ? randomSecret() : null
-    const content = secret ? sealedContent(layout.value, secret, randomSalt()) : publicContent(layout.value)
+    let content = privately ? sealedContent(layout.value, randomSecret(), randomSalt()) : publicContent(layout.value)
+    // The same names and sizes as a private share already here: sealed with its key and salt, the
+    // same files make the same torrent (as a public torrent's would), which is then kept.
+    const twin = content.source.kind === 'sealed' ? this.sealedTwinOf(content.source.spec.manifest) : null
+    if (twin) content = sealedContent(layout.value, twin.secret, twin.salt)
     const { length } = content
     const entry = this.newEntry('sent', layout.value.name, [])
     entry.hashing = { done: 0, total: length }
@@ -117,7 +121,14 @@ export class TorrentClient {
         this.refresh()
       }
       // A private share's .torrent carries no creation date either: nothing but its size bucket.
-      created = await createTorrent(content, { announce: this.trackers, onProgress, createdAtS: secret ? null : undefined })
+      const create = () => createTorrent(content, { announce: this.trackers, onProgress, createdAtS: privately ? null : undefined })
+      created = await create()
+      if (twin && created.infoHash !== twin.infoHash) {
+        // Other bytes under the twin's key and nonces must never be served (two ciphertexts of one
+        // nonce give away the XOR of their plaintexts): seal them afresh.
+        content = sealedContent(layout.value, randomSecret(), randomSalt())
+        created = await create()
+      }
     } catch (err) {
       Object.assign(entry, { hashing: null, error: (err as Error).message })
       this.refresh()
@@ -131,7 +142,8 @@ export class TorrentClient {
     const target = existing ?? entry
     if (existing && existing.torrent && !existing.error && (!existing.blobs || (await canRead(existing.blobs)))) return existing.key
     if (existing) this.halt(existing)
-    const sealed = secret && content.source.kind === 'sealed' ? { secret: encodeSecret(secret), sender: { salt: content.source.spec.salt, manifest: content.source.spec.manifest }, share: null } : null
+    const spec = content.source.kind === 'sealed' ? content.source.spec : null
+    const sealed = spec ? { secret: encodeSecret(spec.secret), sender: { salt: spec.salt, manifest: spec.manifest }, share: null } : null
     Object.assign(target, { key: created.infoHash, hashing: null, error: null, stopped: false, stopReason: null, blobs, torrentFile: created.torrentFile, length, sealed })
     this.entries.set(target.key, target)
     this.launch(target, this.sourceOf(target), { fresh: true })
@@ -141,6 +153,16 @@ export class TorrentClient {
       this.refresh()
     })
     return target.key
+  }
+
+  /** A private share this browser sends whose manifest (names, sizes, types) is this one: its key, salt and info hash. */
+  private sealedTwinOf(manifest: Uint8Array): { secret: Uint8Array; salt: Uint8Array; infoHash: string } | null {
+    for (const entry of this.entries.values()) {
+      const sender = entry.sealed?.sender
+      const secret = entry.sealed && parseSecret(entry.sealed.secret)
+      if (entry.role === 'sent' && sender && secret?.ok && equalBytes(sender.manifest, manifest)) return { secret: secret.value, salt: sender.salt, infoHash: entry.key }
+    }
+    return null
   }
 
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
@@ -397,6 +419,8 @@ export class TorrentClient {
     if (source.kind === 'seed') {
       const storeOpts: FileStoreOptions = {
         source: source.source,
+        // A private share's pieces are checked before they are served (see FileStoreOptions).
+        ...(source.source.kind === 'sealed' ? { pieceHashes: pieceHashesOf(source.torrentFile) } : {}),
         onReadError: (err) => {
           // A read still in flight for a torrent already replaced (the files dropped again) is not news.
           if (entry.torrent !== torrent) return

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import bencode from 'bencode'
-import { publicContent } from './content.js'
+import { SEALED_TORRENT_NAME, sealedSource } from '@swarmdrop/common'
+import { publicContent, sealedContent } from './content.js'
 import { createTorrent, inlineHasher } from './create-torrent.js'
 import { planHashJobs } from './hash-pieces.js'
 import { planLayout } from './layout.js'
@@ -89,5 +90,29 @@ describe('createTorrent', () => {
     assert.ok(layout.ok)
     const failing = { hash: () => Promise.reject(new Error('NotReadableError')), close: () => {} }
     await assert.rejects(createTorrent(publicContent(layout.value), { announce: [], hasher: failing }), /could not be read \(NotReadableError\)/)
+  })
+})
+
+describe('private shares', () => {
+  it('make a torrent of one file of records under the one name every private share has, with no date and no plaintext', async () => {
+    const marker = 'SECRET-NAME-MARKER'
+    const layout = planLayout([
+      { file: new File([new TextEncoder().encode(`${marker} body`)], `${marker}.txt`, { type: 'text/plain' }), path: `${marker}/${marker}.txt` },
+      { file: file(randomBytes(70_000), 'b.bin'), path: `${marker}/b.bin` },
+    ])
+    assert.ok(layout.ok)
+    const content = sealedContent(layout.value, new Uint8Array(16).fill(7), new Uint8Array(16).fill(9))
+    const created = await createTorrent(content, { announce: [], hasher: inlineHasher, createdAtS: null })
+    assert.equal(Buffer.from(created.torrentFile).includes(Buffer.from(marker)), false)
+    const torrent = bencode.decode(created.torrentFile) as { info: Info; 'creation date'?: number }
+    assert.equal(text(torrent.info.name), SEALED_TORRENT_NAME)
+    assert.equal(torrent['creation date'], undefined)
+    assert.equal(torrent.info.length, content.length)
+    assert.ok(content.source.kind === 'sealed')
+    const records = await (await sealedSource(content.source.spec)).read(0, content.length)
+    assert.equal(Buffer.from(records).includes(Buffer.from(marker)), false)
+    const pieceLength = torrent.info['piece length']
+    const expected = Buffer.concat(Array.from({ length: Math.ceil(records.length / pieceLength) }, (_, i) => sha1(records.subarray(i * pieceLength, (i + 1) * pieceLength))))
+    assert.deepEqual(Buffer.from(torrent.info.pieces), expected)
   })
 })

@@ -90,3 +90,6 @@ function workerHasher(): PieceHasher {
 }
 
 const toHex = (buffer: ArrayBuffer): string => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+
+/** The SHA-1s of every piece, end to end, from a .torrent file's info. */
+export const pieceHashesOf = (torrentFile: Uint8Array): Uint8Array => (bencode.decode(torrentFile) as { info: { pieces: Uint8Array } }).info.pieces

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { FileChunkStore } from './file-store.js'
 
@@ -28,5 +28,22 @@ describe('FileChunkStore', () => {
   it('refuses writes', async () => {
     const store = new FileChunkStore(pieceLength, { source: { kind: 'plain', blobs: [new Blob([new Uint8Array(10)])] }, length: 10, onReadError: () => {} })
     await assert.rejects(new Promise((resolve, reject) => store.put(0, new Uint8Array(10), (err) => (err ? reject(err) : resolve(null)))), /read-only/)
+  })
+})
+
+describe('FileChunkStore with piece hashes (private shares)', () => {
+  it('serves pieces that match their hashes and refuses a piece whose file changed', async () => {
+    const pieceLength = 16 * 1024
+    const shared = randomBytes(3 * pieceLength)
+    const hashes = new Uint8Array(Buffer.concat([0, 1, 2].map((i) => createHash('sha1').update(shared.subarray(i * pieceLength, (i + 1) * pieceLength)).digest())))
+    const errors: Error[] = []
+    const store = new FileChunkStore(pieceLength, { source: { kind: 'plain', blobs: [new Blob([shared])] }, length: shared.length, pieceHashes: hashes, onReadError: (err) => errors.push(err) })
+    assert.deepEqual(Buffer.from(await get(store, 1)), shared.subarray(pieceLength, 2 * pieceLength))
+
+    const changed = Buffer.from(shared)
+    changed[2 * pieceLength + 5]! ^= 1
+    const stale = new FileChunkStore(pieceLength, { source: { kind: 'plain', blobs: [new Blob([changed])] }, length: changed.length, pieceHashes: hashes, onReadError: (err) => errors.push(err) })
+    await assert.rejects(get(stale, 0), /changed since it was shared/)
+    assert.equal(errors.length, 1)
   })
 })

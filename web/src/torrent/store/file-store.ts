@@ -1,6 +1,6 @@
-import type { ByteSource } from '@swarmdrop/common'
+import { equalBytes, type ByteSource } from '@swarmdrop/common'
 import type { ChunkCallback, ChunkRange, ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
-import { wholePieces } from '../create/hash-pieces'
+import { SHA1_BYTES, wholePieces } from '../create/hash-pieces'
 import { openSource, type SourceSpec } from '../source'
 
 export type FileStoreOptions = {
@@ -8,7 +8,17 @@ export type FileStoreOptions = {
   source: SourceSpec
   /** A read failed: the file was moved, changed or deleted since it was chosen. */
   onReadError: (err: Error) => void
+  /**
+   * The torrent's piece hashes (SHA-1s end to end): when given, every piece read is checked before
+   * it is served. A private share needs this: its records' nonces come from their positions, so a
+   * file changed on disk since would be encrypted again under the same nonces, and two ciphertexts
+   * of one nonce reveal the XOR of their plaintexts to whoever holds both.
+   */
+  pieceHashes?: Uint8Array
 }
+
+/** A piece read from the files is not what was shared. */
+const CHANGED_MESSAGE = 'a shared file changed since it was shared'
 
 /** Whether every file can still be read (none moved, changed or deleted since it was picked). */
 export async function canRead(blobs: Blob[]): Promise<boolean> {
@@ -20,8 +30,8 @@ export async function canRead(blobs: Blob[]): Promise<boolean> {
 
 /** Bytes read from the files at once: one read per window rather than per piece saves most of the cost. */
 const WINDOW_BYTES = 4 * 1024 * 1024
-/** Windows kept in memory: enough for a few receivers asking for different parts at once. */
-const WINDOWS_KEPT = 4
+/** Windows kept in memory: enough for a few receivers asking for different parts at once, each with the window after it read ahead. */
+const WINDOWS_KEPT = 6
 
 /**
  * A read-only chunk store over the files a person shared: pieces are read from the files themselves
@@ -33,6 +43,7 @@ const WINDOWS_KEPT = 4
 export class FileChunkStore implements ChunkStore {
   private readonly source: Promise<ByteSource>
   private readonly size: number
+  private readonly pieceHashes: Uint8Array | null
   private readonly onReadError: (err: Error) => void
   private readonly windowBytes: number
   private readonly windows = new Map<number, Promise<Uint8Array>>()
@@ -40,10 +51,11 @@ export class FileChunkStore implements ChunkStore {
 
   constructor(
     readonly chunkLength: number,
-    { source, length, onReadError }: FileStoreOptions & { length: number },
+    { source, length, onReadError, pieceHashes }: FileStoreOptions & { length: number },
   ) {
     this.source = openSource(source)
     this.size = length
+    this.pieceHashes = pieceHashes ?? null
     this.onReadError = onReadError
     this.windowBytes = wholePieces(WINDOW_BYTES, chunkLength)
   }
@@ -58,6 +70,9 @@ export class FileChunkStore implements ChunkStore {
     // Windows hold whole pieces, so a piece never spans two of them.
     const window = Math.floor(start / this.windowBytes)
     const base = window * this.windowBytes
+    // Peers mostly ask in order: the next window is read (and, for a private share, encrypted) while
+    // this one is served, so a request at a window's edge does not wait for a whole window's read.
+    if (!this.windows.has(window + 1) && (window + 1) * this.windowBytes < this.size) this.window(window + 1).catch(() => {})
     // A view into the window, not a copy: a block is copied into its wire message at once
     // (batchWireWrites), so nothing keeps a window alive through it for long.
     this.window(window).then(
@@ -83,6 +98,21 @@ export class FileChunkStore implements ChunkStore {
     this.close(callback)
   }
 
+  /** The window's bytes, once every piece in it matches its hash (when hashes were given). */
+  private async verified(start: number, bytes: Uint8Array): Promise<Uint8Array> {
+    const hashes = this.pieceHashes
+    if (!hashes) return bytes
+    const firstPiece = start / this.chunkLength
+    const checks: Array<Promise<boolean>> = []
+    for (let offset = 0; offset < bytes.length; offset += this.chunkLength) {
+      const expected = hashes.subarray((firstPiece + offset / this.chunkLength) * SHA1_BYTES, (firstPiece + offset / this.chunkLength + 1) * SHA1_BYTES)
+      const piece = bytes.subarray(offset, offset + this.chunkLength) as Uint8Array<ArrayBuffer>
+      checks.push(crypto.subtle.digest('SHA-1', piece).then((digest) => equalBytes(new Uint8Array(digest), expected)))
+    }
+    if ((await Promise.all(checks)).includes(false)) throw new Error(CHANGED_MESSAGE)
+    return bytes
+  }
+
   private window(window: number): Promise<Uint8Array> {
     let bytes = this.windows.get(window)
     if (bytes) {
@@ -90,7 +120,7 @@ export class FileChunkStore implements ChunkStore {
       this.windows.delete(window)
     } else {
       const start = window * this.windowBytes
-      bytes = this.source.then((source) => source.read(start, start + this.windowBytes))
+      bytes = this.source.then(async (source) => this.verified(start, await source.read(start, start + this.windowBytes)))
       bytes.catch(() => this.windows.delete(window))
       if (this.windows.size >= WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value!)
     }
