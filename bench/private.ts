@@ -10,7 +10,7 @@ import { medianOf, MiB, mibPerS, round, type Benchmark, type Figure } from './ty
 const KINDS: readonly ShareKind[] = ['public', 'private']
 /** Alternated rounds of each measurement, so the machine's drift weighs on both kinds alike. */
 const TRANSFER_ROUNDS = 3
-const SHARE_ROUNDS = 2
+const SHARE_ROUNDS = 3
 const STREAM_ROUNDS = 3
 
 /**

@@ -98,6 +98,24 @@ test.describe('hybrid node', () => {
     expect(await keyless.exited).toBe(1)
   })
 
+  test('bridging a private share without its key moves only ciphertext, and a browser with the link still gets the files', async ({ alice, bob, workDir }) => {
+    const marker = 'SWARMDROP-MARKER-bridge'
+    const hashes = await writeTree(workDir, { 'Memo/memo.txt': new TextEncoder().encode(`${marker}\n`.repeat(20_000)) })
+    const link = await alice.share({ folder: join(workDir, 'Memo') })
+    const infoHash = new URLSearchParams(new URL(link).hash.slice(1)).get('h')!
+    const out = join(workDir, 'bridge')
+    const bridge = hybrid(['bridge', infoHash, '-o', out, '--app', alice.origin, '--no-dht'])
+    await bridge.waitFor((event) => event.event === 'done')
+    expect(await readdir(out)).toEqual(['swarmdrop-private-share'])
+    expect((await readFile(join(out, 'swarmdrop-private-share'))).includes(Buffer.from(marker))).toBe(false)
+
+    // The sender leaves; the bridge alone serves the link holder.
+    await alice.page.close()
+    await bob.open(link)
+    await bob.waitUntilDone()
+    expect(sha256(await bob.saveFile('memo.txt'))).toBe(hashes['Memo/memo.txt'])
+  })
+
   test('seed --private prints a private link; a browser opens it and gets the files under their names', async ({ bob, workDir }) => {
     const hashes = await writeTree(workDir, { 'Album/one.bin': randomFile(2 * MiB), 'Album/two/three.txt': new TextEncoder().encode('three\n') })
     const seeder = hybrid(['seed', '--private', join(workDir, 'Album'), '--app', bob.origin, '--no-dht'])

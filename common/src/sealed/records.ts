@@ -12,7 +12,9 @@ import { fail, ok, type Result } from '../result.js'
 
 /** Ciphertext bytes of every record of a private share (rs): a seek decrypts one or two of them. */
 export const SEALED_RECORD_BYTES = 64 * 1024
-const TAG_BYTES = 16
+/** AES-GCM's authentication tag, at the end of every record. */
+export const SEALED_TAG_BYTES = 16
+const TAG_BYTES = SEALED_TAG_BYTES
 /** Plaintext bytes a full record carries: rs less the tag and the delimiter. */
 export const SEALED_RECORD_DATA_BYTES = SEALED_RECORD_BYTES - TAG_BYTES - 1
 const SALT_BYTES = 16
@@ -67,11 +69,18 @@ export function parseHeader(header: Uint8Array): Result<{ salt: Uint8Array; reco
  * delimiter and zero padding up to it (a share's records are all full size, so their sizes say
  * nothing of the data).
  */
-export async function sealRecord(keys: RecordKeys, seq: number, data: Uint8Array, { last, recordBytes = SEALED_RECORD_BYTES }: { last: boolean; recordBytes?: number }): Promise<Uint8Array> {
+export async function sealRecord(
+  keys: RecordKeys,
+  seq: number,
+  data: Uint8Array,
+  { last, recordBytes = SEALED_RECORD_BYTES, scratch }: { last: boolean; recordBytes?: number; scratch?: Uint8Array<ArrayBuffer> },
+): Promise<Uint8Array> {
   if (recordBytes < MIN_RECORD_BYTES || data.length > recordBytes - TAG_BYTES - 1) throw new RangeError(`A record of ${recordBytes} bytes cannot carry ${data.length} bytes.`)
-  const plaintext = new Uint8Array(recordBytes - TAG_BYTES)
+  // WebCrypto copies its input, so one scratch buffer serves record after record.
+  const plaintext = scratch?.length === recordBytes - TAG_BYTES ? scratch : new Uint8Array(recordBytes - TAG_BYTES)
   plaintext.set(data)
   plaintext[data.length] = last ? LAST_DELIMITER : OTHER_DELIMITER
+  plaintext.fill(0, data.length + 1)
   const sealed = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonceFor(keys.nonceBase, seq) }, keys.key, plaintext)
   return new Uint8Array(sealed)
 }
