@@ -1,4 +1,4 @@
-import { sealedSource, type ByteSource, type SealedSpec } from '@swarmdrop/common'
+import { equalBytes, sealedSource, type ByteSource, type SealedSpec } from '@swarmdrop/common'
 
 /**
  * Where a shared torrent's bytes come from, as plain data (it is posted to hashing workers and kept
@@ -15,3 +15,32 @@ export function openSource(spec: SourceSpec): Promise<ByteSource> {
 
 /** The person's files behind a source. */
 export const blobsOf = (spec: SourceSpec): Blob[] => (spec.kind === 'plain' ? spec.blobs : spec.spec.blobs)
+
+const SHA1_BYTES = 20
+/** A piece read from the files is not what was shared. */
+export const CHANGED_MESSAGE = 'a shared file changed since it was shared'
+
+/**
+ * A source whose reads (of whole pieces, from a piece boundary) are checked against the torrent's
+ * piece hashes (SHA-1s end to end) before they are returned. A private share needs this: its
+ * records' nonces come from their positions, so a file changed on disk since would be encrypted
+ * again under the same nonces, and two ciphertexts of one nonce reveal the XOR of their plaintexts
+ * to whoever holds both.
+ */
+export function verifiedSource(source: ByteSource, pieceHashes: Uint8Array, pieceLength: number): ByteSource {
+  return {
+    size: source.size,
+    async read(start, end) {
+      const bytes = await source.read(start, end)
+      const firstPiece = start / pieceLength
+      const checks: Array<Promise<boolean>> = []
+      for (let offset = 0; offset < bytes.length; offset += pieceLength) {
+        const piece = firstPiece + offset / pieceLength
+        const expected = pieceHashes.subarray(piece * SHA1_BYTES, (piece + 1) * SHA1_BYTES)
+        checks.push(crypto.subtle.digest('SHA-1', bytes.subarray(offset, offset + pieceLength) as Uint8Array<ArrayBuffer>).then((digest) => equalBytes(new Uint8Array(digest), expected)))
+      }
+      if ((await Promise.all(checks)).includes(false)) throw new Error(CHANGED_MESSAGE)
+      return bytes
+    },
+  }
+}

@@ -1,24 +1,19 @@
-import { equalBytes, type ByteSource } from '@swarmdrop/common'
+import type { ByteSource } from '@swarmdrop/common'
 import type { ChunkCallback, ChunkRange, ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
-import { SHA1_BYTES, wholePieces } from '../create/hash-pieces'
-import { openSource, type SourceSpec } from '../source'
+import { wholePieces } from '../create/hash-pieces'
+import { openSource, verifiedSource, type SourceSpec } from '../source'
+import type { SourceReply, SourceRequest } from './source-worker'
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 export type FileStoreOptions = {
   /** The torrent's bytes: the files end to end, or sealed on the fly (a private share). */
   source: SourceSpec
   /** A read failed: the file was moved, changed or deleted since it was chosen. */
   onReadError: (err: Error) => void
-  /**
-   * The torrent's piece hashes (SHA-1s end to end): when given, every piece read is checked before
-   * it is served. A private share needs this: its records' nonces come from their positions, so a
-   * file changed on disk since would be encrypted again under the same nonces, and two ciphertexts
-   * of one nonce reveal the XOR of their plaintexts to whoever holds both.
-   */
+  /** The torrent's piece hashes (SHA-1s end to end): when given, every piece read is checked before it is served (see verifiedSource). */
   pieceHashes?: Uint8Array
 }
-
-/** A piece read from the files is not what was shared. */
-const CHANGED_MESSAGE = 'a shared file changed since it was shared'
 
 /** Whether every file can still be read (none moved, changed or deleted since it was picked). */
 export async function canRead(blobs: Blob[]): Promise<boolean> {
@@ -43,7 +38,7 @@ const WINDOWS_KEPT = 6
 export class FileChunkStore implements ChunkStore {
   private readonly source: Promise<ByteSource>
   private readonly size: number
-  private readonly pieceHashes: Uint8Array | null
+  private worker: Worker | null = null
   private readonly onReadError: (err: Error) => void
   private readonly windowBytes: number
   private readonly windows = new Map<number, Promise<Uint8Array>>()
@@ -53,9 +48,10 @@ export class FileChunkStore implements ChunkStore {
     readonly chunkLength: number,
     { source, length, onReadError, pieceHashes }: FileStoreOptions & { length: number },
   ) {
-    this.source = openSource(source)
     this.size = length
-    this.pieceHashes = pieceHashes ?? null
+    // A private share is sealed in a worker of its own (reading, AES-GCM, piece hashes), which took
+    // that work off the page that serves the peers; a public torrent's reads cost the page nothing.
+    this.source = source.kind === 'sealed' && typeof Worker !== 'undefined' ? this.inWorker(source, pieceHashes ?? null) : this.inPage(source, pieceHashes ?? null)
     this.onReadError = onReadError
     this.windowBytes = wholePieces(WINDOW_BYTES, chunkLength)
   }
@@ -91,6 +87,8 @@ export class FileChunkStore implements ChunkStore {
   close(callback: (err: Error | null) => void): void {
     this.closed = true
     this.windows.clear()
+    this.worker?.terminate()
+    this.worker = null
     queueMicrotask(() => callback(null))
   }
 
@@ -98,19 +96,30 @@ export class FileChunkStore implements ChunkStore {
     this.close(callback)
   }
 
-  /** The window's bytes, once every piece in it matches its hash (when hashes were given). */
-  private async verified(start: number, bytes: Uint8Array): Promise<Uint8Array> {
-    const hashes = this.pieceHashes
-    if (!hashes) return bytes
-    const firstPiece = start / this.chunkLength
-    const checks: Array<Promise<boolean>> = []
-    for (let offset = 0; offset < bytes.length; offset += this.chunkLength) {
-      const expected = hashes.subarray((firstPiece + offset / this.chunkLength) * SHA1_BYTES, (firstPiece + offset / this.chunkLength + 1) * SHA1_BYTES)
-      const piece = bytes.subarray(offset, offset + this.chunkLength) as Uint8Array<ArrayBuffer>
-      checks.push(crypto.subtle.digest('SHA-1', piece).then((digest) => equalBytes(new Uint8Array(digest), expected)))
+  private async inPage(spec: SourceSpec, pieceHashes: Uint8Array | null): Promise<ByteSource> {
+    const source = await openSource(spec)
+    return pieceHashes ? verifiedSource(source, pieceHashes, this.chunkLength) : source
+  }
+
+  private async inWorker(spec: SourceSpec, pieceHashes: Uint8Array | null): Promise<ByteSource> {
+    const worker = new Worker(new URL('./source-worker.ts', import.meta.url), { type: 'module', name: 'shared-files' })
+    this.worker = worker
+    const pending = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (err: Error) => void }>()
+    let nextId = 1
+    worker.onmessage = ({ data }: MessageEvent<SourceReply>) => {
+      const waiting = pending.get(data.id)
+      pending.delete(data.id)
+      if ('error' in data) waiting?.reject(new Error(data.error))
+      else waiting?.resolve(data.bytes)
     }
-    if ((await Promise.all(checks)).includes(false)) throw new Error(CHANGED_MESSAGE)
-    return bytes
+    const call = (request: DistributiveOmit<SourceRequest, 'id'>) =>
+      new Promise<Uint8Array>((resolve, reject) => {
+        const id = nextId++
+        pending.set(id, { resolve, reject })
+        worker.postMessage({ ...request, id } as SourceRequest)
+      })
+    await call({ op: 'open', spec, pieceHashes, pieceLength: this.chunkLength })
+    return { size: this.size, read: (start, end) => call({ op: 'read', start, end }) }
   }
 
   private window(window: number): Promise<Uint8Array> {
@@ -120,7 +129,7 @@ export class FileChunkStore implements ChunkStore {
       this.windows.delete(window)
     } else {
       const start = window * this.windowBytes
-      bytes = this.source.then(async (source) => this.verified(start, await source.read(start, start + this.windowBytes)))
+      bytes = this.source.then((source) => source.read(start, start + this.windowBytes))
       bytes.catch(() => this.windows.delete(window))
       if (this.windows.size >= WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value!)
     }
