@@ -16,7 +16,7 @@ import { dropWhenDisconnected } from './dead-peers'
 import { peerPaths } from './peers'
 import { rarestFirstOnce } from './rarest-first'
 import { requestLargerBlocks } from './block-size'
-import { shortRequestPipelines } from './request-pipeline'
+import { endStreamGrace, shortRequestPipelines } from './request-pipeline'
 import { RelayConfig, type RelayState } from './relay'
 import type { ShareInput } from './share-input'
 import type { Role, TorrentSnapshot } from './snapshot'
@@ -548,6 +548,8 @@ export class TorrentClient {
         if (!opened.ok) return stopWith(opened.error)
         if (entry.torrent !== torrent || !entry.sealed) return
         entry.sealed.share = opened.value
+        // Reading the manifest was no player's stream: the download goes on at full pipelines.
+        endStreamGrace(torrent)
         this.persist(entry)
         this.refresh()
       },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { BLOCK_BYTES } from './block-size'
-import { pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline'
+import { endStreamGrace, pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline'
 
 /** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
 class FakeTorrent {
@@ -98,6 +98,17 @@ describe('shortRequestPipelines', () => {
     context.mock.timers.tick(STREAM_GRACE_MS)
     wire.requests.length = 0
     seeking._updateWire(wire)
+    assert.equal(wire.requests.length, 1000)
+  })
+
+  it('drops the grace at once after a read that was not a player’s (a private share’s manifest)', () => {
+    const opened = new FakeTorrent()
+    const wire = new FakeWire(FAST)
+    opened._updateWire(wire)
+    opened._selections.items = []
+    endStreamGrace(opened)
+    wire.requests.length = 0
+    opened._updateWire(wire)
     assert.equal(wire.requests.length, 1000)
   })
 

@@ -47,6 +47,14 @@ export function shortRequestPipelines(torrent: object): void {
 export const STREAM_GRACE_MS = 3_000
 const lastStreamedAt = new WeakMap<RequestingTorrent, number>()
 
+/**
+ * Ends the short pipeline's grace after a read that was not a player's: a private share's manifest
+ * is read as a stream once, at the start, and the whole download then ran 3 s on short pipelines.
+ */
+export function endStreamGrace(torrent: object): void {
+  lastStreamedAt.delete(torrent as RequestingTorrent)
+}
+
 /** Whether a file of the torrent streams (or did a moment ago), and the wire is a peer's (not a web seed's). */
 function shortens(torrent: RequestingTorrent, wire: Wire): boolean {
   if (wire.type === 'webSeed') return false
