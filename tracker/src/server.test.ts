@@ -179,7 +179,43 @@ describe('SwarmdropServer', () => {
     assert.ok(warnings.length > 0, 'bad input is reported as a warning')
   })
 
-  it('closes idempotently', async () => {
+  it('stores a UDP announce that fills BEP 15’s IP field by the address its packet came from', async () => {
+    const infoHash = Buffer.from('bb'.repeat(20), 'hex')
+    /** One BEP 15 client: connect, then announce; resolves with the peers (ip:port) in the reply. */
+    async function announce(peerPort: number, announcedIp: number[]): Promise<string[]> {
+      const udp = dgram.createSocket('udp4')
+      const request = (packet: Buffer) =>
+        new Promise<Buffer>((resolve) => {
+          udp.once('message', resolve)
+          udp.send(packet, port, '127.0.0.1')
+        })
+      const connect = Buffer.alloc(16)
+      connect.writeBigUInt64BE(0x41727101980n, 0)
+      connect.writeUInt32BE(0, 8)
+      connect.writeUInt32BE(7, 12)
+      const connected = await request(connect)
+      const packet = Buffer.alloc(98)
+      connected.copy(packet, 0, 8, 16) // connection id
+      packet.writeUInt32BE(1, 8) // announce
+      packet.writeUInt32BE(8, 12)
+      infoHash.copy(packet, 16)
+      Buffer.from(`-RT0980-${String(peerPort).padStart(12, '0')}`).copy(packet, 36)
+      packet.writeBigUInt64BE(1000n, 64) // left
+      packet.writeUInt32BE(2, 80) // started
+      Buffer.from(announcedIp).copy(packet, 84)
+      packet.writeInt32BE(-1, 92) // num_want: default
+      packet.writeUInt16BE(peerPort, 96)
+      const reply = await request(packet)
+      udp.close()
+      const peers: string[] = []
+      for (let offset = 20; offset + 6 <= reply.length; offset += 6) peers.push(`${[...reply.subarray(offset, offset + 4)].join('.')}:${reply.readUInt16BE(offset + 4)}`)
+      return peers
+    }
+    await announce(6881, [10, 1, 2, 3]) // rTorrent with network.local_address, say
+    assert.deepEqual(await announce(6882, [0, 0, 0, 0]), ['127.0.0.1:6881'])
+  })
+
+    it('closes idempotently', async () => {
     const extra = new SwarmdropServer(testConfig({ webRoot }))
     await extra.listen()
     await extra.close()

@@ -21,6 +21,7 @@ import { ConnectionAdmission } from './ws/admission.js'
 import { openFileLimit } from './ws/file-limit.js'
 import type { RejectionReason } from './ws/protocol.js'
 import { WebSocketTracker } from './ws/web-socket-tracker.js'
+import { neverHandPeersThemselves, withSourceAddress } from './udp-announce.js'
 
 /** Where webtorrent's service worker serves files to media elements (see web/src/torrent/stream-server.ts). */
 const STREAM_PATH_PREFIX = '/webtorrent/'
@@ -79,6 +80,7 @@ export class SwarmdropServer extends EventEmitter {
     this.securityHeaders = securityHeaders(config.extraTrackers)
 
     this.tracker = new TrackerServer({ interval: ANNOUNCE_INTERVAL_MS, trustProxy: config.trustProxy, http: false, udp: false, ws: false, stats: false })
+    neverHandPeersThemselves(this.tracker)
     this.tracker.on('warning', (err: Error) => this.emit('warning', err))
     this.tracker.on('error', (err: Error) => this.emit('warning', err))
 
@@ -230,7 +232,7 @@ export class SwarmdropServer extends EventEmitter {
     const families: Array<'udp4' | 'udp6'> = host === undefined ? ['udp4', 'udp6'] : isIPv6(host) ? ['udp6'] : ['udp4']
     for (const type of families) {
       const socket = dgram.createSocket({ type, reuseAddr: true, ipv6Only: type === 'udp6' })
-      socket.on('message', (message, remote) => this.tracker.onUdpRequest(message, remote))
+      socket.on('message', (message, remote) => this.tracker.onUdpRequest(withSourceAddress(message), remote))
       try {
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject)
