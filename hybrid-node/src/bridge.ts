@@ -38,6 +38,8 @@ export type TorrentStatus = {
 }
 
 const STOP_TIMEOUT_MS = 4_000
+/** The creation date given to torrents that should carry none (create-torrent treats 0 as "now"). */
+const UNDATED_MS = 1_000
 const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
   webrtc: 'webrtc',
   tcpIncoming: 'tcp',
@@ -79,12 +81,15 @@ export class HybridNode extends EventEmitter {
    * Creates a torrent of files or folders and seeds it. The files are read in place, never copied,
    * which is also why the torrent is named after them (webtorrent finds them on disk by that name).
    * Its pieces are sized as the app sizes them, so the same files shared from a browser join the
-   * same swarm.
+   * same swarm. `undated`: no creation date worth the name, and "created by" Swarmdrop (private shares).
    */
-  async seed(paths: string[]): Promise<Torrent> {
+  async seed(paths: string[], { undated = false }: { undated?: boolean } = {}): Promise<Torrent> {
     const pieceLength = pieceLengthFor((await Promise.all(paths.map(bytesUnder))).reduce((sum, bytes) => sum + bytes, 0))
+    // A private share's .torrent says nothing of when it was made, as the app's do not (create-torrent
+    // always writes a date: the earliest it takes is 1 s after 1970).
+    const anonymous = undated ? { createdBy: 'Swarmdrop', creationDate: UNDATED_MS } : {}
     return new Promise((resolvePromise, reject) => {
-      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers, pieceLength }, (seeded) => resolvePromise(seeded))
+      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers, pieceLength, ...anonymous }, (seeded) => resolvePromise(seeded))
       this.watch(torrent)
       torrent.once('error', reject)
     })

@@ -116,7 +116,7 @@ async function seedPrivately(node: HybridNode, out: Output, paths: string[], opt
   const dir = await mkdtemp(join(tmpdir(), 'swarmdrop-private-'))
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const sealed = await sealFiles(paths, dir)
-  const torrent = await node.seed([sealed.path])
+  const torrent = await node.seed([sealed.path], { undated: true })
   const link = { infoHash: torrent.infoHash, trackers: [], secret: encodeSecret(sealed.secret) }
   out.event('seeding', { name: sealed.manifest.name, infoHash: torrent.infoHash, private: true, ...(opts.app !== false && { link: formatShareLink(new URL(opts.app).origin, link) }) })
   return 'forever'

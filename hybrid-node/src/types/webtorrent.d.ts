@@ -52,8 +52,8 @@ declare module 'webtorrent' {
     tracker?: { rtcConfig?: { iceServers: Array<{ urls: string[]; username?: string; credential?: string }>; iceTransportPolicy?: 'all' | 'relay' } }
   }
 
-  /** `pieceLength`: for `seed`, the size of the pieces of the torrent it creates. */
-  export type AddOptions = { path?: string; announce?: string[]; pieceLength?: number }
+  /** `pieceLength`, `createdBy`, `creationDate` (ms): for `seed`, passed to create-torrent. */
+  export type AddOptions = { path?: string; announce?: string[]; pieceLength?: number; createdBy?: string; creationDate?: number }
 
   export default class WebTorrent extends EventEmitter {
     constructor(options?: ClientOptions)
