@@ -146,7 +146,8 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     pieceMap: torrent && hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
     // A private share's records are padded: its plain size times the progress is what has arrived.
     downloaded: plainLength !== null ? Math.round(plainLength * progress) : (torrent?.downloaded ?? 0),
-    uploaded: torrent?.uploaded ?? 0,
+    // ...and what has gone out is counted in the same plain bytes, so "Uploaded" compares with "Size".
+    uploaded: plainLength !== null && torrent?.length ? Math.round(((torrent.uploaded ?? 0) * plainLength) / torrent.length) : (torrent?.uploaded ?? 0),
     downloadSpeed: Math.round(torrent?.downloadSpeed ?? 0),
     uploadSpeed: Math.round(torrent?.uploadSpeed ?? 0),
     numPeers: connectedPeers(torrent),
