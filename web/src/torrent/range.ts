@@ -19,3 +19,13 @@ export function parseRange(header: string | null, size: number): Result<{ start:
   if (start >= size || end < start) return fail('unsatisfiable range')
   return ok({ start, end })
 }
+
+/** Media types a private share's file is served inline with: what the player and previews show. */
+const INLINE_TYPE = /^(video\/[\w.+-]+|audio\/[\w.+-]+|image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|text\/(plain|csv|markdown|vtt))$/
+
+/**
+ * The Content-Type a private share's file is served with. Its type comes from the sender's manifest,
+ * and the file is served from the app's own origin: HTML, SVG or XML there could run script as the
+ * app. Anything but plain media, images, PDF and text goes out as bytes.
+ */
+export const servedMediaType = (type: string): string => (INLINE_TYPE.test(type) ? type : 'application/octet-stream')

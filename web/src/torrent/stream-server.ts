@@ -1,6 +1,6 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { ContentFile } from './content'
-import { parseRange } from './range'
+import { parseRange, servedMediaType } from './range'
 
 /** webtorrent's streaming service worker, copied to the app's root by the Vite build. */
 export const STREAM_WORKER_URL = '/sw.min.js'
@@ -43,7 +43,7 @@ export async function startStreamServer(client: WebTorrent, sealedFile: SealedFi
 }
 
 /** What the worker forwards of a request (webtorrent's worker-server protocol). */
-type ForwardedRequest = { type?: unknown; url?: unknown; method?: unknown; headers?: Record<string, string> }
+type ForwardedRequest = { type?: unknown; url?: unknown; method?: unknown; destination?: unknown; headers?: Record<string, string> }
 
 let activeStreams = 0
 let keepalive: ReturnType<typeof setInterval> | null = null
@@ -66,7 +66,9 @@ function serveSealed(event: MessageEvent, sealedFile: SealedFileLookup): void {
   const range = parseRange(request.headers?.range ?? null, file.length)
   if (!range.ok) return port.postMessage({ status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.length}` }, body: '' })
   const { start, end } = range.value ?? { start: 0, end: file.length - 1 }
-  Object.assign(headers, { 'Content-Type': file.type || 'application/octet-stream', 'Content-Length': String(Math.max(0, end - start + 1)) })
+  Object.assign(headers, { 'Content-Type': servedMediaType(file.type), 'Content-Length': String(Math.max(0, end - start + 1)) })
+  // Opened as a page of its own (a new tab), it is saved, never shown in the app's origin.
+  if (request.destination === 'document') headers['Content-Disposition'] = 'attachment'
   if (range.value) headers['Content-Range'] = `bytes ${start}-${end}/${file.length}`
   const status = range.value ? 206 : 200
   if (request.method === 'HEAD' || file.length === 0) return port.postMessage({ status, headers, body: '' })
