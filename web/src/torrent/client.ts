@@ -1,12 +1,13 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Emitter, Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { batchWireWrites, DONE_MARK, encodeSecret, equalBytes, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, shareOfSpec, type TorrentLink } from '@swarmdrop/common'
+import { batchWireWrites, DONE_MARK, encodeSecret, FIRST_PEER_MARK, offerWhileConnecting, parseSecret, randomSalt, randomSecret, reconnectTrackersPromptly, type TorrentLink } from '@swarmdrop/common'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { publicContent, sealedContent } from './create/content'
 import { createTorrent, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
-import { isSealedTorrent, openShareOf, publicFiles, sealedFiles, type ContentFile } from './content'
+import { isSealedTorrent, publicFiles, sealedFiles, type ContentFile } from './content'
+import { MISSING_KEY_MESSAGE, openPrivateShare, sealedTwinOf } from './private-shares'
 import { connectedPeers, describeTorrentError, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
 import { pieceHashesOf } from './create/create-torrent'
@@ -41,7 +42,6 @@ const UNKNOWN_LEFT_BYTES = 16 * 1024
 const UPLOAD_CACHE_PIECES = 16
 /** The end of a playing video or audio file, fetched early (see fetchEndEarly): its index, in a piece or two. */
 const MEDIA_TAIL_BYTES = 1024 * 1024
-const MISSING_KEY_MESSAGE = 'This is a private share, and this link has no key (the part after “k=”), so its files cannot be opened. Ask the sender for the whole link.'
 
 type Started = { client: WebTorrent; trackers: string[] }
 /** What webtorrent starts from: shared files (hashed already), a .torrent, or only an info hash. */
@@ -107,7 +107,7 @@ export class TorrentClient {
     let content = privately ? sealedContent(layout.value, randomSecret(), randomSalt()) : publicContent(layout.value)
     // The same names and sizes as a private share already here: sealed with its key and salt, the
     // same files make the same torrent (as a public torrent's would), which is then kept.
-    const twin = content.source.kind === 'sealed' ? this.sealedTwinOf(content.source.spec.manifest) : null
+    const twin = content.source.kind === 'sealed' ? sealedTwinOf(this.entries.values(), content.source.spec.manifest) : null
     if (twin) content = sealedContent(layout.value, twin.secret, twin.salt)
     const { length } = content
     const entry = this.newEntry('sent', layout.value.name, [])
@@ -153,16 +153,6 @@ export class TorrentClient {
       this.refresh()
     })
     return target.key
-  }
-
-  /** A private share this browser sends whose manifest (names, sizes, types) is this one: its key, salt and info hash. */
-  private sealedTwinOf(manifest: Uint8Array): { secret: Uint8Array; salt: Uint8Array; infoHash: string } | null {
-    for (const entry of this.entries.values()) {
-      const sender = entry.sealed?.sender
-      const secret = entry.sealed && parseSecret(entry.sealed.secret)
-      if (entry.role === 'sent' && sender && secret?.ok && equalBytes(sender.manifest, manifest)) return { secret: secret.value, salt: sender.salt, infoHash: entry.key }
-    }
-    return null
   }
 
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
@@ -533,29 +523,21 @@ export class TorrentClient {
    */
   private openSealed(entry: Entry, torrent: Torrent): void {
     if (!isSealedTorrent(torrent) || entry.sealed?.share) return
-    const stopWith = (message: string) => {
+    void openPrivateShare(entry, torrent).then((opened) => {
       if (entry.torrent !== torrent) return
-      entry.error = message
-      this.halt(entry)
-      this.refresh()
-    }
-    const secret = entry.sealed && parseSecret(entry.sealed.secret)
-    if (!secret?.ok) return stopWith(secret?.error ?? MISSING_KEY_MESSAGE)
-    // The sender knows what it sealed; a receiver reads the manifest's records (fetched first).
-    const sender = entry.sealed?.sender
-    ;(sender ? shareOfSpec({ secret: secret.value, ...sender }) : openShareOf(torrent, secret.value)).then(
-      (opened) => {
-        if (!opened.ok) return stopWith(opened.error)
-        if (entry.torrent !== torrent || !entry.sealed) return
+      if (!opened.ok || !entry.sealed) {
+        entry.error = opened.ok ? MISSING_KEY_MESSAGE : opened.error
+        this.halt(entry)
+      } else {
         entry.sealed.share = opened.value
         // Reading the manifest was no player's stream: the download goes on at full pipelines.
         endStreamGrace(torrent)
         this.persist(entry)
-        this.refresh()
-      },
-      (err: Error) => stopWith(`This private share could not be opened (${err.message}).`),
-    )
+      }
+      this.refresh()
+    })
   }
+
 
   private halt(entry: Entry): void {
     const torrent = entry.torrent
