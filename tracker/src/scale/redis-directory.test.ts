@@ -101,6 +101,20 @@ describe('tracker instances sharing swarms through Redis', () => {
     await Promise.all([again.close(), bob.close(), mallory.close()])
   })
 
+  it('lets a client hand its peer ID over to a connection on another instance', async () => {
+    const [one, two] = [await instance(), await instance()]
+    const infoHash = randomId()
+    const old = await TrackerPeer.connect(one.url)
+    await old.announce(infoHash, { left: 0 })
+    const handover = await TrackerPeer.connect(two.url, { peerId: old.peerId })
+    const reply = handover.announce(infoHash, { left: 0 })
+    await sleep(300)
+    await old.close()
+    assert.equal((await reply).complete, 1)
+    assert.deepEqual(handover.failures, [])
+    await handover.close()
+  })
+
   it('an instance dies: its peers re-announce elsewhere and are found again', async () => {
     const [one, two] = [await instance(), await instance()]
     const infoHash = randomId()

@@ -125,14 +125,22 @@ export class RedisDirectory extends EventEmitter {
 
   /**
    * Records the peer and returns the swarm's counts across instances and up to `wanted` random other
-   * peers; or 'taken' when a live instance holds the same peer ID (one that died gives it up).
+   * peers; or 'taken' when a live instance keeps the same peer ID (one that dies gives it up within
+   * its heartbeat's lifetime; one whose socket for it closes, at once).
    */
   async announce(infoHash: string, peerId: string, complete: boolean, wanted: number): Promise<AnnounceResult | 'taken'> {
     const run = (takeOver: boolean) => this.redis.swarmAnnounce(...keysOf(infoHash), Date.now(), this.ttlMs, hex(peerId), this.instanceId, complete ? '1' : '0', wanted, takeOver ? '1' : '0')
+    // Held elsewhere: wait for that instance to let the ID go (its socket closing: a client handing
+    // over to a new one) or to die (its heartbeat lapsing); refuse only if it keeps both.
+    const deadlineMs = Date.now() + HEARTBEAT_TTL_MS + HEARTBEAT_MS
     let reply = await run(false)
-    if (reply[0] === -1) {
-      if (await this.staysAlive(String(reply[1]))) return 'taken'
-      reply = await run(true)
+    while (reply[0] === -1) {
+      if ((await this.redis.exists(aliveKeyOf(String(reply[1])))) === 0) reply = await run(true)
+      else if (Date.now() >= deadlineMs) return 'taken'
+      else {
+        await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4))
+        reply = await run(false)
+      }
     }
     const [seeders, peers, flat = []] = reply as [number, number, string[]]
     const targets: RemoteTarget[] = []
@@ -163,20 +171,6 @@ export class RedisDirectory extends EventEmitter {
     await this.redis.del(aliveKeyOf(this.instanceId)).catch(() => {})
     this.redis.disconnect()
     this.subscriber.disconnect()
-  }
-
-  /**
-   * Whether an instance is alive: its heartbeat key outlives one lifetime of the key. A crashed
-   * instance's key lingers up to HEARTBEAT_TTL_MS, so an announce that finds its peer ID there (its
-   * client reconnecting elsewhere) waits that long rather than being refused; a live one keeps it.
-   */
-  private async staysAlive(instanceId: string): Promise<boolean> {
-    const deadlineMs = Date.now() + HEARTBEAT_TTL_MS + HEARTBEAT_MS
-    while (Date.now() < deadlineMs) {
-      if ((await this.redis.exists(aliveKeyOf(instanceId))) === 0) return false
-      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4))
-    }
-    return true
   }
 
   private sayAlive(): void {

@@ -121,6 +121,23 @@ describe('WebSocket tracker', () => {
     await Promise.all([again.close(), bob.close(), mallory.close()])
   })
 
+  it('lets a client hand its peer ID over to a new connection while it closes the old one', async () => {
+    const { url } = await start()
+    const infoHash = randomId()
+    const [old, bob] = await Promise.all([TrackerPeer.connect(url), TrackerPeer.connect(url)])
+    await old.announce(infoHash, { left: 0 })
+    // bittorrent-tracker's client opens the new socket first and closes the old one up to a second later.
+    const handover = await TrackerPeer.connect(url, { peerId: old.peerId })
+    const reply = handover.announce(infoHash, { left: 0 })
+    await sleep(300)
+    await old.close()
+    assert.equal((await reply).complete, 1)
+    assert.deepEqual(handover.failures, [])
+    await bob.announce(infoHash, { offers: 1 })
+    await eventually(() => handover.offers.length === 1, 'the offer reaching the new connection')
+    await Promise.all([handover.close(), bob.close()])
+  })
+
   it('under load, answers every announce and delivers every offer (300 peers, 60 swarms)', async () => {
     const { url, server } = await start()
     const swarms = Array.from({ length: 60 }, randomId)

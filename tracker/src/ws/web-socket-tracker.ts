@@ -28,6 +28,8 @@ import { TokenBucket } from './token-bucket.js'
 class Connection {
   /** Swarm memberships, keyed by info hash + peer ID (one tab may run several clients on one socket). */
   readonly memberships = new Map<string, Swarm<Connection>>()
+  /** Announces waiting for this connection to close and free a peer ID (see ownerClosed). */
+  readonly closeWaiters = new Set<() => void>()
   /** Offers relayed to this connection, for checking its answers. */
   readonly offers = new OfferLedger()
   readonly announceRate: TokenBucket
@@ -173,12 +175,24 @@ export class WebSocketTracker extends EventEmitter {
     if (request.offers.length > 0 && !connection.offerRate.take(request.offers.length, nowMs)) {
       return this.refuse(connection, { reason: 'offer-rate', detail: 'Too many offers on this connection; slow down.' }, context)
     }
+    this.admitAnnounce(connection, request, { mayWait: true })
+  }
+
+  /**
+   * A peer ID belongs to the connection that announced it while that connection is open: nobody else
+   * may take its offers or make it leave. The same client may hand over, though: bittorrent-tracker's
+   * client opens a new socket while it still closes the old one (for up to a second), so an announce
+   * whose ID another open connection holds waits up to PEER_ID_HANDOVER_MS for that one to close.
+   */
+  private admitAnnounce(connection: Connection, request: AnnounceRequest, { mayWait }: { mayWait: boolean }): void {
+    const context = { action: 'announce', infoHash: request.infoHash } as const
     const key = request.infoHash + request.peerId
     let swarm = this.swarms.get(request.infoHash)
-    // A peer ID belongs to the connection that announced it while that connection is open: nobody
-    // else may take its offers or make it leave. A client that reconnects finds its old one closed.
     const owner = swarm?.get(request.peerId)?.connection
-    if (owner && owner !== connection && !owner.closed) return this.refuse(connection, PEER_ID_TAKEN, context)
+    if (owner && owner !== connection && !owner.closed) {
+      if (!mayWait) return this.refuse(connection, PEER_ID_TAKEN, context)
+      return void ownerClosed(owner, PEER_ID_HANDOVER_MS).then(() => !connection.closed && !this.destroyed && this.admitAnnounce(connection, request, { mayWait: false }))
+    }
 
     if (request.event === 'stopped') {
       if (swarm?.get(request.peerId)?.connection === connection) this.leave(swarm, request.infoHash, request.peerId)
@@ -363,6 +377,7 @@ export class WebSocketTracker extends EventEmitter {
       if (swarm.get(peerId)?.connection === connection) this.leave(swarm, key.slice(0, 20), peerId)
     }
     connection.memberships.clear()
+    for (const waiter of connection.closeWaiters) waiter()
   }
 
   private leave(swarm: Swarm<Connection>, infoHash: string, peerId: string, { here = false } = {}): void {
@@ -383,6 +398,21 @@ export class WebSocketTracker extends EventEmitter {
 }
 
 const PEER_ID_TAKEN: Refusal = { reason: 'peer-id-taken', detail: 'This peer ID is in use by another open connection.' }
+/** How long an announce waits for the open connection that holds its peer ID to close (a client handing over). */
+export const PEER_ID_HANDOVER_MS = 2_000
+
+/** Settles once the connection has closed (and let go of its peer IDs), or after `ms`, whichever comes first. */
+function ownerClosed(owner: Connection, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      clearTimeout(timer)
+      owner.closeWaiters.delete(settle)
+      resolve()
+    }
+    const timer = setTimeout(settle, ms)
+    owner.closeWaiters.add(settle)
+  })
+}
 
 /** What identifies a relayed offer in the receiving connection's ledger: its ID, the swarm and the offering peer. */
 function offerKey(offer: Offer, request: AnnounceRequest): string {
