@@ -8,6 +8,11 @@ export default defineConfig({
   // Each test already runs two browser contexts (two people); two workers fill the two cores.
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
+  // One retry, reported as "flaky" in the output. Twice in about ten full runs a receiver stayed at
+  // "Looking for the sender" for 90 s with the sender online (persistence: re-dropped share; turn:
+  // relay only); neither reproduced in 30 targeted repeats, with or without CPU load, and no tracker
+  // refusal was logged in a full run. Look at the trace of the first attempt when one shows.
+  retries: 1,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
