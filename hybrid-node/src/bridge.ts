@@ -193,7 +193,7 @@ export class UnsafeTorrentError extends Error {
 }
 
 /** Where a private share's records are kept while (and after) it downloads: out of sight in the output folder. */
-export const privateRecordsFolder = (root: string, infoHash: string): string => join(root, '.swarmdrop', infoHash)
+const privateRecordsFolder = (root: string, infoHash: string): string => join(root, '.swarmdrop', infoHash)
 
 /** The bytes of a file, or of every file under a folder. */
 async function bytesUnder(path: string): Promise<number> {

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import {
   decryptFileRange,
   isLeftOutOfFolders,
+  manifestFilePath,
   openSealedShare,
   randomSalt,
   randomSecret,
@@ -76,9 +77,8 @@ export async function openPrivateShare(torrent: Torrent, secret: Uint8Array): Pr
  */
 export async function writePlainFiles(share: SealedShare, recordsPath: string, root: string): Promise<string[]> {
   const written: string[] = []
-  const { files, name } = share.manifest
-  for (const [index, file] of files.entries()) {
-    const segments = files.length === 1 && file.path.length === 1 ? file.path : [name, ...file.path]
+  for (const [index, file] of share.manifest.files.entries()) {
+    const segments = manifestFilePath(share.manifest, index)
     const target = resolve(root, ...segments)
     if (!target.startsWith(resolve(root) + sep)) throw new Error(`Refusing a path outside the output folder: ${segments.join('/')}`)
     await mkdir(dirname(target), { recursive: true })

@@ -17,6 +17,15 @@ const MAX_NAME_LENGTH = 1024
 const MAX_FILE_BYTES = 2 ** 50
 const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+$/
 
+/**
+ * Where a file of the share goes, as path segments: under the share's name, as a public torrent of
+ * the same files is laid out (webtorrent puts the torrent's name first), except for one loose file.
+ */
+export function manifestFilePath({ name, files }: SealedManifest, index: number): string[] {
+  const { path } = files[index]!
+  return files.length === 1 && path.length === 1 ? path : [name, ...path]
+}
+
 export function encodeManifest(manifest: SealedManifest): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ v: MANIFEST_VERSION, ...manifest }))
 }

@@ -13,8 +13,7 @@ import { fail, ok, type Result } from '../result.js'
 /** Ciphertext bytes of every record of a private share (rs): a seek decrypts one or two of them. */
 export const SEALED_RECORD_BYTES = 64 * 1024
 /** AES-GCM's authentication tag, at the end of every record. */
-export const SEALED_TAG_BYTES = 16
-const TAG_BYTES = SEALED_TAG_BYTES
+const TAG_BYTES = 16
 /** Plaintext bytes a full record carries: rs less the tag and the delimiter. */
 export const SEALED_RECORD_DATA_BYTES = SEALED_RECORD_BYTES - TAG_BYTES - 1
 const SALT_BYTES = 16

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { padmeRecords, planSealed, recordOffset, recordsOfRange, SEALED_TORRENT_NAME } from './layout.js'
-import { parseManifest, type SealedManifest } from './manifest.js'
+import { manifestFilePath, parseManifest, type SealedManifest } from './manifest.js'
 import { deriveRecordKeys, encodeHeader, openRecord, SEALED_RECORD_BYTES, SEALED_RECORD_DATA_BYTES, sealRecord, SealedRecordError } from './records.js'
 import { encodeSecret, parseSecret, randomSecret } from './secret.js'
 import { decryptFileRange, openSealedShare, sealedSource, sealedSpec, WRONG_KEY_MESSAGE, type ByteSource } from './share.js'
@@ -157,5 +157,11 @@ describe('secrets and manifests', () => {
     assert.equal(parseManifest(new Uint8Array([0xff, 0xfe])).ok, false)
     assert.equal(parseManifest(encode({ ...good, v: 2 })).ok, false)
     assert.equal(SEALED_TORRENT_NAME.includes('x'), false)
+  })
+
+  it('lays files out as a public torrent of them would: under the share’s name, but for one loose file', () => {
+    const folder = { name: 'Trip', files: [{ path: ['day 1', 'a.jpg'], length: 1, type: '' }, { path: ['b.txt'], length: 1, type: '' }] }
+    assert.deepEqual([manifestFilePath(folder, 0), manifestFilePath(folder, 1)], [['Trip', 'day 1', 'a.jpg'], ['Trip', 'b.txt']])
+    assert.deepEqual(manifestFilePath({ name: 'a.txt', files: [{ path: ['a.txt'], length: 1, type: '' }] }, 0), ['a.txt'])
   })
 })

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../result.js'
 import { MANIFEST_PREFIX_BYTES, planSealed, recordOffset, recordsInStream, recordsOfRange, type SealedPlan } from './layout.js'
 import { encodeManifest, parseManifest, type SealedManifest } from './manifest.js'
-import { deriveRecordKeys, encodeHeader, openRecord, parseHeader, SEALED_HEADER_BYTES, SEALED_RECORD_BYTES, SEALED_RECORD_DATA_BYTES, SEALED_TAG_BYTES as TAG_BYTES, sealRecord, SealedRecordError, type RecordKeys } from './records.js'
+import { deriveRecordKeys, encodeHeader, openRecord, parseHeader, SEALED_HEADER_BYTES, SEALED_RECORD_BYTES, SEALED_RECORD_DATA_BYTES, sealRecord, SealedRecordError, type RecordKeys } from './records.js'
 
 /** Bytes read by range; `end` is exclusive. What a chunk store or a hashing job reads from. */
 export type ByteSource = { readonly size: number; read(start: number, end: number): Promise<Uint8Array> }
@@ -32,7 +32,8 @@ export async function sealedSource(spec: SealedSpec): Promise<ByteSource> {
   )
   const keys = await deriveRecordKeys(spec.secret, spec.salt)
   const header = encodeHeader(spec.salt)
-  const scratch = new Uint8Array(SEALED_RECORD_BYTES - TAG_BYTES)
+  // A full record's plaintext: its data and the delimiter.
+  const scratch = new Uint8Array(SEALED_RECORD_DATA_BYTES + 1)
   const manifestRegion = new Uint8Array(MANIFEST_PREFIX_BYTES + spec.manifest.length)
   new DataView(manifestRegion.buffer).setUint32(0, spec.manifest.length)
   manifestRegion.set(spec.manifest, MANIFEST_PREFIX_BYTES)

@@ -399,7 +399,7 @@ export class WebSocketTracker extends EventEmitter {
 
 const PEER_ID_TAKEN: Refusal = { reason: 'peer-id-taken', detail: 'This peer ID is in use by another open connection.' }
 /** How long an announce waits for the open connection that holds its peer ID to close (a client handing over). */
-export const PEER_ID_HANDOVER_MS = 2_000
+const PEER_ID_HANDOVER_MS = 2_000
 
 /** Settles once the connection has closed (and let go of its peer IDs), or after `ms`, whichever comes first. */
 function ownerClosed(owner: Connection, ms: number): Promise<void> {

@@ -4,13 +4,12 @@ import { batchWireWrites, DONE_MARK, encodeSecret, FIRST_PEER_MARK, offerWhileCo
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { publicContent, sealedContent } from './create/content'
-import { createTorrent, type CreatedTorrent } from './create/create-torrent'
+import { createTorrent, pieceHashesOf, type CreatedTorrent } from './create/create-torrent'
 import { planLayout } from './create/layout'
 import { isSealedTorrent, publicFiles, sealedFiles, type ContentFile } from './content'
 import { MISSING_KEY_MESSAGE, openPrivateShare, sealedTwinOf } from './private-shares'
-import { connectedPeers, describeTorrentError, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
+import { connectedPeers, describeTorrentError, plainLengthOf, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
-import { pieceHashesOf } from './create/create-torrent'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { dropWhenDisconnected } from './dead-peers'
@@ -538,7 +537,6 @@ export class TorrentClient {
     })
   }
 
-
   private halt(entry: Entry): void {
     const torrent = entry.torrent
     entry.torrent = null
@@ -550,7 +548,7 @@ export class TorrentClient {
     if (entry.key.startsWith('local-') || !this.entries.has(entry.key)) return
     const torrent = entry.torrent
     if (torrent?.torrentFile?.length && torrent.info) entry.torrentFile = torrent.torrentFile
-    if (torrent?.length) entry.length = entry.sealed ? (entry.sealed.share?.manifest.files.reduce((sum, file) => sum + file.length, 0) ?? null) : torrent.length
+    if (torrent?.length) entry.length = entry.sealed ? plainLengthOf(entry.sealed.share) : torrent.length
     void saveRecord(toRecord(entry))
   }
 

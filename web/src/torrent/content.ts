@@ -1,4 +1,4 @@
-import { decryptFileRange, openSealedShare, recordsOfRange, SEALED_TORRENT_NAME, type SealedFileSpan, type SealedShare } from '@swarmdrop/common'
+import { decryptFileRange, manifestFilePath, openSealedShare, recordsOfRange, SEALED_TORRENT_NAME, type SealedFileSpan, type SealedShare } from '@swarmdrop/common'
 import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
 
 /** Bytes `start`..`end` of a file, inclusive. */
@@ -63,14 +63,8 @@ export function sealedFiles(torrent: Torrent, share: SealedShare, onFailure: (fi
   })
 }
 
-/**
- * A private share's file's path as a public torrent of the same files would name it (webtorrent puts
- * the torrent's name first, except for one loose file), so saving and zips look the same either way.
- */
-export function sealedPath({ manifest }: SealedShare, index: number): string {
-  const { path } = manifest.files[index]!
-  return manifest.files.length === 1 && path.length === 1 ? path[0]! : [manifest.name, ...path].join('/')
-}
+/** A private share's file's path as a public torrent of the same files would name it, so saving and zips look the same either way. */
+export const sealedPath = ({ manifest }: SealedShare, index: number): string => manifestFilePath(manifest, index).join('/')
 
 /** Opens a private share from its torrent once the torrent is ready (its first records are fetched first). */
 export function openShareOf(torrent: Torrent, secret: Uint8Array): ReturnType<typeof openSealedShare> {

@@ -98,6 +98,9 @@ function nameOf({ torrent, sealed, displayName }: Entry): string {
   return torrent?.name || displayName
 }
 
+/** A private share's size in plain bytes, once its manifest is open (its torrent's records are padded). */
+export const plainLengthOf = (share: SealedShare | null): number | null => share?.manifest.files.reduce((sum, file) => sum + file.length, 0) ?? null
+
 /** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
 export const connectedPeers = (torrent: Torrent | null): number => torrent?.wires?.length ?? 0
 
@@ -117,7 +120,7 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   const sealedTorrent = Boolean(torrent?.files?.length && isSealedTorrent(torrent))
   // A private share's files are known once its manifest is open, not with the torrent's metadata.
   const hasMetadata = sealedTorrent ? share !== null : Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
-  const plainLength = share ? share.manifest.files.reduce((sum, file) => sum + file.length, 0) : null
+  const plainLength = plainLengthOf(share)
   const progress = !torrent ? 0 : torrent.done ? 1 : (torrent.progress ?? 0)
   const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
   const status = deriveStatus({

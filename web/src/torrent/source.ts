@@ -13,12 +13,9 @@ export function openSource(spec: SourceSpec): Promise<ByteSource> {
   return Promise.resolve({ size: all.size, read: async (start, end) => new Uint8Array(await all.slice(start, end).arrayBuffer()) })
 }
 
-/** The person's files behind a source. */
-export const blobsOf = (spec: SourceSpec): Blob[] => (spec.kind === 'plain' ? spec.blobs : spec.spec.blobs)
-
 const SHA1_BYTES = 20
 /** A piece read from the files is not what was shared. */
-export const CHANGED_MESSAGE = 'a shared file changed since it was shared'
+const CHANGED_MESSAGE = 'a shared file changed since it was shared'
 
 /**
  * A source whose reads (of whole pieces, from a piece boundary) are checked against the torrent's
