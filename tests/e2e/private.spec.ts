@@ -13,6 +13,12 @@ test('a private folder arrives byte-identical, one file at a time and as a zip, 
     'Trip photos/empty.txt': new Uint8Array(0),
   }
   const hashes = await writeTree(workDir, files)
+  // Everything both browsers send to a server: request URLs and headers, and tracker messages.
+  const sent: string[] = []
+  for (const person of [alice, bob]) {
+    person.page.context().on('request', (request) => sent.push(request.url(), ...Object.values(request.headers())))
+    person.page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
+  }
   const link = await alice.share({ folder: join(workDir, 'Trip photos') })
 
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&k=[A-Za-z0-9_-]{22}$/)
@@ -30,6 +36,11 @@ test('a private folder arrives byte-identical, one file at a time and as a zip, 
   expect(Object.keys(zip).sort()).toEqual(['Trip photos/day 1/beach.bin', 'Trip photos/empty.txt', 'Trip photos/notes.txt'])
   expect(sha256(zip['Trip photos/day 1/beach.bin']!)).toBe(hashes['Trip photos/day 1/beach.bin'])
   await expect(bob.page.getByTestId('library-item')).toContainText('Trip photos')
+
+  // Neither the key nor a name ever left either browser (the fragment is never sent, nor a Referer).
+  const key = new URLSearchParams(new URL(link).hash.slice(1)).get('k')!
+  expect(sent.some((text) => text.includes('"action":"announce"'))).toBe(true)
+  expect(sent.filter((text) => text.includes(key) || text.includes('Trip photos') || text.includes('beach.bin'))).toEqual([])
 })
 
 test('a link with a wrong key or none says so in plain words, and the right link still opens', async ({ alice, bob, carol, workDir }) => {
