@@ -3,6 +3,7 @@ import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import {
+  compareFilePaths,
   decryptFileRange,
   isLeftOutOfFolders,
   manifestFilePath,
@@ -95,7 +96,7 @@ export async function writePlainFiles(share: SealedShare, recordsPath: string, r
 
 /** Files under a folder, sorted, leaving out what create-torrent leaves out. */
 async function filesUnder(folder: string): Promise<string[]> {
-  const entries = (await readdir(folder, { withFileTypes: true })).filter((entry) => !isLeftOutOfFolders(entry.name)).sort((a, b) => a.name.localeCompare(b.name))
+  const entries = (await readdir(folder, { withFileTypes: true })).filter((entry) => !isLeftOutOfFolders(entry.name)).sort((a, b) => compareFilePaths([a.name], [b.name]))
   const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])))
   return nested.flat()
 }

@@ -1,4 +1,4 @@
-import { fail, isLeftOutOfFolders, ok, pieceLengthFor, type Result } from '@swarmdrop/common'
+import { compareFilePaths, fail, isLeftOutOfFolders, ok, pieceLengthFor, type Result } from '@swarmdrop/common'
 import type { ShareInput } from '../share-input'
 
 /** One file of a torrent being created: its bytes and its path inside the torrent. */
@@ -17,7 +17,8 @@ export type TorrentLayout = {
 /**
  * Lays out the files a person dropped as one torrent. A folder keeps its name and its files their
  * paths inside it; loose files sit at the top. Hidden and junk files in folders (.DS_Store and the
- * like) are left out.
+ * like) are left out. Files are listed in create-torrent's order (`compareFilePaths`), never in the
+ * order they were picked or dropped, so the same files always make the same torrent.
  */
 export function planLayout(inputs: ShareInput[], name?: string): Result<TorrentLayout> {
   const files: LayoutFile[] = []
@@ -29,6 +30,7 @@ export function planLayout(inputs: ShareInput[], name?: string): Result<TorrentL
     files.push({ blob: file, path: segments })
   }
   if (files.length === 0) return fail('Nothing to share: no files were given.')
+  files.sort((a, b) => compareFilePaths(a.path, b.path))
   const length = files.reduce((sum, file) => sum + file.blob.size, 0)
   if (length === 0) return fail('Nothing to share: the files are empty.')
 
