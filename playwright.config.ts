@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test'
-import { chromiumLaunchOptions } from './tests/e2e/chromium.js'
+import { chromiumLaunchOptions, firefoxLaunchOptions } from './tests/e2e/browsers.js'
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -16,8 +16,17 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    launchOptions: chromiumLaunchOptions,
     acceptDownloads: true,
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'chromium', use: { browserName: 'chromium', launchOptions: chromiumLaunchOptions } },
+    {
+      // Every journey a person takes in the app. Tests of the servers, the hybrid node and classic clients
+      // drive Chromium on their own: the browser there is only a peer.
+      name: 'firefox',
+      testIgnore: ['classic.spec.ts', 'firewalled.spec.ts', 'hybrid.spec.ts', 'restart.spec.ts', 'scale.spec.ts', 'screenshots.spec.ts'],
+      use: { browserName: 'firefox', channel: 'moz-firefox', launchOptions: firefoxLaunchOptions },
+    },
+  ],
 })

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
-import { chromiumOptions } from '../tests/e2e/chromium.js'
+import { chromiumOptions } from '../tests/e2e/browsers.js'
 import { downloadMs, newSender, writeRandomFile, type ShareKind } from './steps.js'
 import { MiB, mibPerS, round, type BenchContext, type Benchmark } from './types.js'
 

@@ -12,7 +12,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`no serious accessibility violations on the home, share, receive and settings views (${colorScheme})`, async ({ alice, bob, workDir }) => {
+  test(`no serious accessibility violations on the home, share, receive and settings views (${colorScheme})`, async ({ alice, bob, workDir, browserName }) => {
+    // The markup is the same in every browser. In Firefox ESR 153, axe-core run on the share view (axe alone,
+    // several of its rules) crashes the content process, and colour schemes cannot be emulated per page.
+    test.skip(browserName === 'firefox', 'axe-core crashes Firefox ESR 153 content processes on the share view')
     for (const person of [alice, bob]) await person.page.emulateMedia({ colorScheme })
     await writeTree(workDir, { 'report.pdf': randomFile(50_000), 'notes.txt': new TextEncoder().encode('hello') })
 

@@ -19,15 +19,11 @@ test('a link nobody is sharing says the sender is offline and keeps waiting', as
 
 test('a pasted magnet link opens its download; pasted garbage is refused', async ({ bob }) => {
   await bob.openHome()
-  await bob.page.evaluate((text) => {
-    const data = new DataTransfer()
-    data.setData('text/plain', text)
-    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }))
-  }, `magnet:?xt=urn:btih:${UNKNOWN_HASH}&dn=pasted.bin`)
+  await bob.paste(`magnet:?xt=urn:btih:${UNKNOWN_HASH}&dn=pasted.bin`)
   await expect(bob.page.getByTestId('torrent-name')).toHaveText('pasted.bin')
 
   await bob.openHome()
-  await bob.page.getByLabel('Got a link? Open it here').fill('magnet:?xt=urn:btih:nope')
+  await bob.page.getByLabel('Got a link? Open it here').pressSequentially('magnet:?xt=urn:btih:nope')
   await bob.page.getByRole('button', { name: 'Open', exact: true }).click()
   await expect(bob.page.getByTestId('notice')).toContainText('info hash is invalid')
 })

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { chromiumLaunchOptions } from './chromium.js'
+import { chromiumLaunchOptions } from './browsers.js'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { TestNamespace } from './netns.js'
 import { SwarmdropPage } from './swarmdrop-page.js'

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { chmod, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { CHROMIUM_PATH } from './chromium.js'
+import { CHROMIUM_PATH } from './browsers.js'
 
 const run = promisify(execFile)
 /** An address that exists only inside the test's namespace. */

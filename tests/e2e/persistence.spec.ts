@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
-import { chromiumLaunchOptions } from './chromium.js'
+import { chromium, firefox, type Page } from '@playwright/test'
+import { chromiumLaunchOptions, firefoxLaunchOptions } from './browsers.js'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
@@ -13,6 +13,7 @@ const storageUsage = (page: Page) => page.evaluate(async () => (await navigator.
 test('the sender reloads after sharing; a new receiver still gets the file', async ({ alice, bob, workDir }) => {
   const hashes = await writeTree(workDir, { 'kept.bin': randomFile(6 * MiB) })
   const link = await alice.share([join(workDir, 'kept.bin')])
+  await alice.keepAfterReloads()
   await alice.page.reload()
   await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
   await expect(alice.page.getByTestId('library-item')).toContainText('kept.bin')
@@ -70,6 +71,7 @@ test('stop keeps a torrent and its data, resume serves it again, delete frees th
   const link = await alice.share([join(workDir, 'big.bin')])
   // The sender serves the file itself: sharing copies nothing into browser storage.
   expect(await storageUsage(alice.page)).toBeLessThan(unshared + 0.5 * size)
+  await alice.keepAfterReloads()
 
   await alice.page.getByRole('button', { name: 'Stop big.bin' }).click()
   await expect(alice.status()).toHaveAttribute('data-status', 'stopped')
@@ -89,7 +91,8 @@ test('stop keeps a torrent and its data, resume serves it again, delete frees th
   await expect(bob.page.getByTestId('library-item')).toHaveCount(0)
 })
 
-test('a shared file deleted from disk after a reload is reported, and dropping it again shares it again', async ({ alice, bob, workDir }) => {
+test('a shared file deleted from disk after a reload is reported, and dropping it again shares it again', async ({ alice, bob, workDir, browserName }) => {
+  test.skip(browserName === 'firefox', 'Firefox keeps no reference to a shared file: after a reload it shares a stored copy, or nothing')
   const hashes = await writeTree(workDir, { 'doomed.bin': randomFile(2 * MiB) })
   const path = join(workDir, 'doomed.bin')
   const bytes = await readFile(path)
@@ -110,6 +113,45 @@ test('a shared file deleted from disk after a reload is reported, and dropping i
   await expect(alice.page.getByTestId('library-item')).toHaveCount(1)
   await bob.waitUntilDone()
   expect(sha256(await bob.saveFile('doomed.bin'))).toBe(hashes['doomed.bin'])
+})
+
+test('sharing never copies the files into the browser unasked; a copy, when chosen, keeps the share after reloads', async ({ alice, bob, workDir }) => {
+  const size = 24 * MiB
+  const hashes = await writeTree(workDir, { 'film.bin': randomFile(size) })
+  await alice.openHome()
+  const unshared = await storageUsage(alice.page)
+  const link = await alice.share([join(workDir, 'film.bin')])
+  expect(await storageUsage(alice.page)).toBeLessThan(unshared + 0.5 * size)
+
+  if (alice.browserName() === 'chromium') {
+    // Chromium keeps a reference to the picked file: the share goes on after a reload, with no copy.
+    await expect(alice.page.getByTestId('keep')).toHaveCount(0)
+    await alice.page.reload()
+    await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
+    expect(await storageUsage(alice.page)).toBeLessThan(unshared + 0.5 * size)
+  } else {
+    // Elsewhere the person chooses; by default the share ends with the tab, and says so.
+    await expect(alice.page.getByTestId('keep')).toHaveAttribute('data-kept', 'tab')
+    await expect(alice.page.getByTestId('keep')).toContainText(/Stores a copy of 25\.2 MB in this browser \(.+ free\)/)
+    await alice.page.reload()
+    await expect(alice.status()).toHaveAttribute('data-status', 'stopped')
+    await expect(alice.page.getByRole('alert')).toContainText('drop the same files here')
+    await expect(alice.page.getByRole('button', { name: 'Resume', exact: true })).toHaveCount(0)
+    expect(await alice.share([join(workDir, 'film.bin')])).toBe(link)
+
+    await alice.keepAfterReloads()
+    await expect.poll(() => storageUsage(alice.page), { timeout: 15_000 }).toBeGreaterThan(unshared + 0.9 * size)
+    await alice.page.reload()
+    await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
+  }
+  await bob.open(link)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('film.bin'))).toBe(hashes['film.bin'])
+
+  // Deleting the share frees whatever it stored.
+  await alice.page.getByRole('button', { name: 'Delete film.bin' }).click()
+  await expect(alice.page.getByTestId('library-item')).toHaveCount(0)
+  await expect.poll(() => storageUsage(alice.page), { timeout: 15_000 }).toBeLessThan(unshared + 0.5 * size)
 })
 
 test('a corrupted stored piece is caught on resume and fetched again', async ({ alice, bob, workDir }) => {
@@ -152,21 +194,35 @@ test('a finished download opened again shows its files at once, with the sender 
   expect(sha256(await bob.saveFile('done.txt'))).toBe(hashes['done.txt'])
 })
 
-test('running out of storage stops that torrent with a message and harms nothing else', async ({ alice, bob, workDir }) => {
+test('a download that cannot fit stops with plain words, and harms nothing else', async ({ alice, bob, server, workDir, browserName }) => {
   const hashes = await writeTree(workDir, { 'small.txt': randomFile(100_000), 'huge.bin': randomFile(24 * MiB) })
-  const smallLink = await alice.share([join(workDir, 'small.txt')])
-  await bob.open(smallLink)
-  await bob.waitUntilDone()
+  // A real quota in each browser. Firefox: a browser whose whole storage is 50 MiB, so one site gets 10 MiB;
+  // its storage estimate is exact, and the download is refused before it starts, saying what it needs.
+  // Chromium: this origin's quota cut to a little more than it uses (through DevTools, which its storage
+  // estimate does not see), so the download stops at the first writes that do not fit.
+  const smallBrowser = browserName === 'firefox' ? await firefox.launch({ ...firefoxLaunchOptions, channel: 'moz-firefox', firefoxUserPrefs: { ...firefoxLaunchOptions.firefoxUserPrefs, 'dom.quotaManager.temporaryStorage.fixedLimit': 50 * 1024 } }) : null
+  const receiver = smallBrowser ? new SwarmdropPage(await smallBrowser.newPage(), server.url) : bob
+  try {
+    const smallLink = await alice.share([join(workDir, 'small.txt')])
+    await receiver.open(smallLink)
+    await receiver.waitUntilDone()
+    if (!smallBrowser) {
+      const cdp = await bob.page.context().newCDPSession(bob.page)
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: bob.origin, quotaSize: (await storageUsage(bob.page)) + 4 * MiB })
+    }
 
-  // A real quota: what the browser grants this origin, cut to a little more than it already uses.
-  const cdp = await bob.page.context().newCDPSession(bob.page)
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: bob.origin, quotaSize: (await storageUsage(bob.page)) + 4 * MiB })
-  const hugeLink = await alice.share([join(workDir, 'huge.bin')])
-  await bob.open(hugeLink)
-  await expect(bob.status()).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
-  await expect(bob.page.getByRole('alert').filter({ hasText: 'ran out of storage space' })).toBeVisible()
+    const hugeLink = await alice.share([join(workDir, 'huge.bin')])
+    await receiver.open(hugeLink)
+    await expect(receiver.status()).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
+    await expect(receiver.page.getByRole('alert')).toContainText(
+      smallBrowser ? /Not enough storage space: this download needs 2\d\.\d MB, and this browser has .+ left for Swarmdrop/ : 'ran out of storage space',
+    )
+    await expect(receiver.page.getByRole('button', { name: 'Resume', exact: true })).toBeVisible()
 
-  await bob.open(smallLink)
-  await bob.waitUntilDone()
-  expect(sha256(await bob.saveFile('small.txt'))).toBe(hashes['small.txt'])
+    await receiver.open(smallLink)
+    await receiver.waitUntilDone()
+    expect(sha256(await receiver.saveFile('small.txt'))).toBe(hashes['small.txt'])
+  } finally {
+    await smallBrowser?.close()
+  }
 })

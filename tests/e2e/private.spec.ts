@@ -15,10 +15,7 @@ test('a private folder arrives byte-identical, one file at a time and as a zip, 
   const hashes = await writeTree(workDir, files)
   // Everything both browsers send to a server: request URLs and headers, and tracker messages.
   const sent: string[] = []
-  for (const person of [alice, bob]) {
-    person.page.context().on('request', (request) => sent.push(request.url(), ...Object.values(request.headers())))
-    person.page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
-  }
+  for (const person of [alice, bob]) await person.recordSent(sent)
   const link = await alice.share({ folder: join(workDir, 'Trip photos') })
 
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&k=[A-Za-z0-9_-]{22}$/)

@@ -11,10 +11,10 @@ test('one 20 MiB file arrives byte-identical, with live progress and a share car
   const link = await alice.share([join(workDir, 'random.bin')], { as: 'public' })
 
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#h=[0-9a-f]{40}&dn=random\.bin$/)
-  await alice.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await alice.allowClipboard()
   await alice.page.getByRole('button', { name: 'Copy link' }).click()
   await expect(alice.page.getByRole('button', { name: 'Copied!' })).toBeVisible()
-  expect(await alice.page.evaluate(() => navigator.clipboard.readText())).toBe(link)
+  expect(await alice.clipboardText()).toBe(link)
   await expect(alice.page.getByRole('img', { name: 'QR code of the share link' })).toBeVisible()
   await alice.page.getByText('Magnet link and .torrent file').click()
   await expect(alice.page.getByTestId('magnet-link')).toHaveValue(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/)
@@ -55,7 +55,8 @@ test('two receivers at once trade pieces: both get the file, and the sender uplo
   expect(uploaded).toBeLessThan(1.6 * 6 * MiB)
 })
 
-test('a sender that vanishes mid-download is dropped within seconds, and the other sender finishes the file', async ({ alice, bob, carol, workDir }) => {
+test('a sender that vanishes mid-download is dropped within seconds, and the other sender finishes the file', async ({ alice, bob, carol, workDir, browserName }) => {
+  test.skip(browserName !== 'chromium', 'crashing a tab takes Chromium DevTools (Page.crash)')
   const hashes = await writeTree(workDir, { 'twice.bin': randomFile(16 * MiB) })
   // Two people share the same file, which makes the same torrent; slow senders keep the download going.
   for (const sender of [alice, carol]) {

@@ -3,8 +3,8 @@ import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
 import { setFlagsFromString } from 'node:v8'
 import { fail, type Result } from '@swarmdrop/common'
-import pino from 'pino'
 import { parseServerConfig, type ServerConfig } from './config.js'
+import { createLogger } from './log.js'
 import { SwarmdropServer, type Rejection } from './server.js'
 import { CoturnProcess, findExecutable, generateTurnSecret } from './turn/coturn.js'
 
@@ -16,7 +16,7 @@ const SHUTDOWN_TIMEOUT_MS = 5_000
 const YOUNG_GENERATION_SEMI_SPACE_MIB = 64
 setFlagsFromString(`--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB}`)
 const parsed = readConfig()
-const log = pino({ base: undefined, level: parsed.ok ? parsed.value.logLevel : 'info' })
+const log = createLogger(parsed.ok ? parsed.value.logLevel : 'info')
 if (!parsed.ok) {
   log.fatal(`Invalid configuration:\n${parsed.error}`)
   process.exit(1)

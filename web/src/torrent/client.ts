@@ -11,7 +11,11 @@ import { MISSING_KEY_MESSAGE, openPrivateShare, sealedTwinOf } from './private-s
 import { connectedPeers, describeTorrentError, plainLengthOf, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
 import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
-import { deleteRecord, deleteSharedFiles, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
+import { isOutOfSpace } from './store/storage-error'
+import { deleteCopy, loadCopies, storeCopy } from './store/share-copies'
+import { requestPersistence, storageFree } from './store/storage-room'
+import { formatBytes } from '../format'
+import { deleteRecord, deleteSharedFiles, keepsFileReferences, loadLibrary, loadSharedFiles, saveRecord, saveSharedFiles, type LibraryRecord } from './library'
 import { dropWhenDisconnected } from './dead-peers'
 import { peerPaths } from './peers'
 import { rarestFirstOnce } from './rarest-first'
@@ -52,6 +56,16 @@ type Source = { kind: 'seed'; torrentFile: Uint8Array; source: SourceSpec } | { 
  * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`;
  * nothing else touches webtorrent.
  */
+/** From this size a download asks for persistent storage: losing it to an eviction would cost the most. */
+const LARGE_DOWNLOAD_BYTES = 1024 ** 3
+
+const SHARED_WHILE_OPEN = 'Shared while its tab was open. To share again on the same link, drop the same files here.'
+
+/** What a torrent says when its library record could not be stored (most often: the browser's storage is full). */
+const NOT_REMEMBERED = 'This browser could not remember this torrent'
+const notRemembered = (err: Error) =>
+  `${NOT_REMEMBERED} (${isOutOfSpace(err) ? 'it ran out of storage space' : err.message}): it works in this tab, but will not be listed after a reload.`
+
 export class TorrentClient {
   private started: Promise<Started> | null = null
   private client: WebTorrent | null = null
@@ -147,11 +161,55 @@ export class TorrentClient {
     this.entries.set(target.key, target)
     this.launch(target, this.sourceOf(target), { fresh: true })
     this.persist(target)
-    saveSharedFiles(target.key, blobs).catch((err: Error) => {
-      target.notice = `This browser could not keep a reference to the files (${err.message}), so sharing stops when this tab closes.`
-      this.refresh()
-    })
+    // Where the browser would store a copy of the files rather than a reference, nothing is stored
+    // unless the person asks (keepCopy).
+    target.kept = keepsFileReferences() ? 'reference' : target.kept === 'copy' ? 'copy' : 'tab'
+    if (target.kept === 'reference') {
+      saveSharedFiles(target.key, blobs).catch((err: Error) => {
+        target.kept = 'tab'
+        target.notice = `This browser could not keep a reference to the files (${err.message}), so sharing stops when this tab closes.`
+        this.refresh()
+      })
+    }
     return target.key
+  }
+
+  /**
+   * Stores a copy of a share's files, so it goes on after a reload, in a browser that keeps no
+   * reference to a picked file. Checks the room first, and asks the browser to keep the storage.
+   */
+  async keepCopy(key: string): Promise<void> {
+    const entry = this.entries.get(key)
+    if (!entry?.blobs || entry.kept !== 'tab') return
+    const size = entry.blobs.reduce((sum, blob) => sum + blob.size, 0)
+    const free = await storageFree()
+    if (free !== null && free < size) {
+      throw new Error(`There is not enough room for a copy: it needs ${formatBytes(size)}, and this browser has ${formatBytes(free)} left for Swarmdrop. The share goes on while this tab is open.`)
+    }
+    entry.kept = 'copying'
+    this.refresh()
+    // Firefox asks the person about persistent storage; the copy need not wait for the answer.
+    void requestPersistence()
+    try {
+      await storeCopy(key, entry.blobs)
+      if (this.entries.get(key) === entry) entry.kept = 'copy'
+      else await deleteCopy(key)
+    } catch (err) {
+      entry.kept = 'tab'
+      const message = isOutOfSpace(err) ? 'This browser ran out of storage space for the copy.' : `The copy could not be stored (${(err as Error).message}).`
+      throw new Error(`${message} The share goes on while this tab is open.`, { cause: err })
+    } finally {
+      this.refresh()
+    }
+  }
+
+  /** Deletes a share's stored copy: it goes on in this tab, and ends with it. */
+  async dropCopy(key: string): Promise<void> {
+    const entry = this.entries.get(key)
+    if (entry?.kept !== 'copy') return
+    entry.kept = 'tab'
+    await deleteCopy(key)
+    this.refresh()
   }
 
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
@@ -188,18 +246,19 @@ export class TorrentClient {
     if (!entry || entry.stopped) return
     entry.stopped = true
     this.halt(entry)
-    void saveRecord(toRecord(entry))
+    this.persist(entry)
     this.refresh()
   }
 
   resume(key: string, { afterError = false } = {}): void {
     const entry = this.entries.get(key)
     if (!entry || !(entry.stopped || afterError) || !this.client) return
+    if (entry.role === 'sent' && !entry.blobs) return
     entry.stopped = false
     entry.stopReason = null
     entry.error = null
     this.launch(entry, this.sourceOf(entry), { fresh: false })
-    void saveRecord(toRecord(entry))
+    this.persist(entry)
     this.refresh()
   }
 
@@ -215,7 +274,8 @@ export class TorrentClient {
     else if (entry.role === 'received' && !key.startsWith('local-')) {
       await deleteStoredBytes(key).catch((err: Error) => console.warn(`Could not delete the data of ${entry.displayName}: ${err.message}`))
     }
-    if (entry.blobs) await deleteSharedFiles(key)
+    if (entry.kept === 'reference') await deleteSharedFiles(key)
+    if (entry.kept === 'copy') await deleteCopy(key)
     await deleteRecord(key)
   }
 
@@ -298,11 +358,12 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      const [{ default: WebTorrent }, config, library, sharedFiles] = await Promise.all([
+      const [{ default: WebTorrent }, config, library, sharedFiles, copies] = await Promise.all([
         this.loadWebTorrent(),
         loadClientConfig(),
         loadLibrary(),
         loadSharedFiles(),
+        loadCopies(),
         this.loadRelay(),
       ])
       this.trackers = defaultTrackers(config)
@@ -322,8 +383,9 @@ export class TorrentClient {
       this.streaming = startStreamServer(client, (key, index) => this.contentFiles(key)[index] ?? null)
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
-      for (const record of library) this.restoreRecord(record, sharedFiles.get(record.infoHash) ?? null)
-      if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false)
+      for (const record of library) this.restoreRecord(record, sharedFiles.get(record.infoHash) ?? null, copies.get(record.infoHash) ?? null)
+      // A copy left by a share deleted in a tab that closed before it finished.
+      for (const infoHash of copies.keys()) if (!this.entries.has(infoHash)) void deleteCopy(infoHash)
       return { client, trackers: this.trackers }
     })()
     return this.started
@@ -341,12 +403,18 @@ export class TorrentClient {
     })
   }
 
-  private restoreRecord(record: LibraryRecord, blobs: Blob[] | null): void {
+  private restoreRecord(record: LibraryRecord, referenced: Blob[] | null, copy: Blob[] | null): void {
+    const blobs = referenced ?? copy
     if (this.entries.has(record.infoHash)) return
     const entry = this.newEntry(record.role, record.name, record.trackers, record.infoHash)
     const sealed = record.sealed && { ...record.sealed, share: null }
     Object.assign(entry, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, blobs, stopped: record.stopped, stopReason: record.stopReason, sealed })
-    if (!record.stopped) this.launch(entry, this.sourceOf(entry), { fresh: false })
+    if (record.role === 'sent') {
+      entry.kept = referenced ? 'reference' : copy ? 'copy' : 'tab'
+      // Shared while its tab was open: this browser has nothing to share it from until they are dropped again.
+      if (!blobs) Object.assign(entry, { stopped: true, stopReason: SHARED_WHILE_OPEN })
+    }
+    if (!entry.stopped) this.launch(entry, this.sourceOf(entry), { fresh: false })
     this.refresh()
   }
 
@@ -373,6 +441,7 @@ export class TorrentClient {
       defaultTrackers: this.trackers,
       hashing: null,
       blobs: null,
+      kept: null,
       sealed: null,
       error: null,
       notice: null,
@@ -461,6 +530,7 @@ export class TorrentClient {
     torrent.on('metadata', () => {
       requestLargerBlocks(torrent)
       if (fresh && source.kind !== 'seed') skipVerifyingEmptyStore(torrent)
+      if (fresh && source.kind !== 'seed') void this.keepLargeDownload(entry, torrent)
       this.persist(entry)
       // The name, size and files to show (and to play) are known now, not at the next refresh.
       this.refresh()
@@ -537,6 +607,21 @@ export class TorrentClient {
     })
   }
 
+  /**
+   * A large download asks the browser to keep its storage rather than clear it when space runs low,
+   * saying so first, as Firefox asks the person at once. (One that cannot fit at all is refused by its
+   * store before its first byte: see opfs-worker.)
+   */
+  private async keepLargeDownload(entry: Entry, torrent: Torrent): Promise<void> {
+    if (torrent.length < LARGE_DOWNLOAD_BYTES) return
+    entry.notice = 'A large download: Swarmdrop asks this browser to keep it, rather than clear it when space runs low.'
+    this.refresh()
+    const kept = await requestPersistence()
+    if (entry.torrent !== torrent) return
+    entry.notice = kept ? null : 'This browser may clear this large download when space runs low: allow this site persistent storage to keep it.'
+    this.refresh()
+  }
+
   private halt(entry: Entry): void {
     const torrent = entry.torrent
     entry.torrent = null
@@ -549,7 +634,16 @@ export class TorrentClient {
     const torrent = entry.torrent
     if (torrent?.torrentFile?.length && torrent.info) entry.torrentFile = torrent.torrentFile
     if (torrent?.length) entry.length = entry.sealed ? plainLengthOf(entry.sealed.share) : torrent.length
-    void saveRecord(toRecord(entry))
+    saveRecord(toRecord(entry)).then(
+      () => {
+        if (entry.notice?.startsWith(NOT_REMEMBERED)) entry.notice = null
+      },
+      (err: Error) => {
+        console.warn(`Could not save ${entry.displayName} to the library: ${err.message}`)
+        entry.notice = notRemembered(err)
+        this.refresh()
+      },
+    )
   }
 
   private hookTracker(entry: Entry): void {

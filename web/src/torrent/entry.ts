@@ -6,6 +6,15 @@ import type { PeerPath } from './peers'
 import { foldPieces } from './piece-map'
 import type { Role, TorrentSnapshot } from './snapshot'
 import { deriveStatus } from './status'
+import { formatBytes } from '../format'
+import type { NotEnoughRoom } from './store/opfs-worker'
+import { asError, isOutOfSpace, OUT_OF_SPACE_MESSAGE } from './store/storage-error'
+
+/**
+ * How a shared torrent's files outlive a reload: the browser keeps a reference to them (Chromium),
+ * a copy the person chose to store (being stored: 'copying'), or nothing, so sharing ends with the tab.
+ */
+export type FilesKept = 'reference' | 'copy' | 'copying' | 'tab'
 
 /** After this long knowing the sender exists but reaching no peer, suggest the relay. */
 const CANNOT_CONNECT_AFTER_MS = 15_000
@@ -27,6 +36,8 @@ export type Entry = {
   hashing: { done: number; total: number } | null
   /** The files this browser shares them from (a shared torrent), else null. */
   blobs: Blob[] | null
+  /** How a shared torrent's files outlive a reload (see FilesKept); null for a download. */
+  kept: FilesKept | null
   /** A private share: its key and (the sender's) what seals it, plus what is inside once opened. */
   sealed: (SealedRecord & { share: SealedShare | null }) | null
   error: string | null
@@ -164,6 +175,8 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     secret: entry.sealed?.secret ?? null,
     extraTrackers: entry.trackers,
     addedAtMs: entry.addedAtMs,
+    kept: entry.kept,
+    canResume: entry.role === 'received' || entry.blobs !== null,
   }
 }
 
@@ -186,11 +199,14 @@ function fileProgress(file: TorrentFile, torrent: Torrent): number {
 }
 
 /** A message for a torrent's error, and whether it means "out of space" (the torrent stops, nothing else). */
-export function describeTorrentError(err: Error): { message: string; outOfSpace: boolean } {
-  const message = err.message || String(err)
-  if (err.name === 'QuotaExceededError' || /quota|no space|storage.*full/i.test(message)) {
-    return { message: 'This browser ran out of storage space, so this torrent stopped. Delete other torrents to make room, then resume it.', outOfSpace: true }
+export function describeTorrentError(failure: unknown): { message: string; outOfSpace: boolean } {
+  const room = (failure as { room?: NotEnoughRoom } | null)?.room
+  if (room) {
+    const message = `Not enough storage space: this download needs ${formatBytes(room.needed)}, and this browser has ${formatBytes(room.free)} left for Swarmdrop. Delete other torrents to make room, then resume it.`
+    return { message, outOfSpace: true }
   }
+  if (isOutOfSpace(failure)) return { message: OUT_OF_SPACE_MESSAGE, outOfSpace: true }
+  const message = asError(failure).message
   if (/invalid torrent|torrent is missing|bencode|Unexpected/i.test(message)) {
     return { message: `This .torrent file is damaged or not a torrent (${message}).`, outOfSpace: false }
   }

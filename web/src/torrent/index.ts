@@ -8,6 +8,7 @@ export type { PeerPath } from './peers'
 export type { RelayState } from './relay'
 export { linkOf, progressTone, shownProgress, type FileSnapshot, type TorrentSnapshot } from './snapshot'
 export { STATUS_LABELS, type TorrentStatus } from './status'
+export { storageFree } from './store/storage-room'
 
 let client: TorrentClient | null = null
 

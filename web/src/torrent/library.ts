@@ -1,6 +1,7 @@
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval'
 import { parseInfoHash, parseSecret, validTrackers } from '@swarmdrop/common'
 import type { Role } from './snapshot'
+import { asError } from './store/storage-error'
 
 /**
  * What this browser remembers of each torrent, so a reload loses nothing: enough to add it again
@@ -40,7 +41,7 @@ export async function loadLibrary(): Promise<LibraryRecord[]> {
   try {
     stored = await entries(libraryStore())
   } catch (err) {
-    console.warn(`The library could not be read (${(err as Error).message}); starting empty.`)
+    console.warn(`The library could not be read (${asError(err).message}); starting empty.`)
     return []
   }
   const records: LibraryRecord[] = []
@@ -52,12 +53,13 @@ export async function loadLibrary(): Promise<LibraryRecord[]> {
   return records.sort((a, b) => a.addedAtMs - b.addedAtMs)
 }
 
+/** Stores a record; rejects with an Error (whatever the browser rejected with) when it could not. */
 export function saveRecord(record: LibraryRecord): Promise<void> {
-  return set(record.infoHash, record, libraryStore()).catch((err: Error) => console.warn(`Could not save ${record.name} to the library: ${err.message}`))
+  return set(record.infoHash, record, libraryStore()).catch((err: unknown) => Promise.reject(asError(err)))
 }
 
 export function deleteRecord(infoHash: string): Promise<void> {
-  return del(infoHash, libraryStore()).catch((err: Error) => console.warn(`Could not delete ${infoHash} from the library: ${err.message}`))
+  return del(infoHash, libraryStore()).catch((err: unknown) => console.warn(`Could not delete ${infoHash} from the library: ${asError(err).message}`))
 }
 
 /** Parses a stored value (written by an older version, or damaged) into a record, or null. */
@@ -91,12 +93,19 @@ function parseSealedRecord(value: unknown): SealedRecord | null {
 }
 
 /**
- * Keeps the files a person shared, so a reload shares them again without hashing or copying them.
- * Chromium stores a file picked from disk as a reference to it (writing 1 GiB takes milliseconds);
- * if the file is later moved or changed, reading it fails and the share says so.
+ * Whether storing a picked file keeps a reference to it rather than a copy. Chromium stores a file
+ * from disk as a reference (writing 1 GiB takes milliseconds; if the file is later moved or changed,
+ * reading it fails and the share says so); Firefox and Safari store its bytes. No API tells the two
+ * apart, so this asks for the engine: User-Agent Client Hints exist in Chromium-based browsers only.
+ */
+export const keepsFileReferences = (): boolean => typeof navigator !== 'undefined' && 'userAgentData' in navigator
+
+/**
+ * Keeps references to the files a person shared, so a reload shares them again without hashing
+ * them; only where the browser stores a reference (see keepsFileReferences, and share-copies.ts).
  */
 export function saveSharedFiles(infoHash: string, blobs: Blob[]): Promise<void> {
-  return set(infoHash, blobs, sharedFilesStore())
+  return set(infoHash, blobs, sharedFilesStore()).catch((err: unknown) => Promise.reject(asError(err)))
 }
 
 /** Every kept set of shared files, by info hash; one that does not read back as files is left out. */
@@ -107,11 +116,11 @@ export async function loadSharedFiles(): Promise<Map<string, Blob[]>> {
       if (typeof infoHash === 'string' && Array.isArray(blobs) && blobs.every((blob) => blob instanceof Blob)) shared.set(infoHash, blobs)
     }
   } catch (err) {
-    console.warn(`The shared files could not be read back: ${(err as Error).message}`)
+    console.warn(`The shared files could not be read back: ${asError(err).message}`)
   }
   return shared
 }
 
 export function deleteSharedFiles(infoHash: string): Promise<void> {
-  return del(infoHash, sharedFilesStore()).catch((err: Error) => console.warn(`Could not forget the shared files of ${infoHash}: ${err.message}`))
+  return del(infoHash, sharedFilesStore()).catch((err: unknown) => console.warn(`Could not forget the shared files of ${infoHash}: ${asError(err).message}`))
 }

@@ -1,4 +1,5 @@
 import type { TorrentLink } from '@swarmdrop/common'
+import type { FilesKept } from './entry'
 import type { PeerPath } from './peers'
 import type { TorrentStatus } from './status'
 
@@ -51,6 +52,10 @@ export type TorrentSnapshot = {
   /** Trackers beyond the app's defaults, to carry along in share links. */
   extraTrackers: string[]
   addedAtMs: number
+  /** How a shared torrent's files outlive a reload; null for a download. */
+  kept: FilesKept | null
+  /** Resume can start it again: a download, or a share whose files this tab still has. */
+  canResume: boolean
 }
 
 /** The progress a person sees: preparing (hashing, then storing) while a share is prepared, else the transfer. */

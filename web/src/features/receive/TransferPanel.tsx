@@ -43,7 +43,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
             {torrent.error}
           </p>
         )}
-        {status === 'stopped' && (
+        {status === 'stopped' && torrent.canResume && (
           <button type="button" className="button button--primary" onClick={() => torrents().resume(torrent.key)}>
             Resume
           </button>

@@ -2,6 +2,7 @@ import { downloadTorrentFile, linkOf, type TorrentSnapshot } from '../../torrent
 import { CopyButton } from '../../components/CopyButton'
 import { QrCode } from '../../components/QrCode'
 import { shareLinkFor } from '../../route'
+import { KeepAfterReload } from './KeepAfterReload'
 
 type Props = { torrent: TorrentSnapshot; onError: (message: string) => void }
 
@@ -53,6 +54,7 @@ export function ShareCard({ torrent, onError }: Props) {
         </div>
         <QrCode text={link} label="QR code of the share link" />
       </div>
+      <KeepAfterReload torrent={torrent} onError={onError} />
     </section>
   )
 }

@@ -43,7 +43,7 @@ function startWorker(): Worker {
     const waiting = pending.get(reply.id)
     pending.delete(reply.id)
     if (!waiting) return
-    if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }))
+    if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), reply.error))
     else waiting.resolve(reply.data)
   }
   return started

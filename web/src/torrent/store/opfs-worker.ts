@@ -1,10 +1,14 @@
 /// <reference lib="webworker" />
+import { asError } from './storage-error'
 
 /*
  * Keeps each downloading torrent in one file of the origin private file system, written and read in
  * place through a synchronous access handle: no copy-on-write swap file and no round trip to the
  * browser process per piece, which is what makes this faster than writable streams.
  */
+
+/** Refused before a torrent's file grows: the room it needs is not there (bytes). */
+export type NotEnoughRoom = { needed: number; free: number }
 
 /** What the page asks of the worker; each request carries an id its reply repeats. */
 export type StoreCall =
@@ -14,7 +18,7 @@ export type StoreCall =
   | { op: 'close' | 'destroy'; folder: string }
 export type StoreRequest = StoreCall & { id: number }
 /** `data`: the bytes read by a get; for a put, the bytes written, handed back for reuse. */
-export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string; message: string } }
+export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string; message: string; room?: NotEnoughRoom } }
 
 /** The torrent's bytes, end to end, in `<folder>/data` at the root of the private file system. */
 const DATA_FILE = 'data'
@@ -37,6 +41,17 @@ function open(folder: string): Promise<FileSystemSyncAccessHandle> {
   return handle
 }
 
+/**
+ * A download that cannot fit stops before its first byte is stored, saying how much it needs, rather
+ * than part way (or, in Firefox, which charges the file's whole size when it grows, with a bare code).
+ */
+async function checkRoom(needed: number): Promise<void> {
+  const { usage = 0, quota } = (await navigator.storage.estimate?.().catch(() => null)) ?? {}
+  if (quota === undefined) return
+  const free = Math.max(0, quota - usage)
+  if (free < needed) throw Object.assign(new DOMException('Not enough storage space for this download.', 'QuotaExceededError'), { room: { needed, free } })
+}
+
 async function close(folder: string): Promise<void> {
   const handle = handles.get(folder)
   handles.delete(folder)
@@ -52,7 +67,11 @@ async function handle(request: StoreRequest): Promise<Uint8Array | undefined> {
       // less. It takes no quota: Chromium charges the writes, so a download that cannot fit stops
       // when the room is full (with a quota override, 4.4 MiB into 24 MiB with 4 MiB left).
       if (!sized.has(request.folder)) {
-        if (file.getSize() < request.size) file.truncate(request.size)
+        const stored = file.getSize()
+        if (stored < request.size) {
+          await checkRoom(request.size - stored)
+          file.truncate(request.size)
+        }
         sized.add(request.folder)
       }
       const written = file.write(request.data, { at: request.offset })
@@ -86,7 +105,8 @@ scope.onmessage = async ({ data: request }: MessageEvent<StoreRequest>) => {
     const data = await handle(request)
     scope.postMessage({ id: request.id, data } satisfies StoreReply, data ? [data.buffer] : [])
   } catch (err) {
-    const { name, message } = err as Error
-    scope.postMessage({ id: request.id, error: { name, message } } satisfies StoreReply)
+    const { name, message } = asError(err)
+    const room = (err as { room?: NotEnoughRoom }).room
+    scope.postMessage({ id: request.id, error: { name, message, ...(room ? { room } : {}) } } satisfies StoreReply)
   }
 }
