@@ -12,6 +12,7 @@ declare -A PACKAGE_OF=(
   [ffmpeg]=ffmpeg
   [iptables]=iptables
   [redis-server]=redis-server
+  [firefox-esr]=firefox-esr
 )
 
 wanted=("$@")

@@ -17,5 +17,5 @@ npm run build --silent
 step "unit tests"
 node --import tsx --test $(find common/src tracker/src web/src hybrid-node/src -name '*.test.ts' | sort)
 
-step "end-to-end tests (Chromium)"
+step "end-to-end tests (Chromium and Firefox)"
 npx playwright test

@@ -3,8 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base, expect, type Browser } from '@playwright/test'
+import { chromium, firefox, test as base, expect, type Browser } from '@playwright/test'
 import { localServerConfig, SwarmdropServer, type TurnConfig } from '@swarmdrop/tracker'
+import { chromiumLaunchOptions, firefoxLaunchOptions } from './browsers.js'
 import { startTestCoturn } from './turn.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
@@ -15,6 +16,8 @@ type WorkerFixtures = {
   server: RunningServer
   /** A second tracker whose ICE config offers a real coturn (relay tests). */
   turnServer: RunningServer & { turn: TurnConfig; coturnPort: number }
+  /** The other browser than the project's (Firefox beside Chromium and back), for cross-browser pairs. */
+  otherBrowser: Browser
 }
 type TestFixtures = {
   /** The person who shares. */
@@ -48,6 +51,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
+  otherBrowser: [
+    async ({ browserName }, use) => {
+      const other = browserName === 'firefox' ? await chromium.launch(chromiumLaunchOptions) : await firefox.launch({ ...firefoxLaunchOptions, channel: 'moz-firefox' })
+      await use(other)
+      await other.close()
+    },
+    { scope: 'worker' },
+  ],
   alice: async ({ browser, server }, use) => usePerson(browser, server.url, use),
   bob: async ({ browser, server }, use) => usePerson(browser, server.url, use),
   carol: async ({ browser, server }, use) => usePerson(browser, server.url, use),
@@ -61,7 +72,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 export { expect }
 
 /** One person: a fresh browser context on the app; the app must have run without breaking its CSP. */
-async function usePerson(browser: Browser, url: string, use: (person: SwarmdropPage) => Promise<void>): Promise<void> {
+export async function usePerson(browser: Browser, url: string, use: (person: SwarmdropPage) => Promise<void>): Promise<void> {
   const context = await browser.newContext()
   const person = new SwarmdropPage(await context.newPage(), url)
   await use(person)

@@ -4,6 +4,7 @@ import { mkdir, rename } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import type { Page } from '@playwright/test'
 
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/swarmdrop-media/', import.meta.url))
 
@@ -39,3 +40,16 @@ async function cached(name: string, args: string[]): Promise<string> {
   await rename(partial, path)
   return path
 }
+
+/** The app's player of a video or an audio file. */
+export const media = (page: Page, selector: 'video' | 'audio') => page.locator(selector)
+
+/** Starts the player as a person's click would (muted, so no browser refuses to autoplay it). */
+export async function playMuted(page: Page, selector: 'video' | 'audio'): Promise<void> {
+  await media(page, selector).evaluate((element: HTMLMediaElement) => {
+    element.muted = true
+    return element.play()
+  })
+}
+
+export const currentTime = (page: Page, selector: 'video' | 'audio') => media(page, selector).evaluate((element: HTMLMediaElement) => element.currentTime)

@@ -7,7 +7,6 @@ import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
 const MiB = 1024 * 1024
-const progressPercent = (person: SwarmdropPage) => person.page.getByTestId('piece-map').getAttribute('aria-valuenow').then(Number)
 const storageUsage = (page: Page) => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
 
 test('the sender reloads after sharing; a new receiver still gets the file', async ({ alice, bob, workDir }) => {
@@ -31,7 +30,7 @@ test('a receiver that reloads halfway continues from what it has', async ({ alic
   const link = await alice.share([join(workDir, 'halfway.bin')])
 
   await bob.open(link)
-  await expect.poll(() => progressPercent(bob), { timeout: 30_000 }).toBeGreaterThanOrEqual(45)
+  await expect.poll(() => bob.progressPercent(), { timeout: 30_000 }).toBeGreaterThanOrEqual(45)
   await bob.page.reload()
   await bob.waitUntilDone()
   expect(sha256(await bob.saveFile('halfway.bin'))).toBe(hashes['halfway.bin'])

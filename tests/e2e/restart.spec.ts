@@ -6,7 +6,6 @@ import { TrackerProcess } from './tracker-process.js'
 import { freePort } from '../support/wait.js'
 
 const MiB = 1024 * 1024
-const progressPercent = (person: SwarmdropPage) => person.page.getByTestId('piece-map').getAttribute('aria-valuenow').then(Number)
 
 test('the tracker crashes mid-transfer: the transfer completes, and after a restart a new receiver finds the sender within 5 s', async ({ browser, workDir }) => {
   const port = await freePort()
@@ -25,11 +24,11 @@ test('the tracker crashes mid-transfer: the transfer completes, and after a rest
     const link = await alice.share([join(workDir, 'steady.bin')])
 
     await bob.open(link)
-    await expect.poll(() => progressPercent(bob), { timeout: 30_000 }).toBeGreaterThanOrEqual(10)
+    await expect.poll(() => bob.progressPercent(), { timeout: 30_000 }).toBeGreaterThanOrEqual(10)
     await tracker.stop('SIGKILL')
     // Peers already connected keep trading without the tracker.
-    const before = await progressPercent(bob)
-    await expect.poll(() => progressPercent(bob), { timeout: 15_000 }).toBeGreaterThan(before + 10)
+    const before = await bob.progressPercent()
+    await expect.poll(() => bob.progressPercent(), { timeout: 15_000 }).toBeGreaterThan(before + 10)
 
     tracker = await TrackerProcess.start(port)
     const backAtMs = Date.now()

@@ -170,6 +170,11 @@ export class SwarmdropPage {
     return this.page.getByTestId('status')
   }
 
+  /** The download's progress in percent, as the piece map shows it. */
+  progressPercent(): Promise<number> {
+    return this.page.getByTestId('piece-map').getAttribute('aria-valuenow').then(Number)
+  }
+
   /**
    * The Uploaded figure once it has stopped moving. Live figures refresh once a second,
    * so a single read just after a transfer ends can be a refresh behind.

@@ -78,7 +78,10 @@ export function FileList({ torrent, onError }: Props) {
                 {saving === `file-${file.index}` ? 'Saving…' : 'Save'}
               </button>
               </span>
-              {shown && kind && <MediaView torrentKey={torrent.key} file={file} kind={kind} />}
+              {shown && kind && (
+                // The file shown by itself on a download still arriving plays at once: a link was just opened.
+                <MediaView torrentKey={torrent.key} file={file} kind={kind} autoPlay={torrent.role === 'received' && openIndex === undefined && !complete} />
+              )}
             </li>
           )
         })}

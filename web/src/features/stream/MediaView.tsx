@@ -3,7 +3,8 @@ import type { MediaKind } from '@swarmdrop/common'
 import { torrents, type FileSnapshot } from '../../torrent'
 import { TextPreview } from './TextPreview'
 
-type Props = { torrentKey: string; file: FileSnapshot; kind: MediaKind }
+/** `autoPlay`: start playing as soon as it can (a link just opened); muted where the browser allows only that. */
+type Props = { torrentKey: string; file: FileSnapshot; kind: MediaKind; autoPlay?: boolean }
 
 type Source = { state: 'loading' } | { state: 'ready'; url: string; streaming: boolean } | { state: 'waiting'; reason: string } | { state: 'failed'; reason: string }
 
@@ -12,9 +13,12 @@ type Source = { state: 'loading' } | { state: 'ready'; url: string; streaming: b
  * file, so playback starts at once and seeking fetches the pieces it needs first; without one, the
  * file plays once it has downloaded.
  */
-export function MediaView({ torrentKey, file, kind }: Props) {
+export function MediaView({ torrentKey, file, kind, autoPlay = false }: Props) {
   const [source, setSource] = useState<Source>({ state: 'loading' })
   const [playbackError, setPlaybackError] = useState<string | null>(null)
+  const player = useRef<HTMLMediaElement | null>(null)
+  const startOnOpen = useRef(autoPlay)
+  const [mutedToStart, setMutedToStart] = useState(false)
   const complete = file.progress >= 1
 
   useEffect(() => {
@@ -45,6 +49,26 @@ export function MediaView({ torrentKey, file, kind }: Props) {
     torrents().fetchEndEarly(torrentKey, file.index)
   }
 
+  // Browsers let a page start playing with sound only after a person's gesture (or on sites they often
+  // play media on): otherwise it starts muted, with an Unmute button in plain view.
+  const onLoadedMetadata = () => {
+    const element = player.current
+    if (!element || !startOnOpen.current) return
+    startOnOpen.current = false
+    element.play().catch(() => {
+      element.muted = true
+      setMutedToStart(true)
+      return element.play().catch(() => setMutedToStart(false))
+    })
+  }
+  const unmute = () => {
+    if (player.current) player.current.muted = false
+    setMutedToStart(false)
+  }
+  const onVolumeChange = () => {
+    if (player.current && !player.current.muted) setMutedToStart(false)
+  }
+
   const onMediaError = (event: SyntheticEvent<HTMLMediaElement | HTMLImageElement>) => {
     const target = event.currentTarget
     const code = 'error' in target ? target.error?.code : undefined
@@ -54,6 +78,17 @@ export function MediaView({ torrentKey, file, kind }: Props) {
         : `This browser cannot ${kind === 'image' ? 'show' : 'play'} this file (unsupported format or codec). You can still save it.`,
     )
   }
+
+  const playerProps = {
+    src: source.state === 'ready' ? source.url : undefined,
+    controls: true,
+    preload: 'metadata',
+    onPlaying,
+    onError: onMediaError,
+    onLoadedMetadata,
+    onVolumeChange,
+    'aria-label': `Play ${file.name}`,
+  } as const
 
   if (source.state === 'loading') return <p className="muted media-note">Preparing the player…</p>
   if (source.state === 'waiting') return <p className="muted media-note">{source.reason}</p>
@@ -66,15 +101,20 @@ export function MediaView({ torrentKey, file, kind }: Props) {
           {playbackError}
         </p>
       ) : kind === 'video' ? (
-        <video className="media__video" src={source.url} controls preload="metadata" playsInline onPlaying={onPlaying} onError={onMediaError} aria-label={`Play ${file.name}`} />
+        <video className="media__video" ref={(element) => void (player.current = element)} playsInline {...playerProps} />
       ) : kind === 'audio' ? (
-        <audio className="media__audio" src={source.url} controls preload="metadata" onPlaying={onPlaying} onError={onMediaError} aria-label={`Play ${file.name}`} />
+        <audio className="media__audio" ref={(element) => void (player.current = element)} {...playerProps} />
       ) : kind === 'image' ? (
         <img className="media__image" src={source.url} alt={file.name} onError={onMediaError} />
       ) : kind === 'pdf' ? (
         <iframe className="media__pdf" src={source.url} title={file.name} />
       ) : (
         <TextPreview url={source.url} />
+      )}
+      {mutedToStart && (
+        <button type="button" className="button media__unmute" onClick={unmute}>
+          Unmute
+        </button>
       )}
     </div>
   )
