@@ -1,26 +1,47 @@
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, transformWithOxc, type Plugin } from 'vite'
 
-const STREAM_WORKER_FILE = 'sw.min.js'
+/** The app's service worker, served from the root (its scope): see web/src/service-worker/. */
+const APP_WORKER_FILE = 'sw.js'
 
 /**
- * webtorrent's streaming service worker must be served from the app's root (its scope), so it is
- * copied there from the package on build and served from it in dev.
+ * Builds the app's one service worker: webtorrent's streaming worker (from its package) followed by
+ * the app's own (the offline shell and the share target), which is told every file of the shell.
  */
-function webtorrentServiceWorker(): Plugin {
-  const source = () => readFileSync(createRequire(import.meta.url).resolve(`webtorrent/dist/${STREAM_WORKER_FILE}`, { paths: ['web'] }))
+function appServiceWorker(): Plugin {
+  const webtorrentWorker = () =>
+    readFileSync(createRequire(import.meta.url).resolve('webtorrent/dist/sw.min.js', { paths: ['web'] }), 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '')
+  const source = async (shell: { version: string; files: string[] }) => {
+    const file = fileURLToPath(new URL('web/src/service-worker/app-shell.ts', import.meta.url))
+    const { code } = await transformWithOxc(readFileSync(file, 'utf8'), file)
+    const ownWorker = code.replace(/^export \{\s*\};?$/m, '')
+    return `const APP_SHELL = ${JSON.stringify(shell)};\n${webtorrentWorker()}\n(() => {\n${ownWorker}\n})();\n`
+  }
   return {
-    name: 'webtorrent-service-worker',
+    name: 'app-service-worker',
+    // After Vite's own plugins, so the bundle holds index.html too.
+    enforce: 'post',
     configureServer(server) {
-      server.middlewares.use(`/${STREAM_WORKER_FILE}`, (_req, res) => {
-        res.setHeader('Content-Type', 'text/javascript')
-        res.end(source())
+      // In development nothing is kept offline: every file comes from the dev server.
+      server.middlewares.use(`/${APP_WORKER_FILE}`, (_req, res, next) => {
+        source({ version: 'dev', files: [] }).then((code) => {
+          res.setHeader('Content-Type', 'text/javascript')
+          res.end(code)
+        }, next)
       })
     },
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: STREAM_WORKER_FILE, source: source() })
+    async generateBundle(_options, bundle) {
+      const built = Object.keys(bundle).filter((name) => !name.endsWith('.map')).map((name) => (name === 'index.html' ? '/' : `/${name}`))
+      const publicFiles = readdirSync(fileURLToPath(new URL('web/public', import.meta.url)))
+        .filter((name) => !name.startsWith('.'))
+        .map((name) => `/${name}`)
+      const files = [...built, ...publicFiles].sort()
+      const version = createHash('sha256').update(files.join('\n')).update(String(bundle['index.html'] && 'source' in bundle['index.html'] ? bundle['index.html'].source : '')).digest('hex').slice(0, 12)
+      this.emitFile({ type: 'asset', fileName: APP_WORKER_FILE, source: await source({ version, files }) })
     },
   }
 }
@@ -28,7 +49,7 @@ function webtorrentServiceWorker(): Plugin {
 // The web app lives in web/; the tracker serves web/dist in production and tests.
 export default defineConfig({
   root: 'web',
-  plugins: [react(), webtorrentServiceWorker()],
+  plugins: [react(), appServiceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

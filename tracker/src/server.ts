@@ -173,6 +173,10 @@ export class SwarmdropServer extends EventEmitter {
         return sendJson(res, 200, { extraTrackers: this.config.extraTrackers } satisfies ClientConfig)
       case RTC_CONFIG_PATH:
         return this.onRtcConfig(req, res)
+      case SHARE_TARGET_PATH:
+        // The app's service worker receives files shared to it; without one (not installed yet), the app opens.
+        res.writeHead(303, { Location: '/?shared=failed' }).end()
+        return
       default:
         // Stream URLs belong to the service worker; reaching the server means it did not answer them.
         if (pathname.startsWith(STREAM_PATH_PREFIX)) return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })
@@ -259,6 +263,9 @@ export class SwarmdropServer extends EventEmitter {
   }
 }
 
+/** Where the installed app's share target posts files (web/public/manifest.webmanifest). */
+const SHARE_TARGET_PATH = '/share-target'
+
 /**
  * Headers on everything the server sends. The CSP is what the app needs and no more: its own scripts
  * and styles; images, media and frames from itself (the service worker streams) or blob: (saved files,
@@ -276,6 +283,7 @@ function securityHeaders(extraTrackers: string[]): Record<string, string> {
     "frame-src 'self' blob:",
     `connect-src ${connect.join(' ')}`,
     "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -3,6 +3,7 @@ import { HomeView } from './features/share/HomeView'
 import { TorrentView } from './features/receive/TorrentView'
 import { TorrentList } from './features/library/TorrentList'
 import { useGlobalIntake } from './features/open/useGlobalIntake'
+import { useLaunchIntake } from './features/open/launch-intake'
 import { SettingsMenu } from './features/settings/SettingsMenu'
 import { goHome, useRoute } from './route'
 import { torrents, useTorrentList } from './torrent'
@@ -12,6 +13,7 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null)
   const showError = useCallback((message: string) => setNotice(message), [])
   const dragging = useGlobalIntake(showError)
+  useLaunchIntake(showError)
   const link = route.ok ? route.value : null
 
   // Closing the only tab that has a whole torrent ends its sharing: ask first.

@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { parseShareFragment } from '@swarmdrop/common'
 import { App } from './App'
+import { registerAppWorker } from './service-worker/register'
 import { torrents } from './torrent'
 import './styles.css'
 
@@ -16,3 +17,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 )
+
+// The app's worker keeps the shell for offline starts and receives files shared from other apps.
+addEventListener('load', () => registerAppWorker().catch(() => {}), { once: true })

@@ -1,9 +1,8 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { ContentFile } from './content'
+import { registerAppWorker } from '../service-worker/register'
 import { parseRange, servedMediaType } from './range'
 
-/** webtorrent's streaming service worker, copied to the app's root by the Vite build. */
-export const STREAM_WORKER_URL = '/sw.min.js'
 /** A page that never becomes controlled (blocked by policy, a broken worker) falls back after this. */
 const CONTROL_TIMEOUT_MS = 5_000
 /** Requests the worker forwards to pages start with this (its scope's `webtorrent/`). */
@@ -30,7 +29,7 @@ export async function startStreamServer(client: WebTorrent, sealedFile: SealedFi
     return { ok: false, reason: 'This browser cannot stream: playback starts once the file has downloaded.' }
   }
   try {
-    const registration = await navigator.serviceWorker.register(STREAM_WORKER_URL, { scope: '/' })
+    const registration = await registerAppWorker()
     await navigator.serviceWorker.ready
     if (!navigator.serviceWorker.controller) await waitForController()
     // Listeners run in the order they were added: this one first, so webtorrent never answers these.

@@ -1,0 +1,59 @@
+import { useEffect } from 'react'
+import type { ShareInput } from '../../torrent'
+import { openLinkText, takeFiles } from './actions'
+
+/** Where the service worker keeps files shared to the app (web/src/service-worker/app-shell.ts). */
+const SHARED_FILES_CACHE = 'swarmdrop-shared-files'
+
+/** The installed app's launch queue (file handlers); only in browsers that have one. */
+type LaunchQueue = { setConsumer(consumer: (params: { files?: readonly FileSystemFileHandle[] }) => void): void }
+
+let handled = false
+
+/**
+ * What the app was opened with by the system rather than a link: files from another app's share sheet
+ * (`?shared=<id>`, kept by the service worker), a magnet link or share link (`?open=`, the magnet:
+ * protocol handler and shared text), and .torrent files opened with the installed app (launch queue).
+ */
+export function useLaunchIntake(onError: (message: string) => void): void {
+  useEffect(() => {
+    if (handled) return
+    handled = true
+    const run = (task: () => Promise<void> | void) => void Promise.resolve().then(task).catch((err: Error) => onError(err.message))
+    const params = new URLSearchParams(location.search)
+    const shared = params.get('shared')
+    const opened = params.get('open')
+    if (shared !== null || opened !== null) history.replaceState(null, '', `/${location.hash}`)
+    if (opened) run(() => openLinkText(opened))
+    if (shared === 'failed') onError('The shared files could not be received. Share them again, or drop them here.')
+    else if (shared) run(async () => takeFiles(await takeSharedFiles(shared)))
+
+    const launchQueue = (window as { launchQueue?: LaunchQueue }).launchQueue
+    launchQueue?.setConsumer(({ files = [] }) => {
+      run(async () => {
+        for (const handle of files) {
+          const file = await handle.getFile()
+          await takeFiles([{ file, path: file.name }])
+        }
+      })
+    })
+  }, [onError])
+}
+
+/** The files the service worker kept under `id`, in the order they were shared; removed from its cache. */
+async function takeSharedFiles(id: string): Promise<ShareInput[]> {
+  const cache = await caches.open(SHARED_FILES_CACHE)
+  const prefix = `${location.origin}/share-target/${id}/`
+  const indexOf = (request: Request) => Number(request.url.slice(prefix.length))
+  const requests = (await cache.keys()).filter((request) => request.url.startsWith(prefix)).sort((a, b) => indexOf(a) - indexOf(b))
+  const inputs: ShareInput[] = []
+  for (const request of requests) {
+    const response = await cache.match(request)
+    if (!response) continue
+    const name = decodeURIComponent(response.headers.get('X-File-Name') ?? '') || `shared file ${inputs.length + 1}`
+    inputs.push({ file: new File([await response.blob()], name, { type: response.headers.get('Content-Type') ?? '' }), path: name })
+    await cache.delete(request)
+  }
+  if (inputs.length === 0) throw new Error('The shared files were not found. Share them again, or drop them here.')
+  return inputs
+}

@@ -1,0 +1,75 @@
+/// <reference lib="webworker" />
+/*
+ * The app's service worker, besides webtorrent's streaming (its sw.min.js, put before this in the
+ * same file by the build: see vite.config.ts). It keeps the app shell for offline starts and receives
+ * files from the system share sheet (the manifest's share_target). No imports: the build turns this
+ * file alone into JavaScript, and APP_SHELL is defined before it.
+ */
+
+/** Written by the build: a version (the shell's content hash) and every file of the shell. */
+declare const APP_SHELL: { version: string; files: string[] }
+const worker = self as unknown as ServiceWorkerGlobalScope
+
+const SHELL_CACHE_PREFIX = 'swarmdrop-shell-'
+const SHELL_CACHE = SHELL_CACHE_PREFIX + APP_SHELL.version
+/** Files shared to the app wait here until its page takes them (web/src/features/open/launch-intake.ts). */
+const SHARED_FILES_CACHE = 'swarmdrop-shared-files'
+const SHARE_TARGET_PATH = '/share-target'
+
+worker.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(APP_SHELL.files)))
+})
+
+worker.addEventListener('activate', (event) => {
+  const stale = (key: string) => key.startsWith(SHELL_CACHE_PREFIX) && key !== SHELL_CACHE
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter(stale).map((key) => caches.delete(key)))))
+})
+
+worker.addEventListener('fetch', (event) => {
+  const { request } = event
+  const url = new URL(request.url)
+  // Other origins, the API, the trackers and webtorrent's streams (its own listener) go to the network.
+  if (url.origin !== worker.location.origin || url.pathname.startsWith('/webtorrent/') || url.pathname.startsWith('/api/')) return
+  if (request.method === 'POST' && url.pathname === SHARE_TARGET_PATH) return event.respondWith(receiveSharedFiles(request))
+  if (request.method !== 'GET') return
+  if (request.mode === 'navigate') return event.respondWith(pageOrShell(request))
+  if (APP_SHELL.files.includes(url.pathname)) event.respondWith(caches.match(request).then((cached) => cached ?? fetch(request)))
+})
+
+/** The page from the network when it answers (always the newest app), else the shell kept offline. */
+async function pageOrShell(request: Request): Promise<Response> {
+  try {
+    return await fetch(request)
+  } catch (err) {
+    const shell = await caches.match('/', { cacheName: SHELL_CACHE })
+    if (shell) return shell
+    throw err
+  }
+}
+
+/**
+ * Files shared from another app: kept in a cache under an id, then the app opens with that id and
+ * shares them (the page cannot be handed them directly: this request is the navigation that opens it).
+ */
+async function receiveSharedFiles(request: Request): Promise<Response> {
+  const id = crypto.randomUUID()
+  try {
+    const form = await request.formData()
+    const files = form.getAll('files').filter((value): value is File => value instanceof File && value.size > 0)
+    // A link shared rather than files (a magnet, a share link): the app opens it.
+    const link = String(form.get('url') || form.get('text') || '').trim()
+    if (files.length === 0 && link) return Response.redirect(`/?open=${encodeURIComponent(link)}`, 303)
+    const cache = await caches.open(SHARED_FILES_CACHE)
+    await Promise.all(
+      files.map((file, index) =>
+        cache.put(`${SHARE_TARGET_PATH}/${id}/${index}`, new Response(file, { headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) } })),
+      ),
+    )
+    return Response.redirect(`/?shared=${id}`, 303)
+  } catch {
+    return Response.redirect('/?shared=failed', 303)
+  }
+}
+
+// A module for the type checker; the build drops this line (a service worker script has no exports).
+export {}
