@@ -58,6 +58,12 @@ describe('SwarmdropServer', () => {
     assert.equal((await fetch(`${base}/webtorrent/${INFO_HASH}/video.webm`)).status, 404)
   })
 
+  it('sends files shared to the app before its service worker runs back to the app, with a message', async () => {
+    const shared = await fetch(`${base}/share-target`, { method: 'POST', body: new FormData(), redirect: 'manual' })
+    assert.equal(shared.status, 303)
+    assert.equal(shared.headers.get('location'), '/?shared=failed')
+  })
+
   it('never serves files outside the web root', async () => {
     for (const path of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd']) {
       const body = await (await fetch(base + path)).text()

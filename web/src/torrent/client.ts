@@ -10,7 +10,7 @@ import { isSealedTorrent, publicFiles, sealedFiles, type ContentFile } from './c
 import { MISSING_KEY_MESSAGE, openPrivateShare, sealedTwinOf } from './private-shares'
 import { connectedPeers, describeTorrentError, plainLengthOf, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
-import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
+import { deleteStoredBytes, OpfsChunkStore, privateFileSystemWorks } from './store/opfs-store'
 import { isOutOfSpace } from './store/storage-error'
 import { deleteCopy, loadCopies, storeCopy } from './store/share-copies'
 import { requestPersistence, storageFree } from './store/storage-room'
@@ -56,6 +56,8 @@ type Source = { kind: 'seed'; torrentFile: Uint8Array; source: SourceSpec } | { 
  * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`;
  * nothing else touches webtorrent.
  */
+const IN_MEMORY_ONLY = 'This browser cannot store downloads here (a private window?), so this one is held in memory: a reload starts it again.'
+
 /** From this size a download asks for persistent storage: losing it to an eviction would cost the most. */
 const LARGE_DOWNLOAD_BYTES = 1024 ** 3
 
@@ -69,6 +71,8 @@ const notRemembered = (err: Error) =>
 export class TorrentClient {
   private started: Promise<Started> | null = null
   private client: WebTorrent | null = null
+  /** Downloads are kept in the private file system; else (see privateFileSystemWorks) in memory only. */
+  private durableDownloads = true
   private trackers: string[] = []
   private streaming: Promise<StreamSupport> | null = null
   private readonly relay = new RelayConfig(() => this.notify())
@@ -358,14 +362,16 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      const [{ default: WebTorrent }, config, library, sharedFiles, copies] = await Promise.all([
+      const [{ default: WebTorrent }, config, library, sharedFiles, copies, durable] = await Promise.all([
         this.loadWebTorrent(),
         loadClientConfig(),
         loadLibrary(),
         loadSharedFiles(),
         loadCopies(),
+        privateFileSystemWorks(),
         this.loadRelay(),
       ])
+      this.durableDownloads = durable
       this.trackers = defaultTrackers(config)
       // Every new peer connection reads this one, continually updated, configuration.
       const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
@@ -473,6 +479,9 @@ export class TorrentClient {
     // small for downloads (UPLOAD_CACHE_PIECES), instead of its default 20 pieces.
     const client = this.client!
     const announce = [...new Set([...this.trackers, ...entry.trackers])]
+    // Without the private file system, webtorrent's default store: memory, lost on reload.
+    const downloadStore = this.durableDownloads ? { store: OpfsChunkStore } : {}
+    if (!this.durableDownloads && source.kind !== 'seed') entry.notice = IN_MEMORY_ONLY
     let torrent: Torrent
     if (source.kind === 'seed') {
       const storeOpts: FileStoreOptions = {
@@ -487,11 +496,11 @@ export class TorrentClient {
       }
       // The pieces were just hashed from these files, so every piece is known to be present.
       torrent = client.add(source.torrentFile, { announce, store: FileChunkStore, storeOpts, storeCacheSlots: 0, skipVerify: true })
-    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce, store: OpfsChunkStore, storeCacheSlots: UPLOAD_CACHE_PIECES })
+    } else if (source.kind === 'file') torrent = client.add(source.bytes, { announce, ...downloadStore, storeCacheSlots: UPLOAD_CACHE_PIECES })
     else {
       torrent = client.add(source.infoHash, {
         announce,
-        store: OpfsChunkStore,
+        ...downloadStore,
         storeCacheSlots: UPLOAD_CACHE_PIECES,
         // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
         // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could

@@ -38,9 +38,11 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
               <ProgressBar value={progress} label={`Progress of ${torrent.name}`} tone={progressTone(torrent)} />
               <span className="library__actions">
                 {stopped ? (
-                  <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.key)}>
-                    Resume
-                  </button>
+                  torrent.canResume && (
+                    <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.key)}>
+                      Resume
+                    </button>
+                  )
                 ) : (
                   <button
                     type="button"

@@ -31,7 +31,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           {STATUS_LABELS[status]}
           {status === 'downloading' || status === 'hashing' ? ` · ${formatPercent(progress)}` : ''}
         </h2>
-        {hint && <p className="muted">{hint}</p>}
+        {hint && (status !== 'stopped' || torrent.canResume) && <p className="muted">{hint}</p>}
         {torrent.onlySeeder && (
           <p className="only-seeder" data-testid="only-seeder">
             You are the only one with the whole file: keep this tab open until someone else has it.

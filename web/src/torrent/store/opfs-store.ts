@@ -37,6 +37,29 @@ export function deleteStoredBytes(infoHash: string): Promise<void> {
   return call({ op: 'destroy', folder: storeFolder(infoHash) }).then(() => undefined)
 }
 
+let works: Promise<boolean> | null = null
+
+/**
+ * Whether downloads can be kept in the private file system here: it needs module workers, the private
+ * file system and its synchronous access handles, which some browsers lack or refuse (Firefox's private
+ * windows, older Safari). Tried once per page by storing a byte.
+ */
+export function privateFileSystemWorks(): Promise<boolean> {
+  works ??= (async () => {
+    if (typeof Worker === 'undefined' || !navigator.storage?.getDirectory) return false
+    const folder = 'probe'
+    try {
+      await call({ op: 'put', folder, offset: 0, data: new Uint8Array(1), size: 1 })
+      return true
+    } catch {
+      return false
+    } finally {
+      await call({ op: 'destroy', folder }).catch(() => undefined)
+    }
+  })()
+  return works
+}
+
 function startWorker(): Worker {
   const started = new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module', name: 'torrent-store' })
   started.onmessage = ({ data: reply }: MessageEvent<StoreReply>) => {
