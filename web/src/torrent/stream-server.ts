@@ -34,10 +34,29 @@ export async function startStreamServer(client: WebTorrent, sealedFile: SealedFi
     if (!navigator.serviceWorker.controller) await waitForController()
     // Listeners run in the order they were added: this one first, so webtorrent never answers these.
     navigator.serviceWorker.addEventListener('message', (event) => serveSealed(event, sealedFile))
-    client.createServer({ controller: registration })
+    withCancelFetchSettled(() => client.createServer({ controller: registration }))
     return { ok: true }
   } catch (err) {
     return { ok: false, reason: `Streaming is unavailable (${(err as Error).message}); playback starts once the file has downloaded.` }
+  }
+}
+
+/**
+ * webtorrent 3.0.21's server, when created, fetches `/webtorrent/cancel/` (to tell the worker that pages
+ * cancel streams) with no `catch`. Firefox answers it only after ~5 s, so a page left within that time
+ * logged an unhandled rejection. For that one call, a failed fetch settles as an empty response, which
+ * webtorrent then cancels as it would the real one.
+ */
+function withCancelFetchSettled(create: () => void): void {
+  const fetchOfPage = window.fetch
+  window.fetch = (input, init) => {
+    const answer = fetchOfPage(input, init)
+    return String(input).endsWith(`${WORKER_PREFIX}cancel/`) ? answer.catch(() => new Response('')) : answer
+  }
+  try {
+    create()
+  } finally {
+    window.fetch = fetchOfPage
   }
 }
 
