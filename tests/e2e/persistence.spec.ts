@@ -117,10 +117,20 @@ test('a shared file deleted from disk after a reload is reported, and dropping i
 test('sharing never copies the files into the browser unasked; a copy, when chosen, keeps the share after reloads', async ({ alice, bob, workDir }) => {
   const size = 24 * MiB
   const hashes = await writeTree(workDir, { 'film.bin': randomFile(size) })
+  // Persistent storage is asked for only when it matters (Firefox asks the person): count the asks.
+  await alice.page.addInitScript(() => {
+    const persist = StorageManager.prototype.persist
+    StorageManager.prototype.persist = function () {
+      sessionStorage.setItem('persist-asked', String(Number(sessionStorage.getItem('persist-asked') ?? 0) + 1))
+      return persist.call(this)
+    }
+  })
+  const persistAsks = () => alice.page.evaluate(() => Number(sessionStorage.getItem('persist-asked') ?? 0))
   await alice.openHome()
   const unshared = await storageUsage(alice.page)
   const link = await alice.share([join(workDir, 'film.bin')])
   expect(await storageUsage(alice.page)).toBeLessThan(unshared + 0.5 * size)
+  expect(await persistAsks()).toBe(0)
 
   if (alice.browserName() === 'chromium') {
     // Chromium keeps a reference to the picked file: the share goes on after a reload, with no copy.
@@ -139,6 +149,7 @@ test('sharing never copies the files into the browser unasked; a copy, when chos
     expect(await alice.share([join(workDir, 'film.bin')])).toBe(link)
 
     await alice.keepAfterReloads()
+    expect(await persistAsks()).toBe(1)
     await expect.poll(() => storageUsage(alice.page), { timeout: 15_000 }).toBeGreaterThan(unshared + 0.9 * size)
     await alice.page.reload()
     await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
