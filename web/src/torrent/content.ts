@@ -94,18 +94,28 @@ async function* iterate(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint
   }
 }
 
-function toStream(chunks: AsyncGenerator<Uint8Array>, onError: (err: Error) => void): ReadableStream<Uint8Array> {
+export function toStream(chunks: AsyncGenerator<Uint8Array>, onError: (err: Error) => void): ReadableStream<Uint8Array> {
+  // A reader that cancels (a player seeking elsewhere, a page left) while a chunk is on its way is no
+  // failure: that chunk is dropped, and nothing is reported.
+  let cancelled = false
   return new ReadableStream({
     async pull(controller) {
+      let next: IteratorResult<Uint8Array>
       try {
-        const next = await chunks.next()
-        if (next.done) controller.close()
-        else controller.enqueue(next.value)
+        next = await chunks.next()
       } catch (err) {
+        if (cancelled) return
         onError(err as Error)
         controller.error(err)
+        return
       }
+      if (cancelled) return
+      if (next.done) controller.close()
+      else controller.enqueue(next.value)
     },
-    cancel: () => void chunks.return(undefined),
+    cancel: () => {
+      cancelled = true
+      void chunks.return(undefined)
+    },
   })
 }
