@@ -67,6 +67,13 @@ test('once visited, the app starts with the server unreachable', async ({ browse
     const person = new SwarmdropPage(await context.newPage(), `http://127.0.0.1:${port}`)
     await person.openHome()
     await workerControls(person)
+    // The shell is stored a few seconds after load, once the page has settled.
+    const shellKept = () =>
+      person.page.evaluate(async () => {
+        for (const key of await caches.keys()) if (key.startsWith('swarmdrop-shell-') && (await (await caches.open(key)).match('/'))) return true
+        return false
+      })
+    await expect.poll(shellKept, { timeout: 20_000 }).toBe(true)
     await server.close()
 
     await person.page.reload()

