@@ -71,6 +71,8 @@ class DownloadIds {
       this.open.set(key, id)
     }
     if (message.method === 'browsingContext.downloadEnd') this.open.delete(key)
+    // On stderr, which Playwright shows beside a failed test: a save that never reached the test shows here.
+    process.stderr.write(`bidi-proxy: ${message.method} ${id} ${String(params.context)} ${String(params.url).slice(0, 80)} ${String(params.status ?? '')}\n`)
     return { ...message, params: { ...params, download: id } }
   }
 }
