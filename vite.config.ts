@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig, transformWithOxc, type Plugin } from 'vite'
+import { WORKER_PROTOCOL } from './web/src/service-worker/protocol'
 
 /** The app's service worker, served from the root (its scope): see web/src/service-worker/. */
 const APP_WORKER_FILE = 'sw.js'
@@ -18,8 +20,9 @@ function appServiceWorker(): Plugin {
   const source = async (shell: { version: string; files: string[] }) => {
     const file = fileURLToPath(new URL('web/src/service-worker/app-shell.ts', import.meta.url))
     const { code } = await transformWithOxc(readFileSync(file, 'utf8'), file)
+    // Its one import is of types, which the transform leaves as an empty `export {}`.
     const ownWorker = code.replace(/^export \{\s*\};?$/m, '')
-    return `const APP_SHELL = ${JSON.stringify(shell)};\n${webtorrentWorker()}\n(() => {\n${ownWorker}\n})();\n`
+    return `const APP_SHELL = ${JSON.stringify({ ...shell, protocol: WORKER_PROTOCOL })};\n${webtorrentWorker()}\n(() => {\n${ownWorker}\n})();\n`
   }
   return {
     name: 'app-service-worker',
@@ -36,12 +39,16 @@ function appServiceWorker(): Plugin {
     },
     async generateBundle(_options, bundle) {
       const built = Object.keys(bundle).filter((name) => !name.endsWith('.map')).map((name) => (name === 'index.html' ? '/' : `/${name}`))
-      const publicFiles = readdirSync(fileURLToPath(new URL('web/public', import.meta.url)))
-        .filter((name) => !name.startsWith('.'))
-        .map((name) => `/${name}`)
-      const files = [...built, ...publicFiles].sort()
-      const version = createHash('sha256').update(files.join('\n')).update(String(bundle['index.html'] && 'source' in bundle['index.html'] ? bundle['index.html'].source : '')).digest('hex').slice(0, 12)
-      this.emitFile({ type: 'asset', fileName: APP_WORKER_FILE, source: await source({ version, files }) })
+      const publicDir = fileURLToPath(new URL('web/public', import.meta.url))
+      const publicFiles = readdirSync(publicDir).filter((name) => !name.startsWith('.'))
+      const files = [...built, ...publicFiles.map((name) => `/${name}`)].sort()
+      // Hashed assets change name with their content; index.html and the public files (the manifest,
+      // icons) keep theirs, so their content goes into the version, or a worker would keep old ones.
+      const version = createHash('sha256').update(files.join('\n'))
+      const index = bundle['index.html']
+      if (index?.type === 'asset') version.update(index.source)
+      for (const name of publicFiles.sort()) version.update(readFileSync(join(publicDir, name)))
+      this.emitFile({ type: 'asset', fileName: APP_WORKER_FILE, source: await source({ version: version.digest('hex').slice(0, 12), files }) })
     },
   }
 }

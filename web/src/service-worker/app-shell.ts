@@ -2,21 +2,19 @@
 /*
  * The app's service worker, besides webtorrent's streaming (its sw.min.js, put before this in the
  * same file by the build: see vite.config.ts). It keeps the app shell for offline starts and receives
- * files from the system share sheet (the manifest's share_target). No imports: the build turns this
- * file alone into JavaScript, and APP_SHELL is defined before it.
+ * files from the system share sheet (the manifest's share_target). No imports but types: the build
+ * turns this file alone into JavaScript, and APP_SHELL is defined before it.
  */
 
-/** Written by the build: a version (the shell's content hash) and every file of the shell. */
-declare const APP_SHELL: { version: string; files: string[] }
+import type { WORKER_PROTOCOL } from './protocol'
+
+/** Written by the build: a version (the shell's content hash), every file of the shell, and what pages and worker agree on. */
+declare const APP_SHELL: { version: string; files: string[]; protocol: typeof WORKER_PROTOCOL }
 const worker = self as unknown as ServiceWorkerGlobalScope
+const { keepShell: KEEP_SHELL, sharedFilesCache: SHARED_FILES_CACHE, shareTargetPath: SHARE_TARGET_PATH } = APP_SHELL.protocol
 
 const SHELL_CACHE_PREFIX = 'swarmdrop-shell-'
 const SHELL_CACHE = SHELL_CACHE_PREFIX + APP_SHELL.version
-/** Files shared to the app wait here until its page takes them (web/src/features/open/launch-intake.ts). */
-const SHARED_FILES_CACHE = 'swarmdrop-shared-files'
-const SHARE_TARGET_PATH = '/share-target'
-/** The message a page sends to have the shell stored (web/src/service-worker/register.ts). */
-const KEEP_SHELL = 'swarmdrop:keep-shell'
 
 /**
  * The shell is stored when a page asks, once it is idle (web/src/service-worker/register.ts), not on
@@ -83,6 +81,3 @@ async function receiveSharedFiles(request: Request): Promise<Response> {
     return Response.redirect('/?shared=failed', 303)
   }
 }
-
-// A module for the type checker; the build drops this line (a service worker script has no exports).
-export {}

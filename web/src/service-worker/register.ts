@@ -1,3 +1,5 @@
+import { WORKER_PROTOCOL } from './protocol'
+
 /** The app's one service worker: the shell, the share target and webtorrent's streaming (see app-shell.ts). */
 export const APP_WORKER_URL = '/sw.js'
 
@@ -13,8 +15,6 @@ export function registerAppWorker(): Promise<ServiceWorkerRegistration> {
   return registering
 }
 
-/** The worker's message that stores the app shell (web/src/service-worker/app-shell.ts). */
-const KEEP_SHELL = 'swarmdrop:keep-shell'
 /** How long after load the shell is stored: past a link's first connections and first frame. */
 const KEEP_SHELL_AFTER_MS = 3_000
 
@@ -24,5 +24,5 @@ export async function keepShellForOffline(): Promise<void> {
   const registration = await navigator.serviceWorker.ready
   await new Promise<void>((resolve) => setTimeout(resolve, KEEP_SHELL_AFTER_MS))
   await new Promise<void>((resolve) => ('requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 5_000 }) : resolve()))
-  registration.active?.postMessage({ type: KEEP_SHELL })
+  registration.active?.postMessage({ type: WORKER_PROTOCOL.keepShell })
 }

@@ -50,17 +50,13 @@ type Started = { client: WebTorrent; trackers: string[] }
 /** What webtorrent starts from: shared files (hashed already), a .torrent, or only an info hash. */
 type Source = { kind: 'seed'; torrentFile: Uint8Array; source: SourceSpec } | { kind: 'file'; bytes: Uint8Array } | { kind: 'link'; infoHash: string }
 
-/**
- * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
- * in the library (IndexedDB), downloads' bytes in the private file system and shared files by
- * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`;
- * nothing else touches webtorrent.
- */
+/** Said by a download held in memory, its store finding the private file system unusable. */
 const IN_MEMORY_ONLY = 'This browser cannot store downloads here (a private window?), so this one is held in memory: a reload starts it again.'
 
 /** From this size a download asks for persistent storage: losing it to an eviction would cost the most. */
 const LARGE_DOWNLOAD_BYTES = 1024 ** 3
 
+/** Said by a share after a reload where the browser kept neither a reference to its files nor a copy. */
 const SHARED_WHILE_OPEN = 'Shared while its tab was open. To share again on the same link, drop the same files here.'
 
 /** What a torrent says when its library record could not be stored (most often: the browser's storage is full). */
@@ -68,6 +64,14 @@ const NOT_REMEMBERED = 'This browser could not remember this torrent'
 const notRemembered = (err: Error) =>
   `${NOT_REMEMBERED} (${isOutOfSpace(err) ? 'it ran out of storage space' : err.message}): it works in this tab, but will not be listed after a reload.`
 
+const ASKING_TO_KEEP = 'A large download: Swarmdrop asks this browser to keep it, rather than clear it when space runs low.'
+
+/**
+ * Every torrent of this browser, and the one webtorrent client behind them. Torrents are remembered
+ * in the library (IndexedDB), downloads' bytes in the private file system and shared files by
+ * reference, so a reload starts them again. React reads this through `subscribe`/`getSnapshot`;
+ * nothing else touches webtorrent.
+ */
 export class TorrentClient {
   private started: Promise<Started> | null = null
   private client: WebTorrent | null = null
@@ -624,10 +628,11 @@ export class TorrentClient {
    */
   private async keepLargeDownload(entry: Entry, torrent: Torrent): Promise<void> {
     if (torrent.length < LARGE_DOWNLOAD_BYTES) return
-    entry.notice = 'A large download: Swarmdrop asks this browser to keep it, rather than clear it when space runs low.'
+    entry.notice ??= ASKING_TO_KEEP
     this.refresh()
     const kept = await requestPersistence()
-    if (entry.torrent !== torrent) return
+    // Its own word is replaced (or cleared); a notice something else gave since stays.
+    if (entry.torrent !== torrent || entry.notice !== ASKING_TO_KEEP) return
     entry.notice = kept ? null : 'This browser may clear this large download when space runs low: allow this site persistent storage to keep it.'
     this.refresh()
   }

@@ -1,9 +1,7 @@
 import { useEffect } from 'react'
+import { WORKER_PROTOCOL } from '../../service-worker/protocol'
 import type { ShareInput } from '../../torrent'
 import { openLinkText, takeFiles } from './actions'
-
-/** Where the service worker keeps files shared to the app (web/src/service-worker/app-shell.ts). */
-const SHARED_FILES_CACHE = 'swarmdrop-shared-files'
 
 /** The installed app's launch queue (file handlers); only in browsers that have one. */
 type LaunchQueue = { setConsumer(consumer: (params: { files?: readonly FileSystemFileHandle[] }) => void): void }
@@ -42,8 +40,8 @@ export function useLaunchIntake(onError: (message: string) => void): void {
 
 /** The files the service worker kept under `id`, in the order they were shared; removed from its cache. */
 async function takeSharedFiles(id: string): Promise<ShareInput[]> {
-  const cache = await caches.open(SHARED_FILES_CACHE)
-  const prefix = `${location.origin}/share-target/${id}/`
+  const cache = await caches.open(WORKER_PROTOCOL.sharedFilesCache)
+  const prefix = `${location.origin}${WORKER_PROTOCOL.shareTargetPath}/${id}/`
   const indexOf = (request: Request) => Number(request.url.slice(prefix.length))
   const requests = (await cache.keys()).filter((request) => request.url.startsWith(prefix)).sort((a, b) => indexOf(a) - indexOf(b))
   const inputs: ShareInput[] = []

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { asError } from './storage-error'
+import { storageFree } from './storage-room'
 
 /*
  * Keeps each downloading torrent in one file of the origin private file system, written and read in
@@ -46,10 +47,8 @@ function open(folder: string): Promise<FileSystemSyncAccessHandle> {
  * than part way (or, in Firefox, which charges the file's whole size when it grows, with a bare code).
  */
 async function checkRoom(needed: number): Promise<void> {
-  const { usage = 0, quota } = (await navigator.storage.estimate?.().catch(() => null)) ?? {}
-  if (quota === undefined) return
-  const free = Math.max(0, quota - usage)
-  if (free < needed) throw Object.assign(new DOMException('Not enough storage space for this download.', 'QuotaExceededError'), { room: { needed, free } })
+  const free = await storageFree()
+  if (free !== null && free < needed) throw Object.assign(new DOMException('Not enough storage space for this download.', 'QuotaExceededError'), { room: { needed, free } })
 }
 
 async function close(folder: string): Promise<void> {

@@ -7,25 +7,17 @@ import { asError } from './storage-error'
  * IndexedDB blob lingers until every page holding it has been garbage collected.
  */
 
-const copyFolder = (infoHash: string): string => `copy-${infoHash}`
 const COPY_PREFIX = 'copy-'
+const copyFolder = (infoHash: string): string => COPY_PREFIX + infoHash
 
-/** Writes a copy of each file (in torrent order), calling `onProgress` with the bytes written so far. */
-export async function storeCopy(infoHash: string, blobs: Blob[], onProgress: (bytes: number) => void = () => {}): Promise<void> {
+/** Writes a copy of each file, in torrent order; a copy that fails part way is removed. */
+export async function storeCopy(infoHash: string, blobs: Blob[]): Promise<void> {
   const root = await navigator.storage.getDirectory()
   const folder = await root.getDirectoryHandle(copyFolder(infoHash), { create: true })
-  let written = 0
   try {
     for (const [index, blob] of blobs.entries()) {
       const writable = await (await folder.getFileHandle(String(index), { create: true })).createWritable()
-      const counted = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          written += chunk.byteLength
-          onProgress(written)
-          controller.enqueue(chunk)
-        },
-      })
-      await blob.stream().pipeThrough(counted).pipeTo(writable)
+      await blob.stream().pipeTo(writable)
     }
   } catch (err) {
     await deleteCopy(infoHash)
