@@ -72,7 +72,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 export { expect }
 
 /** One person: a fresh browser context on the app; the app must have run without breaking its CSP. */
-export async function usePerson(browser: Browser, url: string, use: (person: SwarmdropPage) => Promise<void>): Promise<void> {
+async function usePerson(browser: Browser, url: string, use: (person: SwarmdropPage) => Promise<void>): Promise<void> {
   const context = await browser.newContext()
   const person = new SwarmdropPage(await context.newPage(), url)
   await use(person)

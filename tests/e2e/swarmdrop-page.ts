@@ -21,7 +21,7 @@ export class SwarmdropPage {
 
   /** Lets the page use the clipboard (Firefox allows it through a test preference set at launch). */
   async allowClipboard(): Promise<void> {
-    if (this.page.context().browser()?.browserType().name() === 'chromium') {
+    if (this.browserName() === 'chromium') {
       await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
     }
   }
