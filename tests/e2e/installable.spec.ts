@@ -52,6 +52,25 @@ test('files shared from another app start a new share, which a receiver download
   expect(sha256(await bob.saveFile('from-gallery.jpg'))).toBe(hashes['from-gallery.jpg'])
 })
 
+test('a private link shared from another app opens its download, and its key reaches no server', async ({ alice, bob, workDir }) => {
+  const hashes = await writeTree(workDir, { 'secret plans.txt': new TextEncoder().encode('shared as a link') })
+  const link = await alice.share([join(workDir, 'secret plans.txt')])
+  const key = new URLSearchParams(new URL(link).hash.slice(1)).get('k')!
+  const sent: string[] = []
+  await bob.recordSent(sent)
+  await bob.openHome()
+  await workerControls(bob)
+  // A phone's share sheet sharing the link as text: the system posts it to the share target.
+  await bob.page.goto('about:blank')
+  await bob.page.setContent(`<form method="post" enctype="multipart/form-data" action="${bob.origin}/share-target"><input name="text"></form>`)
+  await bob.page.locator('input[name=text]').fill(link)
+  await bob.page.locator('form').evaluate((form: HTMLFormElement) => form.submit())
+
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('secret plans.txt'))).toBe(hashes['secret plans.txt'])
+  expect(sent.filter((text) => text.includes(key))).toEqual([])
+})
+
 test('a magnet link handed to the app opens its download', async ({ bob }) => {
   const infoHash = '0123456789abcdef0123456789abcdef01234567'
   await bob.page.goto(`${bob.origin}/?open=${encodeURIComponent(`magnet:?xt=urn:btih:${infoHash}&dn=handed.bin`)}`)

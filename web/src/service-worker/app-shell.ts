@@ -11,7 +11,7 @@ import type { WORKER_PROTOCOL } from './protocol'
 /** Written by the build: a version (the shell's content hash), every file of the shell, and what pages and worker agree on. */
 declare const APP_SHELL: { version: string; files: string[]; protocol: typeof WORKER_PROTOCOL }
 const worker = self as unknown as ServiceWorkerGlobalScope
-const { keepShell: KEEP_SHELL, sharedFilesCache: SHARED_FILES_CACHE, shareTargetPath: SHARE_TARGET_PATH } = APP_SHELL.protocol
+const { keepShell: KEEP_SHELL, sharedFilesCache: SHARED_FILES_CACHE, shareTargetPath: SHARE_TARGET_PATH, sharedLink: SHARED_LINK } = APP_SHELL.protocol
 
 const SHELL_CACHE_PREFIX = 'swarmdrop-shell-'
 const SHELL_CACHE = SHELL_CACHE_PREFIX + APP_SHELL.version
@@ -67,10 +67,11 @@ async function receiveSharedFiles(request: Request): Promise<Response> {
   try {
     const form = await request.formData()
     const files = form.getAll('files').filter((value): value is File => value instanceof File && value.size > 0)
-    // A link shared rather than files (a magnet, a share link): the app opens it.
+    // A link shared rather than files (a magnet, a share link) is kept the same way, never put in the
+    // URL: a private link's key must not reach the server with the page's request.
     const link = String(form.get('url') || form.get('text') || '').trim()
-    if (files.length === 0 && link) return Response.redirect(`/?open=${encodeURIComponent(link)}`, 303)
     const cache = await caches.open(SHARED_FILES_CACHE)
+    if (files.length === 0 && link) await cache.put(`${SHARE_TARGET_PATH}/${id}/${SHARED_LINK}`, new Response(link))
     await Promise.all(
       files.map((file, index) =>
         cache.put(`${SHARE_TARGET_PATH}/${id}/${index}`, new Response(file, { headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) } })),

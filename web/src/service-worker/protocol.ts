@@ -7,6 +7,8 @@ export const WORKER_PROTOCOL = {
   keepShell: 'swarmdrop:keep-shell',
   /** The cache where files shared to the app wait until its page takes them. */
   sharedFilesCache: 'swarmdrop-shared-files',
+  /** The name, beside a share's numbered files in that cache, of a link shared rather than files. */
+  sharedLink: 'link',
   /** Where the share target posts (the manifest's `share_target.action`). */
   shareTargetPath: '/share-target',
 } as const

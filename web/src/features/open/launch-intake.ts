@@ -9,9 +9,9 @@ type LaunchQueue = { setConsumer(consumer: (params: { files?: readonly FileSyste
 let handled = false
 
 /**
- * What the app was opened with by the system rather than a link: files from another app's share sheet
- * (`?shared=<id>`, kept by the service worker), a magnet link or share link (`?open=`, the magnet:
- * protocol handler and shared text), and .torrent files opened with the installed app (launch queue).
+ * What the app was opened with by the system rather than a link: files or a link from another app's
+ * share sheet (`?shared=<id>`, kept by the service worker), a magnet link (`?open=`, the magnet:
+ * protocol handler), and .torrent files opened with the installed app (launch queue).
  */
 export function useLaunchIntake(onError: (message: string) => void): void {
   useEffect(() => {
@@ -24,7 +24,13 @@ export function useLaunchIntake(onError: (message: string) => void): void {
     if (shared !== null || opened !== null) history.replaceState(null, '', `/${location.hash}`)
     if (opened) run(() => openLinkText(opened))
     if (shared === 'failed') onError('The shared files could not be received. Share them again, or drop them here.')
-    else if (shared) run(async () => takeFiles(await takeSharedFiles(shared)))
+    else if (shared) {
+      run(async () => {
+        const { inputs, link } = await takeShared(shared)
+        if (link) openLinkText(link)
+        else await takeFiles(inputs)
+      })
+    }
 
     const launchQueue = (window as { launchQueue?: LaunchQueue }).launchQueue
     launchQueue?.setConsumer(({ files = [] }) => {
@@ -38,20 +44,28 @@ export function useLaunchIntake(onError: (message: string) => void): void {
   }, [onError])
 }
 
-/** The files the service worker kept under `id`, in the order they were shared; removed from its cache. */
-async function takeSharedFiles(id: string): Promise<ShareInput[]> {
+/**
+ * What the service worker kept under `id`: the files shared, in their order, or a link shared instead;
+ * taken out of its cache.
+ */
+async function takeShared(id: string): Promise<{ inputs: ShareInput[]; link: string | null }> {
   const cache = await caches.open(WORKER_PROTOCOL.sharedFilesCache)
   const prefix = `${location.origin}${WORKER_PROTOCOL.shareTargetPath}/${id}/`
-  const indexOf = (request: Request) => Number(request.url.slice(prefix.length))
-  const requests = (await cache.keys()).filter((request) => request.url.startsWith(prefix)).sort((a, b) => indexOf(a) - indexOf(b))
+  const nameOf = (request: Request) => request.url.slice(prefix.length)
+  const requests = (await cache.keys()).filter((request) => request.url.startsWith(prefix)).sort((a, b) => Number(nameOf(a)) - Number(nameOf(b)))
   const inputs: ShareInput[] = []
+  let link: string | null = null
   for (const request of requests) {
     const response = await cache.match(request)
+    await cache.delete(request)
     if (!response) continue
+    if (nameOf(request) === WORKER_PROTOCOL.sharedLink) {
+      link = await response.text()
+      continue
+    }
     const name = decodeURIComponent(response.headers.get('X-File-Name') ?? '') || `shared file ${inputs.length + 1}`
     inputs.push({ file: new File([await response.blob()], name, { type: response.headers.get('Content-Type') ?? '' }), path: name })
-    await cache.delete(request)
   }
-  if (inputs.length === 0) throw new Error('The shared files were not found. Share them again, or drop them here.')
-  return inputs
+  if (inputs.length === 0 && !link) throw new Error('The shared files were not found. Share them again, or drop them here.')
+  return { inputs, link }
 }
