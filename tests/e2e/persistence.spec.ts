@@ -246,3 +246,17 @@ test('where the private file system is missing (a private window, an older Safar
   await expect(bob.page.getByRole('alert')).toContainText('held in memory')
   expect(sha256(await bob.saveFile('in-memory.bin'))).toBe(hashes['in-memory.bin'])
 })
+
+test('a torrent whose library record cannot be stored says so, and works in its tab', async ({ alice, bob, workDir, browserName }) => {
+  test.skip(browserName !== 'chromium', "cutting one origin's quota takes Chromium DevTools")
+  const hashes = await writeTree(workDir, { 'unlisted.txt': randomFile(50_000) })
+  await alice.openHome()
+  const cdp = await alice.page.context().newCDPSession(alice.page)
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: alice.origin, quotaSize: await storageUsage(alice.page) })
+  const link = await alice.share([join(workDir, 'unlisted.txt')])
+  await expect(alice.page.getByRole('alert')).toContainText('could not remember this torrent (it ran out of storage space)')
+
+  await bob.open(link)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('unlisted.txt'))).toBe(hashes['unlisted.txt'])
+})
