@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
-import { batchWireWrites, isLeftOutOfFolders, pieceLengthFor, reconnectTrackersPromptly, type IceServer } from '@swarmdrop/common'
-import './webrtc-gathering.js'
+import { isLeftOutOfFolders, pieceLengthFor, type IceServer } from '@swarmdrop/common'
+import { adoptTorrent, type EngineTorrent } from '@swarmdrop/engine'
+import { endGatheringAsBrowsersDo } from '@swarmdrop/engine/node'
 import type { Source } from './options.js'
-import { delayQuickAnswers } from './quick-answers.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
 
 export type PeerKind = 'webrtc' | 'tcp' | 'utp'
@@ -61,6 +61,7 @@ export class HybridNode extends EventEmitter {
 
   constructor(private readonly options: HybridOptions) {
     super()
+    endGatheringAsBrowsersDo()
     this.client = new WebTorrent({
       dht: options.dht ? (options.dhtBootstrap?.length ? { bootstrap: options.dhtBootstrap } : true) : false,
       dhtPort: options.dhtPort,
@@ -161,21 +162,10 @@ export class HybridNode extends EventEmitter {
 
   private watch(torrent: Torrent): void {
     torrent.on('warning', (err: Error) => this.emit('warning', err))
-    // The tracker client is hooked as discovery creates it, before its first offers go out.
-    const discovering = torrent as unknown as { _startDiscovery(): void; discovery?: { tracker?: { _trackers?: unknown[] } | null } | null }
-    const startDiscovery = discovering._startDiscovery
-    discovering._startDiscovery = function (this: typeof discovering) {
-      startDiscovery.call(this)
-      const tracker = this.discovery?.tracker
-      if (!tracker) return
-      delayQuickAnswers(tracker)
-      // After a tracker restart, be findable again within seconds rather than webtorrent's ~50 s.
-      reconnectTrackersPromptly(tracker)
-    }
+    adoptTorrent(torrent as unknown as EngineTorrent, { runtime: 'node' })
     torrent.on('done', () => this.emit('done', torrent))
     const watchedAt = performance.now()
     torrent.on('wire', (wire: Wire) => {
-      batchWireWrites(wire)
       const kind = KIND_OF_WIRE[wire.type]
       if (!kind) return
       if (torrent.wires.length === 1) this.emit('first-peer', torrent, kind, performance.now() - watchedAt)

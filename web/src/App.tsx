@@ -72,7 +72,7 @@ export function App() {
         ) : (
           <HomeView onError={showError} />
         )}
-        <TorrentList currentKey={link?.infoHash ?? null} />
+        <TorrentList currentInfoHash={link?.infoHash ?? null} />
       </main>
 
       {dragging && (

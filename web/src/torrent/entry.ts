@@ -21,8 +21,10 @@ const CANNOT_CONNECT_AFTER_MS = 15_000
 
 /** One torrent of this tab: running (with a webtorrent torrent) or stopped (only its library record). */
 export type Entry = {
-  /** The info hash once known, else a local id. */
-  key: string
+  /** Stable while the tab knows the torrent. */
+  id: string
+  /** Known from the link, or once a .torrent file is read or shared files are hashed. */
+  infoHash: string | null
   role: Role
   addedAtMs: number
   torrent: Torrent | null
@@ -32,7 +34,6 @@ export type Entry = {
   torrentFile: Uint8Array | null
   /** Trackers named by the link, beyond the app's own. */
   trackers: string[]
-  defaultTrackers: string[]
   hashing: { done: number; total: number } | null
   /** The files this browser shares them from (a shared torrent), else null. */
   blobs: Blob[] | null
@@ -47,7 +48,6 @@ export type Entry = {
   stopReason: string | null
   trackerResponded: boolean
   trackerSeeders: number | null
-  trackerHooked: boolean
   peers: PeerPath[]
   /** Since when the tracker knows a seeder but no peer is connected, or null. */
   unreachableSinceMs: number | null
@@ -88,9 +88,10 @@ export function timeRemainingMs(entry: Entry): number | null {
   return Math.round(((torrent.length - (torrent.downloaded ?? 0)) / entry.smoothedSpeed) * 1000)
 }
 
-export function toRecord(entry: Entry): LibraryRecord {
+/** The library record of an entry whose info hash is known. */
+export function toRecord(entry: Entry & { infoHash: string }): LibraryRecord {
   return {
-    infoHash: entry.key,
+    infoHash: entry.infoHash,
     name: nameOf(entry),
     role: entry.role,
     addedAtMs: entry.addedAtMs,
@@ -148,8 +149,8 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   })
   const bitfield = torrent?.bitfield
   return {
-    key: entry.key,
-    infoHash: torrent?.infoHash ?? (entry.key.startsWith('local-') ? null : entry.key),
+    id: entry.id,
+    infoHash: entry.infoHash,
     role: entry.role,
     name: nameOf(entry),
     length: entry.sealed ? (plainLength ?? entry.length) : hasMetadata && torrent ? torrent.length : entry.length,
@@ -211,4 +212,17 @@ export function describeTorrentError(failure: unknown): { message: string; outOf
     return { message: `This .torrent file is damaged or not a torrent (${message}).`, outOfSpace: false }
   }
   return { message, outOfSpace: false }
+}
+
+/**
+ * What a torrent's warning (bad outside input, never fatal) tells the person, or null when it is
+ * nothing to act on: webtorrent fetches a damaged piece again, and reconnects to a tracker it lost
+ * (its status already says "connecting"). A tracker's refusal comes as its own words.
+ */
+export function describeTorrentWarning(warning: unknown): string | null {
+  const message = asError(warning).message.trim()
+  if (!message) return null
+  if (/^Piece \d+ failed verification|^Connection error|^Error connecting|WebSocket|ECONN|socket|timed? ?out|xs param|web seed/i.test(message)) return null
+  if (/^invalid (tracker|scrape) response/i.test(message)) return 'The tracker sent an answer this app cannot read; peers may not be found through it.'
+  return `The tracker refused this torrent: “${message.replace(/[.\s]+$/, '')}”. Peers may not be found through it.`
 }

@@ -30,26 +30,27 @@ export function useRelayState(): RelayState {
   return useSyncExternalStore(store.subscribe, store.getRelayState)
 }
 
-export function useTorrentSnapshot(key: string | null): TorrentSnapshot | undefined {
-  return useTorrentList().find((torrent) => torrent.key === key)
+/** The torrent of an info hash (the page of a link shows it). */
+export function useTorrentSnapshot(infoHash: string | null): TorrentSnapshot | undefined {
+  return useTorrentList().find((torrent) => torrent.infoHash !== null && torrent.infoHash === infoHash)
 }
 
-export async function saveTorrentFileByIndex(key: string, index: number): Promise<void> {
-  const file = torrents().contentFiles(key)[index]
+export async function saveTorrentFileByIndex(id: string, index: number): Promise<void> {
+  const file = torrents().contentFiles(id)[index]
   if (!file) throw new Error('This file is no longer available.')
   const { saveFile } = await import('./save')
   await saveFile(file)
 }
 
-export async function saveAllFiles(key: string): Promise<void> {
-  const files = torrents().contentFiles(key)
+export async function saveAllFiles(id: string): Promise<void> {
+  const files = torrents().contentFiles(id)
   if (files.length === 0) throw new Error('This torrent is no longer available.')
   const { saveAllAsZip } = await import('./save')
-  await saveAllAsZip(files, torrents().displayName(key))
+  await saveAllAsZip(files, torrents().displayName(id))
 }
 
-export async function downloadTorrentFile(key: string): Promise<void> {
-  const torrent = torrents().getTorrent(key)
+export async function downloadTorrentFile(id: string): Promise<void> {
+  const torrent = torrents().getTorrent(id)
   if (!torrent) throw new Error('This torrent is no longer available.')
   const { saveTorrentFile } = await import('./save')
   saveTorrentFile(torrent)

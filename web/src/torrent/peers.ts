@@ -1,5 +1,3 @@
-import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
-
 /** How one peer is connected, from the selected ICE candidate pair. */
 export type PeerPath = {
   id: string
@@ -24,19 +22,13 @@ export function pathFromStats(entries: Iterable<StatsEntry>): Omit<PeerPath, 'id
   return { path: local === 'relay' || remote === 'relay' ? 'relayed' : 'direct', candidates: `${String(local)} → ${String(remote)}` }
 }
 
-type WebrtcPeer = { id: string; conn?: { _pc?: RTCPeerConnection | null } | null }
-
-/** Connection paths of a torrent's connected WebRTC peers (webtorrent keeps each peer's RTCPeerConnection on `conn._pc`). */
-export async function peerPaths(torrent: Torrent): Promise<PeerPath[]> {
-  const peers = (torrent as unknown as { _peers?: Map<string, WebrtcPeer> })._peers
-  if (!peers) return []
+/** How each connection is routed (the connections as the engine reads them from webtorrent). */
+export async function peerPaths(connections: Array<{ id: string; pc: RTCPeerConnection }>): Promise<PeerPath[]> {
   const paths = await Promise.all(
-    [...peers.values()].map(async (peer) => {
-      const pc = peer.conn?._pc
-      if (!pc) return null
+    connections.map(async ({ id, pc }) => {
       try {
         const path = pathFromStats((await pc.getStats()).values() as Iterable<StatsEntry>)
-        return path && { id: peer.id, ...path }
+        return path && { id, ...path }
       } catch {
         return null
       }

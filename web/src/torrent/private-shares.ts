@@ -29,7 +29,7 @@ export function sealedTwinOf(entries: Iterable<Entry>, manifest: Uint8Array): { 
   for (const entry of entries) {
     const sender = entry.sealed?.sender
     const secret = entry.sealed && parseSecret(entry.sealed.secret)
-    if (entry.role === 'sent' && sender && secret?.ok && equalBytes(sender.manifest, manifest)) return { secret: secret.value, salt: sender.salt, infoHash: entry.key }
+    if (entry.role === 'sent' && entry.infoHash && sender && secret?.ok && equalBytes(sender.manifest, manifest)) return { secret: secret.value, salt: sender.salt, infoHash: entry.infoHash }
   }
   return null
 }

@@ -16,7 +16,8 @@ export type FileSnapshot = {
 
 /** A plain, immutable picture of one torrent for React; rebuilt at most every few hundred ms. */
 export type TorrentSnapshot = {
-  key: string
+  /** Stable while the tab knows the torrent: what its actions (stop, remove, save) name it by. */
+  id: string
   infoHash: string | null
   role: Role
   name: string

@@ -5,7 +5,7 @@ import { goHome, goToTorrent } from '../../route'
 import { StorageInfo } from './StorageInfo'
 
 /** Every torrent this browser remembers, newest first, with its state and stop, resume and delete. */
-export function TorrentList({ currentKey }: { currentKey: string | null }) {
+export function TorrentList({ currentInfoHash }: { currentInfoHash: string | null }) {
   const list = [...useTorrentList()].sort((a, b) => b.addedAtMs - a.addedAtMs)
   if (list.length === 0) return null
 
@@ -22,11 +22,11 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
           const stopped = torrent.status === 'stopped'
           const open = () => link && goToTorrent(link)
           const remove = () => {
-            void torrents().remove(torrent.key)
-            if (torrent.key === currentKey) goHome()
+            void torrents().remove(torrent.id)
+            if (torrent.infoHash !== null && torrent.infoHash === currentInfoHash) goHome()
           }
           return (
-            <li key={torrent.key} className="library__item" data-testid="library-item" aria-current={torrent.key === currentKey ? 'page' : undefined}>
+            <li key={torrent.id} className="library__item" data-testid="library-item" aria-current={torrent.infoHash !== null && torrent.infoHash === currentInfoHash ? 'page' : undefined}>
               <button type="button" className="library__open" onClick={open} disabled={!link}>
                 <span className="library__name">{torrent.name}</span>
                 <span className="library__meta">
@@ -39,7 +39,7 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
               <span className="library__actions">
                 {stopped ? (
                   torrent.canResume && (
-                    <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.key)}>
+                    <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.id)}>
                       Resume
                     </button>
                   )
@@ -48,8 +48,8 @@ export function TorrentList({ currentKey }: { currentKey: string | null }) {
                     type="button"
                     className="button button--small button--ghost"
                     aria-label={`Stop ${torrent.name}`}
-                    disabled={torrent.key.startsWith('local-')}
-                    onClick={() => torrents().stop(torrent.key)}
+                    disabled={torrent.infoHash === null}
+                    onClick={() => torrents().stop(torrent.id)}
                   >
                     Stop
                   </button>

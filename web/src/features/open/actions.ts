@@ -37,7 +37,7 @@ export async function openTorrentFile(file: File): Promise<void> {
 
 /** Shows a torrent that was just shared or opened, under the same link others get. */
 function goToOpened(infoHash: string): void {
-  const opened = torrents().getSnapshot().find((torrent) => torrent.key === infoHash)
+  const opened = torrents().getSnapshot().find((torrent) => torrent.infoHash === infoHash)
   goToTorrent((opened && linkOf(opened)) ?? { infoHash, trackers: [] })
 }
 

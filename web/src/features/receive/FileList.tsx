@@ -39,7 +39,7 @@ export function FileList({ torrent, onError }: Props) {
             type="button"
             className="button"
             disabled={!complete || saving !== null}
-            onClick={() => save('zip', () => saveAllFiles(torrent.key))}
+            onClick={() => save('zip', () => saveAllFiles(torrent.id))}
           >
             {saving === 'zip' ? 'Zipping…' : 'Save all as .zip'}
           </button>
@@ -73,14 +73,14 @@ export function FileList({ torrent, onError }: Props) {
                 className="button button--small"
                 disabled={!ready || saving !== null}
                 aria-label={`Save ${file.name}`}
-                onClick={() => save(`file-${file.index}`, () => saveTorrentFileByIndex(torrent.key, file.index))}
+                onClick={() => save(`file-${file.index}`, () => saveTorrentFileByIndex(torrent.id, file.index))}
               >
                 {saving === `file-${file.index}` ? 'Saving…' : 'Save'}
               </button>
               </span>
               {shown && kind && (
                 // The file shown by itself on a download still arriving plays at once: a link was just opened.
-                <MediaView torrentKey={torrent.key} file={file} kind={kind} autoPlay={torrent.role === 'received' && openIndex === undefined && !complete} />
+                <MediaView torrentId={torrent.id} file={file} kind={kind} autoPlay={torrent.role === 'received' && openIndex === undefined && !complete} />
               )}
             </li>
           )

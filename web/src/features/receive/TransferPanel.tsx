@@ -44,7 +44,7 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
           </p>
         )}
         {status === 'stopped' && torrent.canResume && (
-          <button type="button" className="button button--primary" onClick={() => torrents().resume(torrent.key)}>
+          <button type="button" className="button button--primary" onClick={() => torrents().resume(torrent.id)}>
             Resume
           </button>
         )}

@@ -65,7 +65,7 @@ export function HomeView({ onError }: Props) {
           onChange={(e) => onPicked(e.currentTarget)}
         />
         {preparing.map((torrent) => (
-          <div key={torrent.key} className="preparing" data-testid="preparing">
+          <div key={torrent.id} className="preparing" data-testid="preparing">
             <span>
               Preparing <strong>{torrent.name}</strong>… {formatPercent(shownProgress(torrent))}
             </span>

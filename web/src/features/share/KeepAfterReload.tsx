@@ -11,7 +11,7 @@ type Props = { torrent: TorrentSnapshot; onError: (message: string) => void }
  */
 export function KeepAfterReload({ torrent, onError }: Props) {
   const [free, setFree] = useState<number | null>(null)
-  const { kept, key, length } = torrent
+  const { kept, id, length } = torrent
 
   useEffect(() => {
     if (kept !== 'tab') return
@@ -31,7 +31,7 @@ export function KeepAfterReload({ torrent, onError }: Props) {
           <p className="muted">
             Shared while this tab is open: this browser keeps no link to your files, and after a reload you drop them again (same link).
           </p>
-          <button type="button" className="button" onClick={() => torrents().keepCopy(key).catch((err: Error) => onError(err.message))}>
+          <button type="button" className="button" onClick={() => torrents().keepCopy(id).catch((err: Error) => onError(err.message))}>
             Keep sharing after reloads
           </button>
           <p className="muted keep__cost">
@@ -43,7 +43,7 @@ export function KeepAfterReload({ torrent, onError }: Props) {
       {kept === 'copy' && (
         <>
           <p className="muted">A copy ({size}) is stored in this browser, so sharing goes on after a reload.</p>
-          <button type="button" className="button button--ghost" onClick={() => torrents().dropCopy(key).catch((err: Error) => onError(err.message))}>
+          <button type="button" className="button button--ghost" onClick={() => torrents().dropCopy(id).catch((err: Error) => onError(err.message))}>
             Delete the stored copy
           </button>
         </>

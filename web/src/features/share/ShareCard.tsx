@@ -46,7 +46,7 @@ export function ShareCard({ torrent, onError }: Props) {
                 <CopyButton text={torrent.magnetUri} label="Copy magnet" />
               </div>
             )}
-            <button type="button" className="button" onClick={() => downloadTorrentFile(torrent.key).catch((err: Error) => onError(err.message))}>
+            <button type="button" className="button" onClick={() => downloadTorrentFile(torrent.id).catch((err: Error) => onError(err.message))}>
               Download .torrent
             </button>
           </details>

@@ -4,7 +4,7 @@ import { torrents, type FileSnapshot } from '../../torrent'
 import { TextPreview } from './TextPreview'
 
 /** `autoPlay`: start playing as soon as it can (a link just opened); muted where the browser allows only that. */
-type Props = { torrentKey: string; file: FileSnapshot; kind: MediaKind; autoPlay?: boolean }
+type Props = { torrentId: string; file: FileSnapshot; kind: MediaKind; autoPlay?: boolean }
 
 type Source = { state: 'loading' } | { state: 'ready'; url: string; streaming: boolean } | { state: 'waiting'; reason: string } | { state: 'failed'; reason: string }
 
@@ -13,7 +13,7 @@ type Source = { state: 'loading' } | { state: 'ready'; url: string; streaming: b
  * file, so playback starts at once and seeking fetches the pieces it needs first; without one, the
  * file plays once it has downloaded.
  */
-export function MediaView({ torrentKey, file, kind, autoPlay = false }: Props) {
+export function MediaView({ torrentId, file, kind, autoPlay = false }: Props) {
   const [source, setSource] = useState<Source>({ state: 'loading' })
   const [playbackError, setPlaybackError] = useState<string | null>(null)
   const player = useRef<HTMLMediaElement | null>(null)
@@ -28,9 +28,9 @@ export function MediaView({ torrentKey, file, kind, autoPlay = false }: Props) {
     torrents()
       .streamSupport()
       .then(async (support) => {
-        if (support.ok) return settle({ state: 'ready', url: await torrents().streamUrl(torrentKey, file.index), streaming: true })
+        if (support.ok) return settle({ state: 'ready', url: await torrents().streamUrl(torrentId, file.index), streaming: true })
         if (!complete) return settle({ state: 'waiting', reason: support.reason })
-        blobUrl = await torrents().blobUrl(torrentKey, file.index)
+        blobUrl = await torrents().blobUrl(torrentId, file.index)
         settle({ state: 'ready', url: blobUrl, streaming: false })
       })
       .catch((err: Error) => settle({ state: 'failed', reason: err.message }))
@@ -39,14 +39,14 @@ export function MediaView({ torrentKey, file, kind, autoPlay = false }: Props) {
       if (blobUrl) URL.revokeObjectURL(blobUrl)
     }
     // `complete` matters only for the fallback, where it turns "waiting" into a playable blob.
-  }, [torrentKey, file.index, complete])
+  }, [torrentId, file.index, complete])
 
   // Once per player: the file's end, which seeking reads first, then comes alongside the playhead.
   const endRequested = useRef(false)
   const onPlaying = () => {
     if (source.state !== 'ready' || !source.streaming || endRequested.current) return
     endRequested.current = true
-    torrents().fetchEndEarly(torrentKey, file.index)
+    torrents().fetchEndEarly(torrentId, file.index)
   }
 
   // Browsers let a page start playing with sound only after a person's gesture (or on sites they often

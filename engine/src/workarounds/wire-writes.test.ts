@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import Wire from 'bittorrent-protocol'
+import type { Duplex } from 'node:stream'
+import { upstreamClasses } from '../contract/classes.js'
 import { batchWireWrites } from './wire-writes.js'
 
-type TestWire = InstanceType<typeof Wire>
+type TestWire = Duplex & {
+  handshake(infoHash: string, peerId: string): void
+  have(index: number): void
+  piece(index: number, offset: number, buffer: Uint8Array): void
+}
 
+// The real Wire classes: bittorrent-protocol's (the Node build's), and the copy in webtorrent's browser bundle.
+const builds = [
+  { build: 'node', Wire: (await upstreamClasses('node')).Wire as unknown as new () => TestWire },
+  { build: 'browser', Wire: (await upstreamClasses('browser')).Wire as unknown as new () => TestWire },
+]
+
+for (const { build, Wire } of builds) {
 /** Two connected Wires; returns what `sender` writes, one entry per write. */
 function connectedPair(): { sender: TestWire; receiver: TestWire; writes: Uint8Array[] } {
   const sender = new Wire()
@@ -17,7 +29,7 @@ function connectedPair(): { sender: TestWire; receiver: TestWire; writes: Uint8A
   return { sender, receiver, writes }
 }
 
-describe('wire writes', () => {
+describe(`wire writes (${build} build)`, () => {
   it('writes a block and its header at once, and the receiver reads it as before', async () => {
     const { sender, receiver, writes } = connectedPair()
     batchWireWrites(sender)
@@ -36,7 +48,8 @@ describe('wire writes', () => {
     const { sender, receiver, writes } = connectedPair()
     batchWireWrites(sender)
     batchWireWrites(receiver)
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    // The handshakes have crossed once each side has the other's.
+    await Promise.all([sender, receiver].map((wire) => new Promise((resolve) => (wire as TestWire & { peerId?: string }).peerId ? resolve(null) : wire.once('handshake', resolve))))
     const before = writes.length
     const haves: number[] = []
     const received = new Promise<void>((resolve) => receiver.on('have', (index: number) => haves.push(index) === 3 && resolve()))
@@ -61,3 +74,4 @@ describe('wire writes', () => {
     assert.deepEqual(events, ['have 4', 'piece 5'])
   })
 })
+}

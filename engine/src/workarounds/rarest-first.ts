@@ -1,4 +1,4 @@
-import { patchClassOnce } from '@swarmdrop/common'
+import { patchClass } from '../check.js'
 
 /*
  * webtorrent's rarest-first search (RarityMap.getRarestPiece) scans every piece on each call, and
@@ -18,13 +18,12 @@ type RarityMap = {
   getRarestPiece(filter?: PieceFilter): number
 }
 
-const PATCHED = Symbol.for('swarmdrop.rarestFirstOnce')
 /** Per search (the filter webtorrent makes for it): the candidates in order, and how far it has got. */
 const searches = new WeakMap<PieceFilter, { order: number[]; next: number }>()
 
 /** Patches the class of a torrent's rarity map (`torrent._rarityMap`) once. */
-export function rarestFirstOnce(rarityMap: RarityMap | null | undefined): void {
-  patchClassOnce<RarityMap>(rarityMap, PATCHED, (prototype) => {
+export function rarestFirstOnce(rarityMap: object | null | undefined): void {
+  patchClass<RarityMap>('rarest-first-once', 'webtorrent RarityMap', rarityMap, (prototype) => {
     const getRarestPiece = prototype.getRarestPiece
     prototype.getRarestPiece = function (this: RarityMap, filter?: PieceFilter): number {
       if (!filter || !this._pieces) return getRarestPiece.call(this, filter)

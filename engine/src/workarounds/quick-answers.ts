@@ -1,4 +1,4 @@
-import { patchTrackerClassesOnce } from '@swarmdrop/common'
+import { patchClass } from '../check.js'
 
 /*
  * Node's WebRTC (libdatachannel, through webrtc-polyfill) now and then refuses a well-formed answer
@@ -20,15 +20,14 @@ type WebSocketTracker = {
   _createPeer(opts?: { initiator?: boolean }): SignalingPeer
 }
 
-const PATCHED = Symbol.for('swarmdrop.delayQuickAnswers')
 export const ANSWER_AFTER_MS = 50
 /** At most one announce per tracker this often for refused answers (a burst of them needs one). */
 export const REANNOUNCE_GAP_MS = 1_000
 const lastReannounceAt = new WeakMap<WebSocketTracker, number>()
 
-/** Patches the WebSocket tracker class of a torrent's tracker client (`torrent.discovery.tracker`) once. */
-export function delayQuickAnswers(trackerClient: { _trackers?: unknown[] }): void {
-  patchTrackerClassesOnce<WebSocketTracker>(trackerClient, '_createPeer', PATCHED, (prototype) => {
+/** Changes a WebSocket tracker's class (once, for all of them). */
+export function delayQuickAnswers(tracker: object): void {
+  patchClass<WebSocketTracker>('quick-answers', 'bittorrent-tracker WebSocketTracker', tracker, (prototype) => {
     const createPeer = prototype._createPeer
     prototype._createPeer = function (this: WebSocketTracker, opts) {
       const peer = createPeer.call(this, opts)

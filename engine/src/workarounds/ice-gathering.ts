@@ -1,3 +1,5 @@
+import { fits } from '../check.js'
+
 /*
  * Offers and answers through a WebSocket tracker are not trickled: simple-peer sends its SDP once
  * ICE gathering is complete. Chromium declares it complete ~120 ms after its last candidate, even
@@ -34,7 +36,7 @@ export function candidateType(candidate: string): CandidateType | null {
 /** The parts of a (non-trickle) simple-peer this touches. */
 type GatheringPeer = {
   destroyed: boolean
-  _pc?: Pick<RTCPeerConnection, 'getConfiguration' | 'addEventListener'> | null
+  _pc?: Pick<RTCPeerConnection, 'getConfiguration' | 'addEventListener' | 'localDescription'> | null
   _iceComplete: boolean
   emit(event: '_iceComplete'): unknown
 }
@@ -44,7 +46,9 @@ type GatheringPeer = {
  * candidate has arrived, the way its own gathering timeout does, rather than when the browser
  * declares gathering complete.
  */
-export function sendOnceCandidatesArrive(peer: GatheringPeer, settleMs = CANDIDATE_SETTLE_MS): void {
+export function sendOnceCandidatesArrive(simplePeer: object, settleMs = CANDIDATE_SETTLE_MS): void {
+  if (!fits('send-once-candidates-arrive', 'simple-peer Peer', simplePeer)) return
+  const peer = simplePeer as GatheringPeer
   const pc = peer._pc
   if (!pc) return
   const awaited = awaitedCandidateTypes(pc.getConfiguration())
@@ -56,7 +60,9 @@ export function sendOnceCandidatesArrive(peer: GatheringPeer, settleMs = CANDIDA
     if (type) awaited.delete(type)
     if (awaited.size > 0 || !event.candidate) return
     timer = setTimeout(() => {
-      if (peer.destroyed || peer._iceComplete) return
+      // simple-peer sends the local description as it stands; where it does not carry the candidates
+      // yet (Node's WebRTC adds them only at the end), gathering has to end as before.
+      if (peer.destroyed || peer._iceComplete || !/\ba=candidate:/.test(pc.localDescription?.sdp ?? '')) return
       peer._iceComplete = true
       peer.emit('_iceComplete')
     }, settleMs)

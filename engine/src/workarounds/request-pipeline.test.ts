@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { BLOCK_BYTES } from './block-size'
-import { endStreamGrace, pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline'
+import { upstreamClasses } from '../contract/classes.js'
+import { BLOCK_BYTES } from './block-size.js'
+import { endStreamGrace, pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline.js'
 
 /** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
 class FakeTorrent {
@@ -40,6 +41,12 @@ class FakeWire {
     return this.bytesPerSecond
   }
 }
+
+// The real Torrent classes: webtorrent's (the Node build's) and the browser bundle's.
+const torrentClasses = [
+  { build: 'node', Torrent: (await upstreamClasses('node')).Torrent },
+  { build: 'browser', Torrent: (await upstreamClasses('browser')).Torrent },
+]
 
 /** A peer sending 1024 blocks a second. */
 const FAST = 1024 * BLOCK_BYTES
@@ -118,3 +125,24 @@ describe('shortRequestPipelines', () => {
     assert.equal(seed.requests.length, 1000)
   })
 })
+
+for (const { build, Torrent } of torrentClasses) {
+  describe(`shortRequestPipelines on the real Torrent class (${build} build)`, () => {
+    // The class's own methods, with the one field the patch reads (a torrent would need a client).
+    const torrent = Object.assign(Object.create(Torrent.prototype) as object, { _selections: new FakeTorrent()._selections }) as FakeTorrent
+    shortRequestPipelines(torrent)
+
+    it("refuses a request past a quarter second while a file streams, before webtorrent's own code runs", () => {
+      const wire = new FakeWire(FAST)
+      wire.requests.length = pipelineLength(wire, PIPELINE_SECONDS.full)
+      assert.equal(torrent._request(wire, 0, false), false)
+      wire.requests.length = pipelineLength(wire, PIPELINE_SECONDS.refill)
+      assert.equal(torrent._updateWire(wire), undefined)
+    })
+
+    it('hands the rest to webtorrent', () => {
+      // Past the patch, webtorrent's own _request runs, and finds this torrent has no pieces.
+      assert.throws(() => torrent._request(new FakeWire(FAST), 0, false))
+    })
+  })
+}

@@ -1,4 +1,4 @@
-import { patchClassOnce } from '@swarmdrop/common'
+import { patchClass } from '../check.js'
 
 /*
  * webtorrent asks peers for 16 KiB blocks, BitTorrent's customary size, and every block costs both
@@ -33,16 +33,15 @@ type Piece = {
   set(index: number, data: Uint8Array, source: unknown): boolean
 }
 
-const PATCHED = Symbol.for('swarmdrop.blockSize')
-
 /**
  * Makes downloads ask for BLOCK_BYTES blocks. Call it once the torrent has its pieces (on
  * 'metadata', before any request); it patches their class once.
  */
 export function requestLargerBlocks(torrent: { pieces: ReadonlyArray<object | null> }): void {
-  patchClassOnce<Piece>(
+  patchClass<Piece>(
+    'larger-blocks',
+    'torrent-piece Piece',
     torrent.pieces.find((piece) => piece !== null),
-    PATCHED,
     (prototype) => {
       const init = prototype.init
       // A Piece counts its blocks when it is made; until its first use they can still change.

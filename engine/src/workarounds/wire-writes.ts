@@ -1,4 +1,4 @@
-import { patchClassOnce } from './patch-class.js'
+import { patchClass } from '../check.js'
 
 /*
  * bittorrent-protocol's Wire writes every message on its own, and a message that carries a payload
@@ -23,7 +23,6 @@ type Wire = {
   [PENDING]?: { parts: Uint8Array[]; bytes: number }
 }
 
-const PATCHED = Symbol.for('swarmdrop.wireWrites')
 const PENDING = Symbol('pending small messages')
 /** Messages up to this size wait for the end of the task; larger ones (blocks) go at once. */
 const SMALL_BYTES = 1024
@@ -32,9 +31,7 @@ const BATCH_BYTES = 16 * 1024
 
 /** Makes every Wire of `wire`'s class write its messages whole and its small ones together. Patches the class once. */
 export function batchWireWrites(wire: object): void {
-  patchClassOnce<Wire>(wire, PATCHED, (prototype) => {
-    if (typeof prototype._message === 'function' && typeof prototype._push === 'function') patchWire(prototype)
-  })
+  patchClass<Wire>('wire-writes', 'bittorrent-protocol Wire', wire, patchWire)
 }
 
 function patchWire(prototype: Wire): void {

@@ -1,4 +1,4 @@
-import { patchTrackerClassesOnce } from './patch-class.js'
+import { patchClass } from '../check.js'
 
 /*
  * webtorrent's WebSocket tracker client (bittorrent-tracker's WebSocketTracker) waits 10 s plus a
@@ -29,8 +29,6 @@ type ReconnectingTracker = {
   _startReconnectTimer(): void
 }
 
-const PATCHED = Symbol.for('swarmdrop.promptReconnect')
-
 function startReconnectTimer(this: ReconnectingTracker): void {
   this.reconnecting = true
   if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
@@ -43,12 +41,9 @@ function startReconnectTimer(this: ReconnectingTracker): void {
   this.reconnectTimer = timer
 }
 
-/**
- * Makes the WebSocket trackers of a bittorrent-tracker client (`torrent.discovery.tracker`) reconnect
- * promptly. Patches their class once, so every torrent's trackers share the schedule.
- */
-export function reconnectTrackersPromptly(trackerClient: { _trackers?: unknown[] }): void {
-  patchTrackerClassesOnce<ReconnectingTracker>(trackerClient, '_startReconnectTimer', PATCHED, (prototype) => {
+/** Makes a WebSocket tracker, and every other of its class, reconnect promptly. */
+export function reconnectPromptly(tracker: object): void {
+  patchClass<ReconnectingTracker>('prompt-tracker-reconnect', 'bittorrent-tracker WebSocketTracker', tracker, (prototype) => {
     prototype._startReconnectTimer = startReconnectTimer
   })
 }

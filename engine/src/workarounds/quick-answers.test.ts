@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { EventEmitter } from 'node:events'
+import { upstreamClasses } from '../contract/classes.js'
 import { ANSWER_AFTER_MS, delayQuickAnswers } from './quick-answers.js'
 
 /** The part of bittorrent-tracker's WebSocketTracker the patch wraps; its peers record when they are signalled. */
@@ -18,23 +19,24 @@ class FakeWebSocketTracker {
 const refused = () => Object.assign(new Error('libdatachannel error while adding remote description: Got a remote candidate without ICE transport'), { code: 'ERR_SET_REMOTE_DESCRIPTION' })
 
 describe('quick answers', () => {
-  it("applies an answer to the node's own offer no sooner than ANSWER_AFTER_MS after the offer", async () => {
+  it("applies an answer to the node's own offer no sooner than ANSWER_AFTER_MS after the offer", (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout', 'Date'] })
     const tracker = new FakeWebSocketTracker()
-    delayQuickAnswers({ _trackers: [tracker, {}] })
-    delayQuickAnswers({ _trackers: [tracker] })
+    delayQuickAnswers(tracker)
+    delayQuickAnswers(tracker)
     const offer = tracker._createPeer({ initiator: true })
     offer.signal.call(offer)
+    context.mock.timers.tick(ANSWER_AFTER_MS - 1)
     assert.deepEqual(offer.signalledAfter, [])
-    await new Promise((resolve) => setTimeout(resolve, ANSWER_AFTER_MS + 20))
-    assert.equal(offer.signalledAfter.length, 1, 'applied once, after the wait')
-    assert.ok(offer.signalledAfter[0]! >= ANSWER_AFTER_MS - 1)
+    context.mock.timers.tick(1)
+    assert.deepEqual(offer.signalledAfter, [ANSWER_AFTER_MS], 'applied once, after the wait')
     offer.signal.call(offer)
     assert.equal(offer.signalledAfter.length, 2, 'later signals go straight through')
   })
 
   it('leaves the answers the node makes to offers it receives alone', () => {
     const tracker = new FakeWebSocketTracker()
-    delayQuickAnswers({ _trackers: [tracker] })
+    delayQuickAnswers(tracker)
     const answering = tracker._createPeer({})
     answering.signal.call(answering)
     assert.equal(answering.signalledAfter.length, 1)
@@ -42,7 +44,7 @@ describe('quick answers', () => {
 
   it('announces again at once when an answer to its offer is refused, at most once a second', () => {
     const tracker = new FakeWebSocketTracker()
-    delayQuickAnswers({ _trackers: [tracker] })
+    delayQuickAnswers(tracker)
     const [first, second] = [tracker._createPeer({ initiator: true }), tracker._createPeer({ initiator: true })]
     first.emit('error', refused())
     assert.equal(tracker.client.updates, 1)
@@ -51,5 +53,20 @@ describe('quick answers', () => {
     tracker._createPeer({ initiator: true }).emit('error', new Error('connection failed'))
     tracker._createPeer({}).emit('error', refused())
     assert.equal(tracker.client.updates, 1, 'other errors, and peers it answers, do not')
+  })
+
+  it('announces again when libdatachannel refuses an answer, on the Node build\'s real tracker class and WebRTC', async () => {
+    const { WebSocketTracker } = await upstreamClasses('node')
+    const updates: string[] = []
+    // The class's own methods, with the fields its constructor would set (it would open a socket).
+    const client = { _rtcConfig: { iceServers: [] }, _wrtc: undefined, update: () => updates.push('announce'), emit() {} }
+    const tracker = Object.assign(Object.create(WebSocketTracker.prototype) as object, { destroyed: false, client, peers: {} }) as unknown as { _createPeer(opts: object): { signal(data: object): void; destroy(): void; once(event: 'error', listener: (err: Error) => void): unknown } }
+    delayQuickAnswers(tracker)
+    const offering = tracker._createPeer({ initiator: true })
+    const failed = new Promise((resolve) => offering.once('error', resolve))
+    offering.signal({ type: 'answer', sdp: 'v=0\r\nnot an answer\r\n' })
+    await failed
+    assert.deepEqual(updates, ['announce'])
+    offering.destroy()
   })
 })

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RTCPeerConnection } from 'webrtc-polyfill'
-import './webrtc-gathering.js'
+import { endGatheringAsBrowsersDo } from './webrtc-gathering.js'
+
+endGatheringAsBrowsersDo()
 
 describe("Node's WebRTC gathering", () => {
   it('ends with a null icecandidate, as browsers do, so non-trickle offers go out at once', async () => {

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { rarestFirstOnce } from './rarest-first'
+import { upstreamClasses } from '../contract/classes.js'
+import { rarestFirstOnce } from './rarest-first.js'
+
+type RealRarityMap = { _pieces: number[]; getRarestPiece(filter?: (index: number) => boolean): number }
+
+// The searches below also run on the real RarityMap classes: webtorrent's (the Node build's) and the browser bundle's copy.
+const realMaps = [
+  { build: 'node', RarityMap: (await upstreamClasses('node')).RarityMap },
+  { build: 'browser', RarityMap: (await upstreamClasses('browser')).RarityMap },
+]
 
 /** webtorrent's RarityMap as far as the patch sees it: availability per piece, and its torrent's bitfield. */
 class FakeRarityMap {
@@ -21,7 +30,7 @@ class FakeRarityMap {
 }
 
 /** webtorrent's loop that fills a pipeline: take the rarest untried piece and try it, until `wanted` are requested. */
-function fillPipeline(map: FakeRarityMap, usable: (piece: number) => boolean, wanted: number): number[] {
+function fillPipeline(map: Pick<FakeRarityMap, 'getRarestPiece' | 'held'>, usable: (piece: number) => boolean, wanted: number): number[] {
   const tried = new Set<number>()
   const filter = (index: number) => !tried.has(index)
   const requested: number[] = []
@@ -62,3 +71,38 @@ describe('rarest first, sorted once per search', () => {
     assert.equal(map.scans, 0, 'the original full scan is not used')
   })
 })
+
+for (const { build, RarityMap } of realMaps) {
+  /** A real rarity map of `availability.length` pieces, `held` already in the torrent. */
+  const realMap = (availability: number[], held = new Set<number>()) => {
+    const torrent = { pieces: availability.map(() => ({})), wires: [], bitfield: { get: (index: number) => held.has(index) }, on() {} }
+    const map = new (RarityMap as unknown as new (torrent: object) => RealRarityMap)(torrent)
+    map._pieces = [...availability]
+    rarestFirstOnce(map)
+    return Object.assign(map, { held })
+  }
+
+  describe(`rarest first on the real RarityMap (${build} build)`, () => {
+    it('gives the pieces in order of rarity, never one the torrent has', () => {
+      const requested = fillPipeline(realMap([3, 1, 2, 1, 1, 2], new Set([4])), () => true, 10)
+      assert.deepEqual(requested.slice(0, 2).sort(), [1, 3])
+      assert.deepEqual(requested.slice(2, 4).sort(), [2, 5])
+      assert.deepEqual(requested.slice(4), [0])
+    })
+
+    it('looks at each piece about once per search, however many it passes over', () => {
+      let looks = 0
+      const map = realMap(Array.from({ length: 1000 }, () => 1))
+      const tried = new Set<number>()
+      const filter = (index: number) => (looks++, !tried.has(index))
+      const requested: number[] = []
+      for (let piece = map.getRarestPiece(filter); piece >= 0 && requested.length < 10; piece = map.getRarestPiece(filter)) {
+        tried.add(piece)
+        if (piece >= 900) requested.push(piece)
+      }
+      assert.equal(requested.length, 10)
+      // The original scans all 1000 pieces on each of ~900 calls.
+      assert.ok(looks < 3000, `${looks} looks`)
+    })
+  })
+}

@@ -1,5 +1,5 @@
-import { patchClassOnce } from '@swarmdrop/common'
-import { BLOCK_BYTES } from './block-size'
+import { patchClass } from '../check.js'
+import { BLOCK_BYTES } from './block-size.js'
 
 /*
  * webtorrent keeps a second of blocks requested from each peer, and asks for more below half a
@@ -22,11 +22,9 @@ type RequestingTorrent = {
   _request(wire: Wire, index: number, hotswap: boolean): boolean
 }
 
-const PATCHED = Symbol.for('swarmdrop.shortRequestPipelines')
-
 /** Patches the class of `torrent` once. Web seeds keep webtorrent's own pipeline, counted in pieces. */
 export function shortRequestPipelines(torrent: object): void {
-  patchClassOnce<RequestingTorrent>(torrent, PATCHED, (prototype) => {
+  patchClass<RequestingTorrent>('short-request-pipelines', 'webtorrent Torrent', torrent, (prototype) => {
     const { _updateWire: updateWire, _request: request } = prototype
     prototype._updateWire = function (this: RequestingTorrent, wire: Wire) {
       if (shortens(this, wire) && wire.requests.length >= pipelineLength(wire, PIPELINE_SECONDS.refill)) return undefined

@@ -1,14 +1,23 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import Piece from 'torrent-piece'
-import { BLOCK_BYTES, requestLargerBlocks } from './block-size'
+import { upstreamClasses } from '../contract/classes.js'
+import { BLOCK_BYTES, requestLargerBlocks } from './block-size.js'
 
 const KiB = 1024
 const bytes = (length: number, fill: number) => new Uint8Array(length).fill(fill)
 
-// The real Piece class: the one webtorrent's bundle inlines. Patched once, for every test below.
-const madeBeforeThePatch = new Piece(256 * KiB)
-requestLargerBlocks({ pieces: [null, madeBeforeThePatch] })
+type Piece = {
+  readonly missing: number
+  chunkLength(index: number): number
+  chunkLengthRemaining(index: number): number
+  chunkOffset(index: number): number
+  reserve(): number
+  reserveRemaining(): number
+  cancel(index: number): void
+  set(index: number, data: Uint8Array, source: unknown): boolean
+  flush(): Uint8Array | null
+}
+type PieceClass = (new (length: number) => Piece) & { BLOCK_LENGTH: number }
 
 /** Reserves every block of a piece, as webtorrent does when it requests them, and lists [offset, length]. */
 function requests(piece: Piece): Array<[number, number]> {
@@ -17,7 +26,17 @@ function requests(piece: Piece): Array<[number, number]> {
   return list
 }
 
-describe('requestLargerBlocks', () => {
+// The real Piece classes: torrent-piece's (the Node build's), and the copy webtorrent's browser bundle inlines.
+const builds = [
+  { build: 'node', Piece: (await upstreamClasses('node')).Piece as unknown as PieceClass },
+  { build: 'browser', Piece: (await upstreamClasses('browser')).Piece as unknown as PieceClass },
+]
+for (const { build, Piece } of builds) {
+// Patched once, for every test below.
+const madeBeforeThePatch = new Piece(256 * KiB)
+requestLargerBlocks({ pieces: [null, madeBeforeThePatch] })
+
+describe(`requestLargerBlocks (${build} build)`, () => {
   it('makes a piece ask for 64 KiB blocks, and a shorter last one', () => {
     assert.equal(BLOCK_BYTES, 64 * KiB)
     assert.equal(Piece.BLOCK_LENGTH, BLOCK_BYTES)
@@ -67,3 +86,4 @@ describe('requestLargerBlocks', () => {
     assert.equal(piece.chunkLengthRemaining(2), 128 * KiB)
   })
 })
+}

@@ -1,0 +1,128 @@
+/*
+ * Every change Swarmdrop makes to the internals of webtorrent and the libraries it bundles, with what
+ * each touches and why. Nothing else in the project reaches into them: a member named here is checked
+ * when the workaround is applied (see check.ts), so an upgrade that renames one fails the contract
+ * tests instead of quietly losing a speed-up or a fix.
+ *
+ * A member is written `name()` for a method, `name` for a field an instance has (possibly null),
+ * `static name` for a field of the class. Behaviour no member can show (an event a class emits) is
+ * covered by the behaviour tests, which run on the real classes too (contract/).
+ */
+
+/** The webtorrent release every workaround was written for and checked against. */
+export const WEBTORRENT_VERSION = '3.0.21'
+
+export type Runtime = 'browser' | 'node'
+
+/** An upstream class, named after the package that defines it. */
+export type UpstreamClass =
+  | 'webtorrent Torrent'
+  | 'webtorrent Peer'
+  | 'webtorrent RarityMap'
+  | 'torrent-piece Piece'
+  | 'bittorrent-protocol Wire'
+  | 'bittorrent-tracker Client'
+  | 'bittorrent-tracker WebSocketTracker'
+  | 'simple-peer Peer'
+  | 'webrtc-polyfill RTCPeerConnection'
+
+export type Workaround = {
+  /** The members it touches, by class. */
+  touches: Partial<Record<UpstreamClass, readonly string[]>>
+  /** Where it applies: webtorrent's browser bundle, its Node build (the hybrid node), or both. */
+  runtimes: readonly Runtime[]
+  writtenFor: string
+  /** What it fixes or speeds up, as measured. */
+  why: string
+}
+
+export const WORKAROUNDS = {
+  'tracker-hook': {
+    touches: { 'webtorrent Torrent': ['_startDiscovery()'], 'bittorrent-tracker Client': ['_trackers'] },
+    runtimes: ['browser', 'node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'The tracker workarounds below, and a torrent\'s own listeners (seeder counts), need its tracker client as discovery creates it, before the first announce goes out; webtorrent exposes it only afterwards.',
+  },
+  'prompt-tracker-reconnect': {
+    touches: { 'bittorrent-tracker WebSocketTracker': ['_startReconnectTimer()', '_openSocket()', 'reconnecting', 'retries', 'reconnectTimer'] },
+    runtimes: ['browser', 'node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'After a tracker restart a seeder took ~50 s to be findable again (10 s plus a random 0-5 min, doubling); retried within ~3 s for two minutes, then once a minute.',
+  },
+  'offers-while-connecting': {
+    touches: { 'bittorrent-tracker WebSocketTracker': ['_generateOffers()', '_createPeer()', 'socket', 'destroyed'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'Offers were made only once the tracker socket connected, each waiting for ICE gathering (~120 ms in Chromium): made while it connects, that wait leaves the path from link to first peer.',
+  },
+  'send-once-candidates-arrive': {
+    touches: { 'simple-peer Peer': ['_pc', '_iceComplete', 'destroyed', 'emit()'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'A non-trickle offer or answer waited for Chromium to declare gathering complete, ~120 ms after its last candidate; it goes once every candidate kind the configuration can give has arrived.',
+  },
+  'quick-answers': {
+    touches: { 'bittorrent-tracker WebSocketTracker': ['_createPeer()', 'client', 'destroyed'] },
+    runtimes: ['node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'libdatachannel refused an answer that came back within milliseconds of its offer ("remote candidate without ICE transport"): a first connection took ~11 s in 1 try of 7; 50 ms later, 0 of 60. A refused answer announces again at once.',
+  },
+  'wire-writes': {
+    touches: { 'bittorrent-protocol Wire': ['_message()', '_push()', '_encryptor'] },
+    runtimes: ['browser', 'node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'Each Wire write is a data-channel message: a block crossed as two (glued back with a copy), and a refill sent hundreds of 17-byte requests as hundreds of messages (14 % more CPU for the same transfer).',
+  },
+  'short-request-pipelines': {
+    touches: { 'webtorrent Torrent': ['_updateWire()', '_request()', '_selections'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'A seek waited ~0.6 s, twice, behind a second of blocks already requested; while a file streams a quarter second is kept in flight.',
+  },
+  'stream-selection': {
+    touches: { 'webtorrent Torrent': ['_select()'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'Players read a media file\'s end (its index) before they can seek; the public select() merges a range into the whole torrent\'s selection at its low priority, so the end is asked for at the stream\'s.',
+  },
+  'larger-blocks': {
+    touches: {
+      'torrent-piece Piece': ['init()', 'chunkLength()', 'chunkLengthRemaining()', 'chunkOffset()', 'set()', '_chunks', '_remainder', '_buffered', '_buffer', '_flushed', 'length', 'missing', 'sources', 'static BLOCK_LENGTH'],
+    },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: '64 KiB blocks instead of 16 KiB move the same bytes in a quarter of the messages: 256 MiB between two tabs took ~6 % less CPU and ran ~4 % faster.',
+  },
+  'skip-verifying-empty-store': {
+    touches: { 'webtorrent Torrent': ['_hasStartupBitfield'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'A torrent new to this browser has nothing stored, yet its store was checked piece by piece first: ~0.6 s per 100 MB before the first byte.',
+  },
+  'piece-order': {
+    touches: { 'webtorrent Torrent': ['strategy', '_rarityMap'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'In order with one peer, rarest first with several: four receivers then trade pieces, and the sender uploads 1.3 times the file instead of 3.8.',
+  },
+  'rarest-first-once': {
+    touches: { 'webtorrent RarityMap': ['getRarestPiece()', '_pieces', '_torrent'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'Each refill scanned every piece hundreds of times: ~30 % of each of four receivers\' main threads. One sort per search instead.',
+  },
+  'webrtc-connections': {
+    touches: { 'webtorrent Torrent': ['_peers'], 'webtorrent Peer': ['type', 'wire', 'conn'], 'simple-peer Peer': ['_pc'] },
+    runtimes: ['browser'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'Each peer\'s RTCPeerConnection: how it is routed (direct or relayed, shown to the person), and whether ICE lost it (dead-peers.ts: a receiver sat at 98-99 % for ~15 s when a peer\'s tab closed).',
+  },
+  'node-end-of-candidates': {
+    touches: { 'webrtc-polyfill RTCPeerConnection': ['dispatchEvent()', 'iceGatheringState'] },
+    runtimes: ['node'],
+    writtenFor: 'webrtc-polyfill 1.2 (node-datachannel 0.33)',
+    why: 'Node\'s WebRTC never fires the null icecandidate that ends gathering, so every offer and answer from Node waited out simple-peer\'s 5 s timeout.',
+  },
+} as const satisfies Record<string, Workaround>
+
+export type WorkaroundId = keyof typeof WORKAROUNDS

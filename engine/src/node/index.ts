@@ -1,0 +1,1 @@
+export { endGatheringAsBrowsersDo } from './webrtc-gathering.js'
