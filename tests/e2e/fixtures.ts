@@ -9,7 +9,7 @@ import { chromiumLaunchOptions, firefoxLaunchOptions } from './browsers.js'
 import { startTestCoturn } from './turn.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
-const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
+export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 type RunningServer = { url: string; instance: SwarmdropServer }
 type WorkerFixtures = {
