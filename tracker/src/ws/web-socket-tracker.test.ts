@@ -88,7 +88,7 @@ describe('WebSocket tracker', () => {
     assert.equal(await metric(base, 'unsolicited-answer'), 1)
     // A stop in Alice's name from another socket does not remove her.
     mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, event: 'stopped' })
-    await sleep(100)
+    await eventually(() => mallory.failures.length === 2, 'the stop refused')
     assert.equal(server.stats().peers, 2)
     await Promise.all([alice.close(), mallory.close()])
   })
