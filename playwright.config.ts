@@ -25,7 +25,16 @@ export default defineConfig({
       // Every journey a person takes in the app. Tests of the servers, the hybrid node and classic clients
       // drive Chromium on their own: the browser there is only a peer.
       name: 'firefox',
-      testIgnore: ['cross-browser.spec.ts', 'installable.spec.ts', 'classic.spec.ts', 'firewalled.spec.ts', 'hybrid.spec.ts', 'restart.spec.ts', 'scale.spec.ts', 'screenshots.spec.ts'],
+      testIgnore: [
+        'cross-browser.spec.ts',
+        'installable.spec.ts',
+        'classic.spec.ts',
+        'firewalled.spec.ts',
+        'hybrid.spec.ts',
+        'restart.spec.ts',
+        'scale.spec.ts',
+        'screenshots.spec.ts',
+      ],
       use: { browserName: 'firefox', channel: 'moz-firefox', launchOptions: firefoxLaunchOptions },
     },
   ],

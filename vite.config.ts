@@ -16,7 +16,10 @@ const APP_WORKER_FILE = 'sw.js'
  */
 function appServiceWorker(): Plugin {
   const webtorrentWorker = () =>
-    readFileSync(createRequire(import.meta.url).resolve('webtorrent/dist/sw.min.js', { paths: ['web'] }), 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '')
+    readFileSync(
+      createRequire(import.meta.url).resolve('webtorrent/dist/sw.min.js', { paths: ['web'] }),
+      'utf8',
+    ).replace(/^\/\/# sourceMappingURL=.*$/m, '')
   const source = async (shell: { version: string; files: string[] }) => {
     const file = fileURLToPath(new URL('web/src/service-worker/app-shell.ts', import.meta.url))
     const { code } = await transformWithOxc(readFileSync(file, 'utf8'), file)
@@ -38,7 +41,9 @@ function appServiceWorker(): Plugin {
       })
     },
     async generateBundle(_options, bundle) {
-      const built = Object.keys(bundle).filter((name) => !name.endsWith('.map')).map((name) => (name === 'index.html' ? '/' : `/${name}`))
+      const built = Object.keys(bundle)
+        .filter((name) => !name.endsWith('.map'))
+        .map((name) => (name === 'index.html' ? '/' : `/${name}`))
       const publicDir = fileURLToPath(new URL('web/public', import.meta.url))
       const publicFiles = readdirSync(publicDir).filter((name) => !name.startsWith('.'))
       const files = [...built, ...publicFiles.map((name) => `/${name}`)].sort()
@@ -48,7 +53,11 @@ function appServiceWorker(): Plugin {
       const index = bundle['index.html']
       if (index?.type === 'asset') version.update(index.source)
       for (const name of publicFiles.sort()) version.update(readFileSync(join(publicDir, name)))
-      this.emitFile({ type: 'asset', fileName: APP_WORKER_FILE, source: await source({ version: version.digest('hex').slice(0, 12), files }) })
+      this.emitFile({
+        type: 'asset',
+        fileName: APP_WORKER_FILE,
+        source: await source({ version: version.digest('hex').slice(0, 12), files }),
+      })
     },
   }
 }

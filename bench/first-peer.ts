@@ -27,13 +27,19 @@ export const firstPeer: Benchmark = async ({ browser, origin, workDir }) => {
       name: 'link opened -> first connected peer, browser to browser',
       value: round(medianOf(app)),
       unit: 'ms',
-      anchor: { name: 'raw RTCPeerConnection through the tracker, page opened -> channel open', value: round(medianOf(raw)), unit: 'ms' },
+      anchor: {
+        name: 'raw RTCPeerConnection through the tracker, page opened -> channel open',
+        value: round(medianOf(raw)),
+        unit: 'ms',
+      },
       ratio: round(medianOf(app) / medianOf(raw), 2),
       target: '<= 1.5 x raw, < 500 ms',
       note: `runs ${app.map(Math.round).join(', ')} vs ${raw.map(Math.round).join(', ')}`,
     })
 
-    const browserToNode = await repeat(() => nodeFirstPeerMs(['download', link, '-o', join(dir, `node-${Math.random()}`), '--app', origin, '--no-dht']))
+    const browserToNode = await repeat(() =>
+      nodeFirstPeerMs(['download', link, '-o', join(dir, `node-${Math.random()}`), '--app', origin, '--no-dht']),
+    )
     figures.push(nodeFigure('first connected peer, browser sender -> Node (hybrid) receiver', browserToNode))
   } finally {
     await aliceContext.close()
@@ -44,7 +50,17 @@ export const firstPeer: Benchmark = async ({ browser, origin, workDir }) => {
     const seeding = await seeder.waitFor((event) => event.event === 'seeding', 60_000)
     const nodeToBrowser = await repeat(() => inNewContext(browser, (page) => firstPeerMs(page, String(seeding.link))))
     figures.push(nodeFigure('link opened -> first connected peer, Node (hybrid) sender -> browser', nodeToBrowser))
-    const nodeToNode = await repeat(() => nodeFirstPeerMs(['download', String(seeding.magnet), '-o', join(dir, `node-${Math.random()}`), '--no-dht', '--app', origin]))
+    const nodeToNode = await repeat(() =>
+      nodeFirstPeerMs([
+        'download',
+        String(seeding.magnet),
+        '-o',
+        join(dir, `node-${Math.random()}`),
+        '--no-dht',
+        '--app',
+        origin,
+      ]),
+    )
     figures.push(nodeFigure('first connected peer, Node (hybrid) sender -> Node receiver', nodeToNode))
   } finally {
     await seeder.stop()
@@ -88,16 +104,28 @@ async function rawFirstPeerMs(browser: Browser, origin: string, tracker: string)
   const infoHash = Array.from({ length: 20 }, () => String.fromCharCode(Math.floor(Math.random() * 256))).join('')
   const senderContext = await browser.newContext()
   try {
-    await (await openBlankPage(await senderContext.newPage(), origin)).evaluate(rawPeer, { tracker, infoHash, offer: false })
+    await (
+      await openBlankPage(await senderContext.newPage(), origin)
+    ).evaluate(rawPeer, { tracker, infoHash, offer: false })
     // The receiver is a new person (a new context), as with the app.
-    return await inNewContext(browser, async (page) => (await openBlankPage(page, origin)).evaluate(rawPeer, { tracker, infoHash, offer: true }))
+    return await inNewContext(browser, async (page) =>
+      (await openBlankPage(page, origin)).evaluate(rawPeer, { tracker, infoHash, offer: true }),
+    )
   } finally {
     await senderContext.close()
   }
 }
 
 /** Runs in the page. Without `offer` it answers offers forever; with it, it resolves with the time its channel opened. */
-async function rawPeer({ tracker, infoHash, offer }: { tracker: string; infoHash: string; offer: boolean }): Promise<number> {
+async function rawPeer({
+  tracker,
+  infoHash,
+  offer,
+}: {
+  tracker: string
+  infoHash: string
+  offer: boolean
+}): Promise<number> {
   const randomId = () => String.fromCharCode(...crypto.getRandomValues(new Uint8Array(20)))
   const gathered = (pc: RTCPeerConnection) =>
     new Promise<void>((resolve) => {
@@ -107,7 +135,17 @@ async function rawPeer({ tracker, infoHash, offer }: { tracker: string; infoHash
   const peerId = randomId()
   const socket = new WebSocket(tracker)
   const opened = new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }))
-  const announce = (fields: Record<string, unknown>) => socket.send(JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: peerId, uploaded: 0, downloaded: 0, ...fields }))
+  const announce = (fields: Record<string, unknown>) =>
+    socket.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: infoHash,
+        peer_id: peerId,
+        uploaded: 0,
+        downloaded: 0,
+        ...fields,
+      }),
+    )
   if (!offer) {
     socket.addEventListener('message', async ({ data }: MessageEvent<string>) => {
       const message = JSON.parse(data) as { offer?: RTCSessionDescriptionInit; offer_id?: string; peer_id?: string }
@@ -117,7 +155,12 @@ async function rawPeer({ tracker, infoHash, offer }: { tracker: string; infoHash
       await pc.setRemoteDescription(message.offer)
       await pc.setLocalDescription()
       await gathered(pc)
-      announce({ left: 0, to_peer_id: message.peer_id, offer_id: message.offer_id, answer: pc.localDescription!.toJSON() })
+      announce({
+        left: 0,
+        to_peer_id: message.peer_id,
+        offer_id: message.offer_id,
+        answer: pc.localDescription!.toJSON(),
+      })
     })
     await opened
     announce({ left: 0, event: 'started', numwant: 0 })
@@ -132,7 +175,12 @@ async function rawPeer({ tracker, infoHash, offer }: { tracker: string; infoHash
     const message = JSON.parse(data) as { answer?: RTCSessionDescriptionInit }
     if (message.answer) void pc.setRemoteDescription(message.answer)
   })
-  announce({ left: 1, event: 'started', numwant: 1, offers: [{ offer: pc.localDescription!.toJSON(), offer_id: randomId() }] })
+  announce({
+    left: 1,
+    event: 'started',
+    numwant: 1,
+    offers: [{ offer: pc.localDescription!.toJSON(), offer_id: randomId() }],
+  })
   await open
   return performance.now()
 }

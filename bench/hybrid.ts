@@ -30,14 +30,47 @@ export const hybrid256MiB: Benchmark = async ({ browser, origin, workDir }) => {
   // Classic (aria2c, TCP) -> hybrid node -> browser (WebRTC), pipelined.
   const torrentPath = join(workDir, 'hybrid-256mib.torrent')
   await promisify(execFile)('transmission-create', ['-o', torrentPath, '-t', `${origin}/announce`, path])
-  const aria2 = spawn('aria2c', ['-V', '--seed-ratio=0.0', `--dir=${seedDir}`, `--listen-port=${ARIA2_PORT}`, '--enable-dht=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false', torrentPath], { stdio: 'ignore' })
-  const bridge = HybridProcess.start(['bridge', torrentPath, '-o', join(workDir, 'hybrid-bridge'), '--app', origin, '--no-dht', '--no-utp'])
+  const aria2 = spawn(
+    'aria2c',
+    [
+      '-V',
+      '--seed-ratio=0.0',
+      `--dir=${seedDir}`,
+      `--listen-port=${ARIA2_PORT}`,
+      '--enable-dht=false',
+      '--bt-enable-lpd=false',
+      '--enable-peer-exchange=false',
+      torrentPath,
+    ],
+    { stdio: 'ignore' },
+  )
+  const bridge = HybridProcess.start([
+    'bridge',
+    torrentPath,
+    '-o',
+    join(workDir, 'hybrid-bridge'),
+    '--app',
+    origin,
+    '--no-dht',
+    '--no-utp',
+  ])
   try {
     const bridging = await bridge.waitFor((event) => event.event === 'bridging', 120_000)
     const classicToBrowserMs = await downloadInNewContext(browser, `${origin}/#h=${String(bridging.infoHash)}`)
     return [
-      transferFigure('Node (hybrid) to browser over WebRTC, 256 MiB', BYTES, nodeToBrowserMs, { name: 'browser to browser, same file', ms: browserToBrowserMs }, '>= 0.7 x browser to browser'),
-      { name: 'classic (aria2c) -> hybrid -> browser, 256 MiB', value: round(mibPerS(BYTES, classicToBrowserMs)), unit: 'MiB/s', note: `${round(classicToBrowserMs / 1000)} s, link opened to done` },
+      transferFigure(
+        'Node (hybrid) to browser over WebRTC, 256 MiB',
+        BYTES,
+        nodeToBrowserMs,
+        { name: 'browser to browser, same file', ms: browserToBrowserMs },
+        '>= 0.7 x browser to browser',
+      ),
+      {
+        name: 'classic (aria2c) -> hybrid -> browser, 256 MiB',
+        value: round(mibPerS(BYTES, classicToBrowserMs)),
+        unit: 'MiB/s',
+        note: `${round(classicToBrowserMs / 1000)} s, link opened to done`,
+      },
     ]
   } finally {
     await bridge.stop()

@@ -34,7 +34,11 @@ export const memory2GiB: Benchmark = async (context) => {
 }
 
 /** The receiver's peak renderer PSS while the file at `path`, shared as `kind`, arrives. */
-export async function receiverPeakPss({ browser, origin }: BenchContext, path: string, kind: ShareKind = 'public'): Promise<{ peakBytes: number; idleBytes: number; elapsedMs: number }> {
+export async function receiverPeakPss(
+  { browser, origin }: BenchContext,
+  path: string,
+  kind: ShareKind = 'public',
+): Promise<{ peakBytes: number; idleBytes: number; elapsedMs: number }> {
   const { context: aliceContext, link } = await newSender(browser, origin, path, kind)
 
   const profile = await mkdtemp(join(tmpdir(), 'swarmdrop-memory-'))
@@ -43,7 +47,10 @@ export async function receiverPeakPss({ browser, origin }: BenchContext, path: s
   await bob.goto(origin + '/')
   const idle = await rendererPss(profile)
   let peak = 0
-  const sampler = setInterval(() => void rendererPss(profile).then((bytes) => (peak = Math.max(peak, bytes))), SAMPLE_MS)
+  const sampler = setInterval(
+    () => void rendererPss(profile).then((bytes) => (peak = Math.max(peak, bytes))),
+    SAMPLE_MS,
+  )
   try {
     const elapsedMs = await downloadMs(bob, link)
     return { peakBytes: peak, idleBytes: idle, elapsedMs }
@@ -55,19 +62,27 @@ export async function receiverPeakPss({ browser, origin }: BenchContext, path: s
   }
 }
 
-const rendererPss = async (profile: string): Promise<number> => (await Promise.all((await rendererPids(profile)).map(pssBytes))).reduce((sum, bytes) => sum + bytes, 0)
+const rendererPss = async (profile: string): Promise<number> =>
+  (await Promise.all((await rendererPids(profile)).map(pssBytes))).reduce((sum, bytes) => sum + bytes, 0)
 
 /** The web page renderer processes of the Chromium whose browser process was started with this profile. */
 async function rendererPids(profile: string): Promise<number[]> {
   const processes = await Promise.all(
-    (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(async (pid) => {
-      const [cmdline, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')])
-      return { pid: Number(pid), parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline }
-    }),
+    (await readdir('/proc'))
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (pid) => {
+        const [cmdline, stat] = await Promise.all([
+          readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''),
+          readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''),
+        ])
+        return { pid: Number(pid), parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline }
+      }),
   )
-  const family = new Set(processes.filter((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type=')).map((p) => p.pid))
+  const family = new Set(
+    processes.filter((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type=')).map((p) => p.pid),
+  )
   // Children are forked from the browser process through a zygote: follow parents until stable.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false
     for (const p of processes) {
       if (family.has(p.pid) || !family.has(p.parent)) continue
@@ -76,7 +91,11 @@ async function rendererPids(profile: string): Promise<number[]> {
     }
   }
   // Headless Chromium also runs a renderer for its own UI (--top-chrome-webui, ~58 MiB), whatever the page.
-  return processes.filter((p) => family.has(p.pid) && p.cmdline.includes('--type=renderer') && !p.cmdline.includes('--top-chrome-webui')).map((p) => p.pid)
+  return processes
+    .filter(
+      (p) => family.has(p.pid) && p.cmdline.includes('--type=renderer') && !p.cmdline.includes('--top-chrome-webui'),
+    )
+    .map((p) => p.pid)
 }
 
 /** A process's proportional set size: its private memory plus its share of what it shares. */

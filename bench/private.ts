@@ -38,7 +38,10 @@ export const privateVsPublic: Benchmark = async (context) => {
   const bytes = 256 * MiB
   const path = join(workDir, 'private-256mib.bin')
   await writeRandomFile(path, bytes)
-  const senders = { public: await newSender(browser, origin, path, 'public'), private: await newSender(browser, origin, path, 'private') }
+  const senders = {
+    public: await newSender(browser, origin, path, 'public'),
+    private: await newSender(browser, origin, path, 'private'),
+  }
   const speeds: Record<ShareKind, number[]> = { public: [], private: [] }
   for (let round = 0; round < TRANSFER_ROUNDS; round++) {
     for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
@@ -50,7 +53,14 @@ export const privateVsPublic: Benchmark = async (context) => {
     }
   }
   for (const sender of Object.values(senders)) await sender.context.close()
-  figures.push(ratioFigure('private link: browser-to-browser throughput, 256 MiB (first peer to done)', 'MiB/s', speeds, '>= 0.9 x public'))
+  figures.push(
+    ratioFigure(
+      'private link: browser-to-browser throughput, 256 MiB (first peer to done)',
+      'MiB/s',
+      speeds,
+      '>= 0.9 x public',
+    ),
+  )
 
   // Drop to link, 1 GiB: the private share also encrypts every record as it hashes.
   const big = join(workDir, 'private-1gib.bin')
@@ -88,6 +98,13 @@ export const privateVsPublic: Benchmark = async (context) => {
   await writeRandomFile(half, 512 * MiB)
   const memory: Record<ShareKind, number[]> = { public: [], private: [] }
   for (const kind of KINDS) memory[kind].push((await receiverPeakPss(context, half, kind)).peakBytes / MiB)
-  figures.push(ratioFigure('private link: receiver renderer memory (peak PSS) while receiving 512 MiB', 'MiB', memory, '~1 x public (unchanged)'))
+  figures.push(
+    ratioFigure(
+      'private link: receiver renderer memory (peak PSS) while receiving 512 MiB',
+      'MiB',
+      memory,
+      '~1 x public (unchanged)',
+    ),
+  )
   return figures
 }

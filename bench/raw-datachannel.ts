@@ -7,7 +7,12 @@ const HIGH_WATER_BYTES = 256 * 1024
 /** The sender reads the file this much at a time, the next window while it sends one (as the app does). */
 const WINDOW_BYTES = 4 * 1024 * 1024
 
-type ChannelWindow = { pc: RTCPeerConnection; channel?: RTCDataChannel; candidates: RTCIceCandidateInit[]; doneAt?: number }
+type ChannelWindow = {
+  pc: RTCPeerConnection
+  channel?: RTCDataChannel
+  candidates: RTCIceCandidateInit[]
+  doneAt?: number
+}
 
 /**
  * What moving a file between two pages (two browser contexts) of the same Chromium costs with nothing
@@ -62,7 +67,9 @@ export async function channelTransferMs(
         if (filled < pieceBytes && received < totalBytes) return
         const [full, length, at] = [piece, filled, received - filled]
         ;[piece, filled] = [new Uint8Array(pieceBytes), 0]
-        void crypto.subtle.digest('SHA-1', full.subarray(0, length)).then(() => worker.postMessage({ piece: full, length, at }, [full.buffer]))
+        void crypto.subtle
+          .digest('SHA-1', full.subarray(0, length))
+          .then(() => worker.postMessage({ piece: full, length, at }, [full.buffer]))
       }
     },
     { totalBytes, pieceBytes: source.kind === 'file' ? source.pieceBytes : 0 },
@@ -74,7 +81,13 @@ export async function channelTransferMs(
       const file = fromFile ? document.querySelector<HTMLInputElement>('input[type=file]')!.files![0] : null
       const random = new Uint8Array(windowBytes)
       for (let at = 0; at < windowBytes; at += 65536) crypto.getRandomValues(random.subarray(at, at + 65536))
-      const read = (at: number) => (file ? file.slice(at, at + windowBytes).arrayBuffer().then((bytes) => new Uint8Array(bytes)) : Promise.resolve(random))
+      const read = (at: number) =>
+        file
+          ? file
+              .slice(at, at + windowBytes)
+              .arrayBuffer()
+              .then((bytes) => new Uint8Array(bytes))
+          : Promise.resolve(random)
       channel.bufferedAmountLowThreshold = highWater / 2
       const startedAt = performance.timeOrigin + performance.now()
       let next = read(0)
@@ -90,9 +103,18 @@ export async function channelTransferMs(
       }
       return startedAt
     },
-    { totalBytes, chunkBytes: CHUNK_BYTES, highWater: HIGH_WATER_BYTES, windowBytes: WINDOW_BYTES, fromFile: source.kind === 'file' },
+    {
+      totalBytes,
+      chunkBytes: CHUNK_BYTES,
+      highWater: HIGH_WATER_BYTES,
+      windowBytes: WINDOW_BYTES,
+      fromFile: source.kind === 'file',
+    },
   )
-  const done = await receiver.waitForFunction(() => (window as unknown as ChannelWindow).doneAt, null, { timeout: 300_000, polling: POLL_MS })
+  const done = await receiver.waitForFunction(() => (window as unknown as ChannelWindow).doneAt, null, {
+    timeout: 300_000,
+    polling: POLL_MS,
+  })
   const doneAt = Number(await done.jsonValue())
   for (const page of [sender, receiver]) await page.evaluate(() => (window as unknown as ChannelWindow).pc.close())
   return doneAt - startedAt
@@ -127,9 +149,15 @@ async function connect(sender: Page, receiver: Page): Promise<void> {
   // Exchange ICE candidates gathered so far (host candidates on loopback arrive at once).
   await new Promise((resolve) => setTimeout(resolve, 500))
   const candidates = (page: Page) => page.evaluate(() => (window as unknown as ChannelWindow).candidates)
-  const add = (page: Page, list: RTCIceCandidateInit[]) => page.evaluate((list) => Promise.all(list.map((candidate) => (window as unknown as ChannelWindow).pc.addIceCandidate(candidate))), list)
+  const add = (page: Page, list: RTCIceCandidateInit[]) =>
+    page.evaluate(
+      (list) =>
+        Promise.all(list.map((candidate) => (window as unknown as ChannelWindow).pc.addIceCandidate(candidate))),
+      list,
+    )
   const [fromSender, fromReceiver] = [await candidates(sender), await candidates(receiver)]
   await add(receiver, fromSender)
   await add(sender, fromReceiver)
-  for (const page of [sender, receiver]) await page.waitForFunction(() => (window as unknown as ChannelWindow).channel, null, { timeout: 30_000 })
+  for (const page of [sender, receiver])
+    await page.waitForFunction(() => (window as unknown as ChannelWindow).channel, null, { timeout: 30_000 })
 }

@@ -21,7 +21,12 @@ export const relay128MiB: Benchmark = async ({ browser, workDir }) => {
     const origin = `http://127.0.0.1:${port}`
     const directMs = await transferMs(browser, origin, path, 'Off')
     const relayedMs = await transferMs(browser, origin, path, 'Relay only')
-    return [transferFigure('relayed transfer through coturn, 128 MiB', BYTES, relayedMs, { name: 'direct transfer, same run', ms: directMs })]
+    return [
+      transferFigure('relayed transfer through coturn, 128 MiB', BYTES, relayedMs, {
+        name: 'direct transfer, same run',
+        ms: directMs,
+      }),
+    ]
   } finally {
     await server.close()
     await coturn.stop()

@@ -84,7 +84,10 @@ async function main() {
           .then((text) => (JSON.parse(text) as { figures: Figure[] }).figures)
           .catch((): Figure[] => [])
   const measured = new Set(figures.map((f) => f.name))
-  const all = [...earlier.filter((f) => !measured.has(f.name)), ...figures.map((f) => ({ ...f, measuredAt: new Date().toISOString() }))]
+  const all = [
+    ...earlier.filter((f) => !measured.has(f.name)),
+    ...figures.map((f) => ({ ...f, measuredAt: new Date().toISOString() })),
+  ]
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version }
   await writeFile(RESULTS_PATH, JSON.stringify({ machine, figures: all }, null, 2) + '\n')
   console.log(`wrote ${RESULTS_PATH}`)

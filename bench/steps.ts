@@ -9,7 +9,8 @@ const SLOW_STEP_MS = 600_000
 /** Writes `bytes` of random data to `path`, 64 MiB at a time. */
 export async function writeRandomFile(path: string, bytes: number): Promise<void> {
   const file = await open(path, 'w')
-  for (let written = 0; written < bytes; written += 64 * MiB) await file.write(randomBytes(Math.min(64 * MiB, bytes - written)))
+  for (let written = 0; written < bytes; written += 64 * MiB)
+    await file.write(randomBytes(Math.min(64 * MiB, bytes - written)))
   await file.close()
 }
 
@@ -21,7 +22,11 @@ export type ShareKind = 'private' | 'public'
  * that took. Public unless asked: the figures of earlier runs that each benchmark is compared with
  * were public torrents; `private` measures private links beside them.
  */
-export async function shareFile(page: Page, path: string, kind: ShareKind = 'public'): Promise<{ link: string; shareMs: number }> {
+export async function shareFile(
+  page: Page,
+  path: string,
+  kind: ShareKind = 'public',
+): Promise<{ link: string; shareMs: number }> {
   await page.getByRole('radio', { name: kind === 'private' ? /^Private link/ : /^Public torrent/ }).check()
   const dropAt = Date.now()
   await page.getByTestId('file-input').setInputFiles(path)
@@ -41,13 +46,19 @@ export const POLL_MS = 100
 export async function downloadMs(page: Page, link: string): Promise<number> {
   const openAt = Date.now()
   await page.goto(link)
-  await page.waitForFunction(() => document.querySelector('[data-status="done"]') !== null, null, { polling: POLL_MS, timeout: SLOW_STEP_MS })
+  await page.waitForFunction(() => document.querySelector('[data-status="done"]') !== null, null, {
+    polling: POLL_MS,
+    timeout: SLOW_STEP_MS,
+  })
   return Date.now() - openAt
 }
 
 /** Milliseconds between two User Timing marks of the page (the first of each name). */
 export function markSpanMs(page: Page, from: string, to: string): Promise<number> {
-  return page.evaluate(({ from, to }) => performance.getEntriesByName(to)[0]!.startTime - performance.getEntriesByName(from)[0]!.startTime, { from, to })
+  return page.evaluate(
+    ({ from, to }) => performance.getEntriesByName(to)[0]!.startTime - performance.getEntriesByName(from)[0]!.startTime,
+    { from, to },
+  )
 }
 
 /** A new person (a browser context) with one page; the context is closed once `use` settles. */
@@ -61,14 +72,19 @@ export async function inNewContext<T>(browser: Browser, use: (page: Page) => Pro
 }
 
 /** Opens a link as a new person and resolves with the milliseconds until everything has arrived. */
-export const downloadInNewContext = (browser: Browser, link: string): Promise<number> => inNewContext(browser, (page) => downloadMs(page, link))
+export const downloadInNewContext = (browser: Browser, link: string): Promise<number> =>
+  inNewContext(browser, (page) => downloadMs(page, link))
 
 /**
  * Opens a link as `people` new people at once; resolves with the milliseconds until all have
  * everything and the CPU seconds Chromium spent meanwhile. The contexts close after that count, so
  * their renderers' time is in it.
  */
-export async function downloadTogether(browser: Browser, link: string, people: number): Promise<{ ms: number; cpuSeconds: number }> {
+export async function downloadTogether(
+  browser: Browser,
+  link: string,
+  people: number,
+): Promise<{ ms: number; cpuSeconds: number }> {
   const contexts = await Promise.all(Array.from({ length: people }, () => browser.newContext()))
   try {
     const pages = await Promise.all(contexts.map((context) => context.newPage()))
@@ -86,7 +102,10 @@ export async function downloadTogether(browser: Browser, link: string, people: n
  * Runs `measure` (which resolves with milliseconds) and adds the CPU seconds all of Chromium's live
  * processes (browser, renderers, GPU, network service) spent meanwhile.
  */
-export async function withCpuSeconds(browser: Browser, measure: () => Promise<number>): Promise<{ ms: number; cpuSeconds: number }> {
+export async function withCpuSeconds(
+  browser: Browser,
+  measure: () => Promise<number>,
+): Promise<{ ms: number; cpuSeconds: number }> {
   const before = await chromiumCpuSeconds(browser)
   const ms = await measure()
   return { ms, cpuSeconds: (await chromiumCpuSeconds(browser)) - before }
@@ -96,7 +115,9 @@ export async function withCpuSeconds(browser: Browser, measure: () => Promise<nu
 async function chromiumCpuSeconds(browser: Browser): Promise<number> {
   const session = await browser.newBrowserCDPSession()
   try {
-    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ cpuTime: number }> }
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as {
+      processInfo: Array<{ cpuTime: number }>
+    }
     return processInfo.reduce((sum, process) => sum + process.cpuTime, 0)
   } finally {
     await session.detach()
@@ -104,7 +125,12 @@ async function chromiumCpuSeconds(browser: Browser): Promise<number> {
 }
 
 /** A new person who shares the file from the app; the caller closes `context` when done. */
-export async function newSender(browser: Browser, origin: string, path: string, kind: ShareKind = 'public'): Promise<{ context: BrowserContext; page: Page; link: string }> {
+export async function newSender(
+  browser: Browser,
+  origin: string,
+  path: string,
+  kind: ShareKind = 'public',
+): Promise<{ context: BrowserContext; page: Page; link: string }> {
   const context = await browser.newContext()
   const page = await context.newPage()
   await page.goto(origin + '/')

@@ -16,14 +16,29 @@ export const streaming100MB: Benchmark = async (context) => {
   for (const cap of [null, '2 MB/s'] as const) {
     const { firstFrameMs, seekMs } = await measure(context, video, cap)
     const label = cap ? `sender capped at ${cap}` : 'uncapped'
-    figures.push({ name: `time to first frame, 100 MB WebM, ${label}`, value: round(firstFrameMs), unit: 'ms', target: cap ? '< 3000 ms' : '< 1000 ms' })
-    figures.push({ name: `seek to 50 % until playing, ${label}`, value: round(seekMs), unit: 'ms', target: cap ? '' : '< 1000 ms' })
+    figures.push({
+      name: `time to first frame, 100 MB WebM, ${label}`,
+      value: round(firstFrameMs),
+      unit: 'ms',
+      target: cap ? '< 3000 ms' : '< 1000 ms',
+    })
+    figures.push({
+      name: `seek to 50 % until playing, ${label}`,
+      value: round(seekMs),
+      unit: 'ms',
+      target: cap ? '' : '< 1000 ms',
+    })
   }
   return figures
 }
 
 /** First frame and seek to 50 % for one viewer of `video`, shared as `kind`. */
-export async function measure({ browser, origin }: BenchContext, video: string, cap: string | null, kind: ShareKind = 'public') {
+export async function measure(
+  { browser, origin }: BenchContext,
+  video: string,
+  cap: string | null,
+  kind: ShareKind = 'public',
+) {
   const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   await alice.goto(origin + '/')
@@ -38,15 +53,26 @@ export async function measure({ browser, origin }: BenchContext, video: string, 
       if (!video || video.dataset.bench) return
       video.dataset.bench = '1'
       video.muted = true
-      video.addEventListener('playing', () => (window as unknown as { firstPlayingMs: number }).firstPlayingMs ??= performance.now(), { once: true })
+      video.addEventListener(
+        'playing',
+        () => ((window as unknown as { firstPlayingMs: number }).firstPlayingMs ??= performance.now()),
+        { once: true },
+      )
       void video.play().catch(() => {})
     }).observe(document, { subtree: true, childList: true })
   })
   await bob.goto(link)
-  await bob.waitForFunction(() => (window as unknown as { firstPlayingMs?: number }).firstPlayingMs !== undefined, null, { polling: POLL_MS, timeout: 60_000 })
+  await bob.waitForFunction(
+    () => (window as unknown as { firstPlayingMs?: number }).firstPlayingMs !== undefined,
+    null,
+    { polling: POLL_MS, timeout: 60_000 },
+  )
   const firstFrameMs = await bob.evaluate(() => (window as unknown as { firstPlayingMs: number }).firstPlayingMs)
 
-  await bob.waitForFunction(() => document.querySelector('video')!.currentTime > 1, null, { polling: POLL_MS, timeout: 30_000 })
+  await bob.waitForFunction(() => document.querySelector('video')!.currentTime > 1, null, {
+    polling: POLL_MS,
+    timeout: 30_000,
+  })
   // Timed to the first frame presented past the target (requestVideoFrameCallback), not to the next
   // `timeupdate`, which Chromium fires only every ~250 ms while playing.
   const seekMs = await bob.evaluate(

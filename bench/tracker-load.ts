@@ -89,19 +89,29 @@ class Generator {
 
 type Server = { url: string; pid: number; alive: () => boolean; stop: () => Promise<unknown> }
 
-async function startSwarmdrop(port: number, options: { openFileLimit?: number; workers?: number; redisUrl?: string } = {}): Promise<Server> {
+async function startSwarmdrop(
+  port: number,
+  options: { openFileLimit?: number; workers?: number; redisUrl?: string } = {},
+): Promise<Server> {
   // Everyone comes from 127.0.0.1 and the closed loop announces as fast as it can: per-address and
   // per-socket rate limits off; every other limit at its default.
   const env: Record<string, string> = { ANNOUNCES_PER_SOCKET_PER_MINUTE: '0', OFFERS_PER_SOCKET_PER_MINUTE: '0' }
   if (options.redisUrl) Object.assign(env, { REDIS_URL: options.redisUrl, WORKERS: String(options.workers ?? 1) })
   const tracker = await TrackerProcess.start(port, { env, openFileLimit: options.openFileLimit })
   // With workers, the primary stops them (a killed primary would leave them running).
-  return { url: `ws://127.0.0.1:${port}/announce`, pid: tracker.pid, alive: () => tracker.alive, stop: () => tracker.stop(options.workers ? 'SIGTERM' : 'SIGKILL') }
+  return {
+    url: `ws://127.0.0.1:${port}/announce`,
+    pid: tracker.pid,
+    alive: () => tracker.alive,
+    stop: () => tracker.stop(options.workers ? 'SIGTERM' : 'SIGKILL'),
+  }
 }
 
 /** A server script of this folder that prints a line once it listens: the stock anchor or the floor. */
 async function startScript(script: string, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   await once(child.stdout!, 'data')
   const alive = () => child.exitCode === null && child.signalCode === null
   return {
@@ -147,11 +157,23 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 function phase(reports: LatencyReport[]): Phase {
   const latencies = reports.flatMap((report) => report.latencies).sort((a, b) => a - b)
-  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN)
-  return { p50: at(0.5), p99: at(0.99), failures: reports.reduce((sum, report) => sum + report.failures, 0), answered: latencies.length }
+  const at = (q: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN)
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    failures: reports.reduce((sum, report) => sum + report.failures, 0),
+    answered: latencies.length,
+  }
 }
 
-async function connectCrowd(generators: Generator[], url: string, infoHashes: string[], from: number, to: number): Promise<number> {
+async function connectCrowd(
+  generators: Generator[],
+  url: string,
+  infoHashes: string[],
+  from: number,
+  to: number,
+): Promise<number> {
   const share = Math.ceil((to - from) / generators.length)
   const failed = await Promise.all(
     generators.map((generator, i) => {
@@ -160,7 +182,16 @@ async function connectCrowd(generators: Generator[], url: string, infoHashes: st
       // Each generator connects from its own loopback address: one source address has only ~28,000
       // ephemeral ports (net.ipv4.ip_local_port_range) towards one server port.
       const localAddress = `127.0.0.${2 + i}`
-      return generator.ask<{ type: 'connected'; failed: number }>({ type: 'connect', url, infoHashes, count, firstIndex, localAddress }).then((report) => report.failed)
+      return generator
+        .ask<{ type: 'connected'; failed: number }>({
+          type: 'connect',
+          url,
+          infoHashes,
+          count,
+          firstIndex,
+          localAddress,
+        })
+        .then((report) => report.failed)
     }),
   )
   return to - from - failed.reduce((sum, n) => sum + n, 0)
@@ -172,22 +203,49 @@ type MeasureOptions = { crowdSteps: number[]; redisUrl?: string; throughput?: bo
 async function measure(kind: Kind, log: (line: string) => void, options: MeasureOptions): Promise<Run> {
   const port = await freePort()
   const server =
-    kind === 'swarmdrop' ? await startSwarmdrop(port)
-    : kind === '2 workers' ? await startSwarmdrop(port, { workers: 2, redisUrl: options.redisUrl })
-    : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
+    kind === 'swarmdrop'
+      ? await startSwarmdrop(port)
+      : kind === '2 workers'
+        ? await startSwarmdrop(port, { workers: 2, redisUrl: options.redisUrl })
+        : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
   const generatorCount = Math.ceil(Math.max(...options.crowdSteps) / PEERS_PER_GENERATOR)
   const generators = await Promise.all(Array.from({ length: generatorCount }, () => Generator.start()))
   const infoHashes = Array.from({ length: SWARMS }, () => randomBytes(20).toString('binary'))
-  const run: Run = { held: 0, steps: [], burst: null, rssMiB: 0, announcesPerS: 0, announcesWithOffersPerS: 0, offersPerS: 0, announcesPerCpuS: 0, offersPerCpuS: 0, crashed: false, healthzMaxMs: 0 }
+  const run: Run = {
+    held: 0,
+    steps: [],
+    burst: null,
+    rssMiB: 0,
+    announcesPerS: 0,
+    announcesWithOffersPerS: 0,
+    offersPerS: 0,
+    announcesPerCpuS: 0,
+    offersPerCpuS: 0,
+    crashed: false,
+    healthzMaxMs: 0,
+  }
   try {
     let connected = 0
     let previous = 0
     for (const crowd of options.crowdSteps) {
       connected += await connectCrowd(generators, server.url, infoHashes, previous, crowd)
       previous = crowd
-      const steady = phase(await Promise.all(generators.map((g) => g.ask<LatencyReport>({ type: 'steady', durationMs: ANNOUNCE_INTERVAL_MS, intervalMs: ANNOUNCE_INTERVAL_MS, offers: OFFERS }))))
+      const steady = phase(
+        await Promise.all(
+          generators.map((g) =>
+            g.ask<LatencyReport>({
+              type: 'steady',
+              durationMs: ANNOUNCE_INTERVAL_MS,
+              intervalMs: ANNOUNCE_INTERVAL_MS,
+              offers: OFFERS,
+            }),
+          ),
+        ),
+      )
       run.steps.push({ crowd, connected, ...steady })
-      log(`${kind}: ${connected}/${crowd} peers, steady p50 ${steady.p50} ms, p99 ${steady.p99} ms, ${steady.failures} failures`)
+      log(
+        `${kind}: ${connected}/${crowd} peers, steady p50 ${steady.p50} ms, p99 ${steady.p99} ms, ${steady.failures} failures`,
+      )
       if (!server.alive() || connected < crowd * 0.99 || steady.p99 > P99_LIMIT_MS || steady.failures > 0) break
       run.held = connected
       run.rssMiB = await rssMiB(server.pid)
@@ -197,21 +255,39 @@ async function measure(kind: Kind, log: (line: string) => void, options: Measure
     const probing = kind === 'swarmdrop' ? probeHealth(`http://127.0.0.1:${port}/healthz`) : null
     run.burst = phase(await Promise.all(generators.map((g) => g.ask<LatencyReport>({ type: 'burst', offers: OFFERS }))))
     run.healthzMaxMs = (await probing?.stop()) ?? 0
-    log(`${kind}: burst of ${run.burst.answered} announces, p50 ${run.burst.p50} ms, p99 ${run.burst.p99} ms${probing ? `; /healthz at most ${run.healthzMaxMs} ms` : ''}`)
+    log(
+      `${kind}: burst of ${run.burst.answered} announces, p50 ${run.burst.p50} ms, p99 ${run.burst.p99} ms${probing ? `; /healthz at most ${run.healthzMaxMs} ms` : ''}`,
+    )
 
     // Every connected peer takes part in the closed loop.
     const perGenerator = Math.ceil(run.steps.at(-1)!.connected / generators.length)
     for (const offers of [0, OFFERS]) {
       const cpuBefore = await cpuSeconds(server.pid)
-      const results = await Promise.all(generators.map((g) => g.ask<{ type: 'throughput'; announces: number; offersReceived: number }>({ type: 'closed-loop', count: perGenerator, durationMs: CLOSED_LOOP_MS, offers })))
+      const results = await Promise.all(
+        generators.map((g) =>
+          g.ask<{ type: 'throughput'; announces: number; offersReceived: number }>({
+            type: 'closed-loop',
+            count: perGenerator,
+            durationMs: CLOSED_LOOP_MS,
+            offers,
+          }),
+        ),
+      )
       const perS = (n: number) => Math.round(n / (CLOSED_LOOP_MS / 1000))
       const announces = perS(results.reduce((sum, r) => sum + r.announces, 0))
       const relayed = perS(results.reduce((sum, r) => sum + r.offersReceived, 0))
       // The generators share the two cores: how busy the tracker was says who the bottleneck was.
-      const cpuShare = (await cpuSeconds(server.pid) - cpuBefore) / (CLOSED_LOOP_MS / 1000)
+      const cpuShare = ((await cpuSeconds(server.pid)) - cpuBefore) / (CLOSED_LOOP_MS / 1000)
       if (offers === 0) [run.announcesPerS, run.announcesPerCpuS] = [announces, Math.round(announces / cpuShare)]
-      else [run.announcesWithOffersPerS, run.offersPerS, run.offersPerCpuS] = [announces, relayed, Math.round(relayed / cpuShare)]
-      log(`${kind}: closed loop with ${offers} offers: ${announces} announces/s, ${relayed} offers relayed/s, tracker CPU ${Math.round(cpuShare * 100)} %`)
+      else
+        [run.announcesWithOffersPerS, run.offersPerS, run.offersPerCpuS] = [
+          announces,
+          relayed,
+          Math.round(relayed / cpuShare),
+        ]
+      log(
+        `${kind}: closed loop with ${offers} offers: ${announces} announces/s, ${relayed} offers relayed/s, tracker CPU ${Math.round(cpuShare * 100)} %`,
+      )
       // Let replies still in flight drain before the next loop.
       await new Promise((resolve) => setTimeout(resolve, 1_000))
     }
@@ -231,9 +307,13 @@ async function fileLimit(log: (line: string) => void): Promise<{ connected: numb
   try {
     const infoHashes = Array.from({ length: 100 }, () => randomBytes(20).toString('binary'))
     const connected = await connectCrowd([generator], server.url, infoHashes, 0, FILE_LIMIT + 1_000)
-    const steady = phase([await generator.ask<LatencyReport>({ type: 'steady', durationMs: 3_000, intervalMs: 3_000, offers: 0 })])
+    const steady = phase([
+      await generator.ask<LatencyReport>({ type: 'steady', durationMs: 3_000, intervalMs: 3_000, offers: 0 }),
+    ])
     const alive = server.alive()
-    log(`file limit ${FILE_LIMIT}: ${connected} of ${FILE_LIMIT + 1_000} connected, ${steady.answered} announces answered, alive: ${alive}`)
+    log(
+      `file limit ${FILE_LIMIT}: ${connected} of ${FILE_LIMIT + 1_000} connected, ${steady.answered} announces answered, alive: ${alive}`,
+    )
     return { connected, served: steady.answered, alive }
   } finally {
     generator.stop()
@@ -248,9 +328,20 @@ export const trackerLoad: Benchmark = async () => {
   // The floor only needs the largest crowd, for its throughput.
   const floor = await measure('floor', log, { crowdSteps: [CROWD_STEPS.at(-1)!] })
   const redis = await RedisServer.start()
-  const workers = await measure('2 workers', log, { crowdSteps: WORKER_CROWD_STEPS, redisUrl: redis.url, throughput: false }).finally(() => redis.stop())
+  const workers = await measure('2 workers', log, {
+    crowdSteps: WORKER_CROWD_STEPS,
+    redisUrl: redis.url,
+    throughput: false,
+  }).finally(() => redis.stop())
   const limit = await fileLimit(log)
-  const against = (name: string, value: number, anchor: number, unit: string, target: string, note?: string): Figure => ({
+  const against = (
+    name: string,
+    value: number,
+    anchor: number,
+    unit: string,
+    target: string,
+    note?: string,
+  ): Figure => ({
     name,
     value,
     unit,
@@ -261,16 +352,82 @@ export const trackerLoad: Benchmark = async () => {
   })
   const steadyAtHeld = (run: Run) => run.steps.findLast((step) => step.connected === run.held)
   return [
-    against('tracker: concurrent peers held (steady p99 < 100 ms)', ours.held, stock.held, 'peers', '>= 15,000, ahead of stock', `tried ${CROWD_STEPS.join(', ')}`),
-    against('tracker: steady announce p99 at the crowd held', steadyAtHeld(ours)?.p99 ?? Number.NaN, steadyAtHeld(stock)?.p99 ?? Number.NaN, 'ms', '< 100 ms', `5 offers per announce, every ${ANNOUNCE_INTERVAL_MS / 1000} s`),
-    against('tracker: burst announce p99 (every peer at once)', ours.burst?.p99 ?? Number.NaN, stock.burst?.p99 ?? Number.NaN, 'ms', 'under stock', `${ours.burst?.answered} vs ${stock.burst?.answered} announces`),
-    { name: 'tracker: slowest /healthz during the burst', value: ours.healthzMaxMs, unit: 'ms', target: 'stays fast under load' },
-    against('tracker: resident memory at the crowd held', ours.rssMiB, stock.rssMiB, 'MiB', '< 1024 MiB', `${ours.held} vs ${stock.held} peers`),
-    against('tracker: closed-loop announces/s, no offers', ours.announcesPerS, stock.announcesPerS, 'announces/s', 'ahead of stock', `every peer; floor ${floor.announcesPerS}`),
-    against('tracker: closed-loop announces/s, 5 offers each', ours.announcesWithOffersPerS, stock.announcesWithOffersPerS, 'announces/s', 'ahead of stock'),
-    against('tracker: offers relayed/s (closed loop, 5 offers)', ours.offersPerS, stock.offersPerS, 'offers/s', '>= 1.5 x stock', `floor (parse and forward, no bookkeeping) ${floor.offersPerS}`),
-    against('tracker: announces per tracker CPU-second, no offers', ours.announcesPerCpuS, stock.announcesPerCpuS, 'announces/CPU-s', 'ahead of stock'),
-    against('tracker: offers relayed per tracker CPU-second', ours.offersPerCpuS, stock.offersPerCpuS, 'offers/CPU-s', '>= 1.5 x stock', `floor ${floor.offersPerCpuS}`),
+    against(
+      'tracker: concurrent peers held (steady p99 < 100 ms)',
+      ours.held,
+      stock.held,
+      'peers',
+      '>= 15,000, ahead of stock',
+      `tried ${CROWD_STEPS.join(', ')}`,
+    ),
+    against(
+      'tracker: steady announce p99 at the crowd held',
+      steadyAtHeld(ours)?.p99 ?? Number.NaN,
+      steadyAtHeld(stock)?.p99 ?? Number.NaN,
+      'ms',
+      '< 100 ms',
+      `5 offers per announce, every ${ANNOUNCE_INTERVAL_MS / 1000} s`,
+    ),
+    against(
+      'tracker: burst announce p99 (every peer at once)',
+      ours.burst?.p99 ?? Number.NaN,
+      stock.burst?.p99 ?? Number.NaN,
+      'ms',
+      'under stock',
+      `${ours.burst?.answered} vs ${stock.burst?.answered} announces`,
+    ),
+    {
+      name: 'tracker: slowest /healthz during the burst',
+      value: ours.healthzMaxMs,
+      unit: 'ms',
+      target: 'stays fast under load',
+    },
+    against(
+      'tracker: resident memory at the crowd held',
+      ours.rssMiB,
+      stock.rssMiB,
+      'MiB',
+      '< 1024 MiB',
+      `${ours.held} vs ${stock.held} peers`,
+    ),
+    against(
+      'tracker: closed-loop announces/s, no offers',
+      ours.announcesPerS,
+      stock.announcesPerS,
+      'announces/s',
+      'ahead of stock',
+      `every peer; floor ${floor.announcesPerS}`,
+    ),
+    against(
+      'tracker: closed-loop announces/s, 5 offers each',
+      ours.announcesWithOffersPerS,
+      stock.announcesWithOffersPerS,
+      'announces/s',
+      'ahead of stock',
+    ),
+    against(
+      'tracker: offers relayed/s (closed loop, 5 offers)',
+      ours.offersPerS,
+      stock.offersPerS,
+      'offers/s',
+      '>= 1.5 x stock',
+      `floor (parse and forward, no bookkeeping) ${floor.offersPerS}`,
+    ),
+    against(
+      'tracker: announces per tracker CPU-second, no offers',
+      ours.announcesPerCpuS,
+      stock.announcesPerCpuS,
+      'announces/CPU-s',
+      'ahead of stock',
+    ),
+    against(
+      'tracker: offers relayed per tracker CPU-second',
+      ours.offersPerCpuS,
+      stock.offersPerCpuS,
+      'offers/CPU-s',
+      '>= 1.5 x stock',
+      `floor ${floor.offersPerCpuS}`,
+    ),
     {
       name: 'tracker: concurrent peers held by 2 workers through Redis (steady p99 < 100 ms)',
       value: workers.held,

@@ -2,7 +2,16 @@ import { join } from 'node:path'
 import type { Browser } from '@playwright/test'
 import { DONE_MARK, FIRST_PEER_MARK, pieceLengthFor } from '@swarmdrop/common'
 import { channelTransferMs } from './raw-datachannel.js'
-import { downloadMs, longestTaskMs, markSpanMs, openBlankPage, shareFile, watchLongTasks, withCpuSeconds, writeRandomFile } from './steps.js'
+import {
+  downloadMs,
+  longestTaskMs,
+  markSpanMs,
+  openBlankPage,
+  shareFile,
+  watchLongTasks,
+  withCpuSeconds,
+  writeRandomFile,
+} from './steps.js'
 import { cpuUse, medianBy, medianOf, MiB, mibPerS, round, transferFigure, type Benchmark } from './types.js'
 
 /**
@@ -51,16 +60,36 @@ export const transfer256MiB: Benchmark = async ({ browser, origin, workDir }) =>
 
   // Timed like the raw channel, from the first connected peer (the raw channel's is open before its
   // clock starts) to the last piece verified and stored; from opening the link is in the note.
-  const throughput = transferFigure('browser-to-browser throughput, 256 MiB (first peer to done)', bytes, app.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms }, '>= 0.85 x raw')
+  const throughput = transferFigure(
+    'browser-to-browser throughput, 256 MiB (first peer to done)',
+    bytes,
+    app.ms,
+    { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms },
+    '>= 0.85 x raw',
+  )
   const opened = medianOf(openedToDone)
-  const floor = transferFigure('least work of a verified, stored file transfer, 256 MiB (read from disk, send, SHA-1, write)', bytes, least.ms, { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms })
+  const floor = transferFigure(
+    'least work of a verified, stored file transfer, 256 MiB (read from disk, send, SHA-1, write)',
+    bytes,
+    least.ms,
+    { name: 'raw RTCDataChannel, same Chromium', ms: raw.ms },
+  )
   return [
     {
       ...throughput,
       note: `${throughput.note}; from opening the link ${round(mibPerS(bytes, opened))} MiB/s; ${round(least.ms / app.ms, 2)} x the least work below; Chromium used ${cpuUse(app)}, raw ${cpuUse(raw)}; medians of ${ROUNDS} rounds, app ${spread(runs.app)} MiB/s, raw ${spread(runs.raw)} MiB/s`,
     },
-    { ...floor, note: `${floor.note}; the most the app could reach here; Chromium used ${cpuUse(least)}; runs ${spread(runs.file)} MiB/s` },
-    { name: 'longest main-thread task while receiving 256 MiB', value: round(longestMs), unit: 'ms', target: '<= 100 ms', note: `0 means none of 50 ms or more; the longest in ${ROUNDS} downloads` },
+    {
+      ...floor,
+      note: `${floor.note}; the most the app could reach here; Chromium used ${cpuUse(least)}; runs ${spread(runs.file)} MiB/s`,
+    },
+    {
+      name: 'longest main-thread task while receiving 256 MiB',
+      value: round(longestMs),
+      unit: 'ms',
+      target: '<= 100 ms',
+      note: `0 means none of 50 ms or more; the longest in ${ROUNDS} downloads`,
+    },
   ]
 }
 
@@ -68,7 +97,12 @@ type Run = { ms: number; cpuSeconds: number }
 const median = (runs: Run[]): Run => medianBy(runs, (run) => run.ms)
 
 /** One anchor transfer between two fresh contexts, which are closed after it (and their storage with them). */
-async function anchorRun(browser: Browser, origin: string, bytes: number, source: Parameters<typeof channelTransferMs>[3]): Promise<Run> {
+async function anchorRun(
+  browser: Browser,
+  origin: string,
+  bytes: number,
+  source: Parameters<typeof channelTransferMs>[3],
+): Promise<Run> {
   const [senderContext, receiverContext] = [await browser.newContext(), await browser.newContext()]
   try {
     const sender = await openBlankPage(await senderContext.newPage(), origin)

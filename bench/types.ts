@@ -19,7 +19,8 @@ export const MiB = 1024 * 1024
 export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits
 
 /** The middle one of `items` by `value` (the upper of the two middle ones of an even count). */
-export const medianBy = <T>(items: T[], value: (item: T) => number): T => [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)]!
+export const medianBy = <T>(items: T[], value: (item: T) => number): T =>
+  [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)]!
 
 /** The median of plain numbers. */
 export const medianOf = (values: number[]): number => medianBy(values, (value) => value)
@@ -34,7 +35,13 @@ export function cpuUse({ ms, cpuSeconds }: { ms: number; cpuSeconds: number }): 
 }
 
 /** A transfer's speed beside the same bytes moved another way (the anchor), with both times in the note. */
-export function transferFigure(name: string, bytes: number, ms: number, anchor: { name: string; ms: number }, target?: string): Figure {
+export function transferFigure(
+  name: string,
+  bytes: number,
+  ms: number,
+  anchor: { name: string; ms: number },
+  target?: string,
+): Figure {
   return {
     name,
     value: round(mibPerS(bytes, ms)),

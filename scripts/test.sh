@@ -10,6 +10,7 @@ bash scripts/install-system-deps.sh
 
 step "lint"
 npx eslint .
+npx prettier --check .
 
 step "type-check and build"
 npm run build --silent

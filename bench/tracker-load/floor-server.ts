@@ -11,11 +11,25 @@ const server = new WebSocketServer({ port, host: '127.0.0.1', perMessageDeflate:
 server.on('connection', (socket) => {
   sockets.push(socket)
   socket.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as { info_hash: string; peer_id: string; offers?: Array<{ offer: unknown; offer_id: string }> }
-    socket.send(JSON.stringify({ action: 'announce', interval: 12, info_hash: message.info_hash, complete: 1, incomplete: 1 }))
+    const message = JSON.parse(data.toString()) as {
+      info_hash: string
+      peer_id: string
+      offers?: Array<{ offer: unknown; offer_id: string }>
+    }
+    socket.send(
+      JSON.stringify({ action: 'announce', interval: 12, info_hash: message.info_hash, complete: 1, incomplete: 1 }),
+    )
     for (const offer of message.offers ?? []) {
       const target = sockets[Math.floor(Math.random() * sockets.length)]!
-      target.send(JSON.stringify({ action: 'announce', offer: offer.offer, offer_id: offer.offer_id, peer_id: message.peer_id, info_hash: message.info_hash }))
+      target.send(
+        JSON.stringify({
+          action: 'announce',
+          offer: offer.offer,
+          offer_id: offer.offer_id,
+          peer_id: message.peer_id,
+          info_hash: message.info_hash,
+        }),
+      )
     }
   })
 })

@@ -11,7 +11,9 @@ import { FAKE_SDP } from '../../tests/support/tracker-peer.js'
 import type { WorkerCommand, WorkerReport } from './messages.js'
 
 /** Offers are drawn from a pool (fresh IDs per offer would cost the generator, not the tracker). */
-const OFFER_POOL = Array.from({ length: 512 }, () => JSON.stringify({ offer: { type: 'offer', sdp: FAKE_SDP }, offer_id: randomBytes(20).toString('binary') }))
+const OFFER_POOL = Array.from({ length: 512 }, () =>
+  JSON.stringify({ offer: { type: 'offer', sdp: FAKE_SDP }, offer_id: randomBytes(20).toString('binary') }),
+)
 const CONNECT_CONCURRENCY = 256
 
 type Peer = {
@@ -67,7 +69,13 @@ function connect(url: string, infoHash: string, seeder: boolean, localAddress: s
   })
 }
 
-async function connectAll(url: string, infoHashes: string[], count: number, firstIndex: number, localAddress: string): Promise<number> {
+async function connectAll(
+  url: string,
+  infoHashes: string[],
+  count: number,
+  firstIndex: number,
+  localAddress: string,
+): Promise<number> {
   let next = 0
   let failed = 0
   const lane = async () => {
@@ -85,7 +93,11 @@ async function connectAll(url: string, infoHashes: string[], count: number, firs
 }
 
 /** Every peer announces once per interval at its own random phase; resolves with the latencies. */
-function steady(durationMs: number, intervalMs: number, offers: number): Promise<{ latencies: number[]; failures: number }> {
+function steady(
+  durationMs: number,
+  intervalMs: number,
+  offers: number,
+): Promise<{ latencies: number[]; failures: number }> {
   const latencies: number[] = []
   let failures = 0
   const timers: NodeJS.Timeout[] = []
@@ -131,7 +143,11 @@ function burst(offers: number): Promise<{ latencies: number[]; failures: number 
 }
 
 /** The first `count` peers announce again as soon as answered, for `durationMs`. */
-function closedLoop(count: number, durationMs: number, offers: number): Promise<{ announces: number; offersReceived: number }> {
+function closedLoop(
+  count: number,
+  durationMs: number,
+  offers: number,
+): Promise<{ announces: number; offersReceived: number }> {
   let announces = 0
   let running = true
   const receivedBefore = offersReceived
@@ -157,7 +173,16 @@ function report(message: WorkerReport): void {
 process.on('message', async (command: WorkerCommand) => {
   switch (command.type) {
     case 'connect':
-      report({ type: 'connected', failed: await connectAll(command.url, command.infoHashes, command.count, command.firstIndex, command.localAddress) })
+      report({
+        type: 'connected',
+        failed: await connectAll(
+          command.url,
+          command.infoHashes,
+          command.count,
+          command.firstIndex,
+          command.localAddress,
+        ),
+      })
       break
     case 'steady':
       report({ type: 'latencies', ...(await steady(command.durationMs, command.intervalMs, command.offers)) })

@@ -24,14 +24,25 @@ export function parseIceServers(input: unknown): Result<IceServer[]> {
     if (typeof entry !== 'object' || entry === null) return fail(`ICE server ${index} is not an object.`)
     const { urls, username, credential } = entry as Record<string, unknown>
     const list = typeof urls === 'string' ? [urls] : urls
-    if (!Array.isArray(list) || list.length === 0 || !list.every((url) => typeof url === 'string' && ICE_URL.test(url))) {
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((url) => typeof url === 'string' && ICE_URL.test(url))
+    ) {
       return fail(`ICE server ${index} needs "urls": stun:, stuns:, turn: or turns: URLs.`)
     }
-    if (username !== undefined && typeof username !== 'string') return fail(`ICE server ${index}: "username" must be a string.`)
-    if (credential !== undefined && typeof credential !== 'string') return fail(`ICE server ${index}: "credential" must be a string.`)
+    if (username !== undefined && typeof username !== 'string')
+      return fail(`ICE server ${index}: "username" must be a string.`)
+    if (credential !== undefined && typeof credential !== 'string')
+      return fail(`ICE server ${index}: "credential" must be a string.`)
     const isTurn = list.some((url) => /^turns?:/i.test(url as string))
-    if (isTurn && (username === undefined || credential === undefined)) return fail(`ICE server ${index}: TURN needs a username and a credential.`)
-    servers.push({ urls: list as string[], ...(username !== undefined && { username }), ...(credential !== undefined && { credential }) })
+    if (isTurn && (username === undefined || credential === undefined))
+      return fail(`ICE server ${index}: TURN needs a username and a credential.`)
+    servers.push({
+      urls: list as string[],
+      ...(username !== undefined && { username }),
+      ...(credential !== undefined && { credential }),
+    })
   }
   return ok(servers)
 }
@@ -42,7 +53,8 @@ export function parseRtcConfigResponse(input: unknown): Result<RtcConfigResponse
   const servers = parseIceServers(iceServers)
   if (!servers.ok) return servers
   if (typeof turn !== 'boolean') return fail('The ICE configuration does not say whether TURN is available.')
-  if (expiresAtMs !== null && (typeof expiresAtMs !== 'number' || !Number.isFinite(expiresAtMs))) return fail('The ICE configuration has an invalid expiry.')
+  if (expiresAtMs !== null && (typeof expiresAtMs !== 'number' || !Number.isFinite(expiresAtMs)))
+    return fail('The ICE configuration has an invalid expiry.')
   return ok({ iceServers: servers.value, turn, expiresAtMs })
 }
 

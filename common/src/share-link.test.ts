@@ -19,7 +19,10 @@ describe('share links', () => {
   })
 
   it('accepts a bare hex or base32 info hash', () => {
-    assert.deepEqual(parseShareFragment('#' + HASH.toUpperCase()), { ok: true, value: { infoHash: HASH, trackers: [] } })
+    assert.deepEqual(parseShareFragment('#' + HASH.toUpperCase()), {
+      ok: true,
+      value: { infoHash: HASH, trackers: [] },
+    })
     const base32 = parseShareFragment('#F7KODRT2FUUPZ3MET3Q3W5XHHENZH2YS')
     assert.equal(base32.ok && base32.value?.infoHash, HASH)
   })
@@ -61,9 +64,17 @@ describe('share links', () => {
 describe('private share links', () => {
   const secret = 'AAECAwQFBgcICQoLDA0ODw'
   it('carry the key and no name', () => {
-    const url = formatShareLink('https://swarmdrop.example', { infoHash: HASH, name: 'secret plans.pdf', trackers: [], secret })
+    const url = formatShareLink('https://swarmdrop.example', {
+      infoHash: HASH,
+      name: 'secret plans.pdf',
+      trackers: [],
+      secret,
+    })
     assert.equal(url, `https://swarmdrop.example/#h=${HASH}&k=${secret}`)
-    assert.deepEqual(parseShareFragment(new URL(url).hash), { ok: true, value: { infoHash: HASH, name: undefined, trackers: [], secret } })
+    assert.deepEqual(parseShareFragment(new URL(url).hash), {
+      ok: true,
+      value: { infoHash: HASH, name: undefined, trackers: [], secret },
+    })
   })
 
   it('say so when the key is damaged', () => {

@@ -32,8 +32,13 @@ export function parseShareFragment(fragment: string): Result<TorrentLink | null>
   const hash = params.get('h')
   if (hash === null) return fail('This link does not name anything to download. Ask the sender for the link again.')
   const infoHash = parseInfoHash(hash)
-  if (!infoHash.ok) return fail('This link is damaged or incomplete: its info hash is not valid. Ask the sender for the link again.')
-  const link: TorrentLink = { infoHash: infoHash.value, name: cleanName(params.get('dn')), trackers: validTrackers(params.getAll('tr')) }
+  if (!infoHash.ok)
+    return fail('This link is damaged or incomplete: its info hash is not valid. Ask the sender for the link again.')
+  const link: TorrentLink = {
+    infoHash: infoHash.value,
+    name: cleanName(params.get('dn')),
+    trackers: validTrackers(params.getAll('tr')),
+  }
   const key = params.get('k')
   if (key === null) return ok(link)
   const secret = parseSecret(key)

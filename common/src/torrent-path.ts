@@ -8,7 +8,11 @@ import { stripControlCharacters } from './text.js'
 export function safeRelativePath(path: string): string {
   const segments = path
     .split(/[\\/]+/)
-    .map((segment) => stripControlCharacters(segment).replace(/^[a-zA-Z]:$/, '').trim())
+    .map((segment) =>
+      stripControlCharacters(segment)
+        .replace(/^[a-zA-Z]:$/, '')
+        .trim(),
+    )
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
   return segments.join('/') || 'file'
 }

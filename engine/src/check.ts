@@ -15,7 +15,9 @@ export type EngineReport = { applied: WorkaroundId[]; mismatches: Mismatch[] }
 export class EngineMismatchError extends Error {
   constructor(readonly mismatch: Mismatch) {
     const { id, upstream, missing } = mismatch
-    super(`webtorrent changed under the "${id}" workaround (written for ${WORKAROUNDS[id].writtenFor}): ${upstream} has no ${missing.join(', ')}.`)
+    super(
+      `webtorrent changed under the "${id}" workaround (written for ${WORKAROUNDS[id].writtenFor}): ${upstream} has no ${missing.join(', ')}.`,
+    )
     this.name = 'EngineMismatchError'
   }
 }
@@ -61,13 +63,19 @@ export function workaroundsOf(runtime: Runtime, upstream: UpstreamClass): Workar
  * Whether `instance` (an object of `upstream`) has every member workaround `id` touches on that
  * class. `prototype` is what identifies its class (an instance's prototype by default).
  */
-export function fits(id: WorkaroundId, upstream: UpstreamClass, instance: object | null | undefined, prototype: object | null = instance ? Object.getPrototypeOf(instance) : null): boolean {
+export function fits(
+  id: WorkaroundId,
+  upstream: UpstreamClass,
+  instance: object | null | undefined,
+  prototype: object | null = instance ? Object.getPrototypeOf(instance) : null,
+): boolean {
   if (!instance || !prototype) return false
   const key = `${id} ${upstream}`
   let known = verdicts.get(prototype)
   const verdict = known?.get(key)
   if (verdict !== undefined) return verdict
-  const members: readonly string[] = (WORKAROUNDS[id].touches as Partial<Record<UpstreamClass, readonly string[]>>)[upstream] ?? []
+  const members: readonly string[] =
+    (WORKAROUNDS[id].touches as Partial<Record<UpstreamClass, readonly string[]>>)[upstream] ?? []
   const missing = members.filter((member) => !hasMember(instance, member))
   const fit = missing.length === 0
   if (!known) verdicts.set(prototype, (known = new Map()))
@@ -97,13 +105,24 @@ export function checkClass(runtime: Runtime, upstream: UpstreamClass, instance: 
  * Changes the class of `instance` once for workaround `id`, if its members fit. Every instance of
  * the class, before and after, shares the change. Returns whether the workaround is in place.
  */
-export function patchClass<T extends object>(id: WorkaroundId, upstream: UpstreamClass, instance: object | null | undefined, patch: (prototype: T) => void): boolean {
+export function patchClass<T extends object>(
+  id: WorkaroundId,
+  upstream: UpstreamClass,
+  instance: object | null | undefined,
+  patch: (prototype: T) => void,
+): boolean {
   if (!instance) return false
   return patchPrototype(id, upstream, Object.getPrototypeOf(instance) as T, patch, instance)
 }
 
 /** The same, given the class's prototype (`instance`: what its members are checked on). */
-export function patchPrototype<T extends object>(id: WorkaroundId, upstream: UpstreamClass, prototype: T, patch: (prototype: T) => void, instance: object = prototype): boolean {
+export function patchPrototype<T extends object>(
+  id: WorkaroundId,
+  upstream: UpstreamClass,
+  prototype: T,
+  patch: (prototype: T) => void,
+  instance: object = prototype,
+): boolean {
   if (!fits(id, upstream, instance, prototype)) return false
   const done = patched.get(prototype) ?? new Set<WorkaroundId>()
   if (done.has(id)) return true

@@ -1,4 +1,18 @@
 export { WEBTORRENT_VERSION, WORKAROUNDS, type Runtime, type UpstreamClass, type WorkaroundId } from './manifest.js'
-export { EngineMismatchError, engineReport, failOnMismatch, onEngineReport, type EngineReport, type Mismatch } from './check.js'
-export { adoptTorrent, selectForStream, webrtcConnections, type AdoptOptions, type EngineTorrent, type TrackerClient } from './torrent.js'
+export {
+  EngineMismatchError,
+  engineReport,
+  failOnMismatch,
+  onEngineReport,
+  type EngineReport,
+  type Mismatch,
+} from './check.js'
+export {
+  adoptTorrent,
+  selectForStream,
+  webrtcConnections,
+  type AdoptOptions,
+  type EngineTorrent,
+  type TrackerClient,
+} from './torrent.js'
 export { endStreamGrace } from './workarounds/request-pipeline.js'

@@ -40,7 +40,10 @@ export type AdoptOptions = {
   onTrackerClient?: (trackerClient: TrackerClient) => void
 }
 
-type DiscoveringTorrent = { _startDiscovery(): void; discovery?: { tracker?: (TrackerClient & { _trackers?: unknown[] }) | null } | null }
+type DiscoveringTorrent = {
+  _startDiscovery(): void
+  discovery?: { tracker?: (TrackerClient & { _trackers?: unknown[] }) | null } | null
+}
 type WebrtcPeer = { type?: string; wire?: unknown; conn?: { _pc?: RTCPeerConnection | null } | null; id?: string }
 
 const adopted = new WeakMap<object, AdoptOptions>()
@@ -63,18 +66,24 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
     // Every member of the torrent exists now: what is checked at first use below is checked here already.
     checkClass(options.runtime, 'webtorrent Torrent', torrent)
     if (uses('larger-blocks')) requestLargerBlocks(torrent)
-    if (options.fresh && uses('skip-verifying-empty-store') && fits('skip-verifying-empty-store', 'webtorrent Torrent', torrent)) {
+    if (
+      options.fresh &&
+      uses('skip-verifying-empty-store') &&
+      fits('skip-verifying-empty-store', 'webtorrent Torrent', torrent)
+    ) {
       // webtorrent's "startup bitfield" path trusts an (empty) bitfield instead of reading every piece;
       // it reads this flag right after 'metadata'.
       ;(torrent as unknown as { _hasStartupBitfield: boolean })._hasStartupBitfield = true
     }
-    if (uses('rarest-first-once') && fits('piece-order', 'webtorrent Torrent', torrent)) rarestFirstOnce((torrent as unknown as { _rarityMap?: object })._rarityMap)
+    if (uses('rarest-first-once') && fits('piece-order', 'webtorrent Torrent', torrent))
+      rarestFirstOnce((torrent as unknown as { _rarityMap?: object })._rarityMap)
   })
   torrent.on('wire', (wire: object) => {
     if (uses('wire-writes')) batchWireWrites(wire)
     if (uses('webrtc-connections')) {
       const connection = webrtcPeers(torrent).find((peer) => peer.wire === wire)?.conn
-      if (connection) dropWhenDisconnected(connection as Parameters<typeof dropWhenDisconnected>[0], () => torrent.wires.length > 1)
+      if (connection)
+        dropWhenDisconnected(connection as Parameters<typeof dropWhenDisconnected>[0], () => torrent.wires.length > 1)
     }
     if (uses('piece-order')) {
       choosePieceOrder(torrent)
@@ -83,7 +92,10 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
   })
 }
 
-function hookTrackerClient(trackerClient: TrackerClient & { _trackers?: unknown[] }, { runtime, onTrackerClient }: AdoptOptions): void {
+function hookTrackerClient(
+  trackerClient: TrackerClient & { _trackers?: unknown[] },
+  { runtime, onTrackerClient }: AdoptOptions,
+): void {
   const uses = (id: WorkaroundId) => (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime)
   if (fits('tracker-hook', 'bittorrent-tracker Client', trackerClient)) {
     for (const tracker of trackerClient._trackers ?? []) {
@@ -96,7 +108,8 @@ function hookTrackerClient(trackerClient: TrackerClient & { _trackers?: unknown[
   onTrackerClient?.(trackerClient)
 }
 
-const isWebSocketTracker = (tracker: unknown): tracker is object => /^wss?:/i.test(String((tracker as { announceUrl?: unknown } | null)?.announceUrl))
+const isWebSocketTracker = (tracker: unknown): tracker is object =>
+  /^wss?:/i.test(String((tracker as { announceUrl?: unknown } | null)?.announceUrl))
 
 /**
  * With one peer (most often the sender alone), pieces are taken in order, the cheapest choice. With
@@ -110,7 +123,13 @@ function choosePieceOrder(torrent: EngineTorrent): void {
 function webrtcPeers(torrent: object): WebrtcPeer[] {
   if (!fits('webrtc-connections', 'webtorrent Torrent', torrent)) return []
   const peers = [...((torrent as { _peers?: Map<string, WebrtcPeer> | null })._peers?.values() ?? [])]
-  return peers.filter((peer) => peer.type === 'webrtc' && fits('webrtc-connections', 'webtorrent Peer', peer) && peer.conn && fits('webrtc-connections', 'simple-peer Peer', peer.conn))
+  return peers.filter(
+    (peer) =>
+      peer.type === 'webrtc' &&
+      fits('webrtc-connections', 'webtorrent Peer', peer) &&
+      peer.conn &&
+      fits('webrtc-connections', 'simple-peer Peer', peer.conn),
+  )
 }
 
 /** Each connected WebRTC peer's id and RTCPeerConnection (to read how it is routed). */
@@ -124,5 +143,9 @@ export function webrtcConnections(torrent: object): Array<{ id: string; pc: RTCP
  */
 export function selectForStream(torrent: object, start: number, end: number): void {
   if (!fits('stream-selection', 'webtorrent Torrent', torrent)) return
-  ;(torrent as { _select(start: number, end: number, priority: number, notify: undefined, isStreamSelection: true): void })._select(start, end, 2, undefined, true)
+  ;(
+    torrent as {
+      _select(start: number, end: number, priority: number, notify: undefined, isStreamSelection: true): void
+    }
+  )._select(start, end, 2, undefined, true)
 }

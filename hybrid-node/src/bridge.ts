@@ -85,12 +85,18 @@ export class HybridNode extends EventEmitter {
    * same swarm. `undated`: no creation date worth the name, and "created by" Swarmdrop (private shares).
    */
   async seed(paths: string[], { undated = false }: { undated?: boolean } = {}): Promise<Torrent> {
-    const pieceLength = pieceLengthFor((await Promise.all(paths.map(bytesUnder))).reduce((sum, bytes) => sum + bytes, 0))
+    const pieceLength = pieceLengthFor(
+      (await Promise.all(paths.map(bytesUnder))).reduce((sum, bytes) => sum + bytes, 0),
+    )
     // A private share's .torrent says nothing of when it was made, as the app's do not (create-torrent
     // always writes a date: the earliest it takes is 1 s after 1970).
     const anonymous = undated ? { createdBy: 'Swarmdrop', creationDate: UNDATED_MS } : {}
     return new Promise((resolvePromise, reject) => {
-      const torrent = this.client.seed(paths.length === 1 ? paths[0]! : paths, { announce: this.options.trackers, pieceLength, ...anonymous }, (seeded) => resolvePromise(seeded))
+      const torrent = this.client.seed(
+        paths.length === 1 ? paths[0]! : paths,
+        { announce: this.options.trackers, pieceLength, ...anonymous },
+        (seeded) => resolvePromise(seeded),
+      )
       this.watch(torrent)
       torrent.once('error', reject)
     })
@@ -177,7 +183,12 @@ export class HybridNode extends EventEmitter {
 
 export class UnsafeTorrentError extends Error {
   constructor(readonly paths: string[]) {
-    super(`Refusing this torrent: it names paths outside the output folder (${paths.slice(0, 3).map((path) => JSON.stringify(path)).join(', ')}${paths.length > 3 ? ', …' : ''}).`)
+    super(
+      `Refusing this torrent: it names paths outside the output folder (${paths
+        .slice(0, 3)
+        .map((path) => JSON.stringify(path))
+        .join(', ')}${paths.length > 3 ? ', …' : ''}).`,
+    )
     this.name = 'UnsafeTorrentError'
   }
 }
@@ -191,6 +202,8 @@ async function bytesUnder(path: string): Promise<number> {
   if (!info.isDirectory()) return info.size
   const names = await readdir(path, { withFileTypes: true })
   // What create-torrent leaves out of the torrent is not counted either.
-  const sizes = await Promise.all(names.filter((entry) => !isLeftOutOfFolders(entry.name)).map((entry) => bytesUnder(join(path, entry.name))))
+  const sizes = await Promise.all(
+    names.filter((entry) => !isLeftOutOfFolders(entry.name)).map((entry) => bytesUnder(join(path, entry.name))),
+  )
   return sizes.reduce((sum, bytes) => sum + bytes, 0)
 }

@@ -6,7 +6,14 @@ import { rmSync } from 'node:fs'
 import { mkdtemp, rm, rmdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { encodeSecret, formatShareLink, parsePort, parseRtcConfigResponse, parseSecret, type Result } from '@swarmdrop/common'
+import {
+  encodeSecret,
+  formatShareLink,
+  parsePort,
+  parseRtcConfigResponse,
+  parseSecret,
+  type Result,
+} from '@swarmdrop/common'
 import type { Torrent } from 'webtorrent'
 import { HybridNode, UnsafeTorrentError, type HybridOptions, type PeerKind, type TorrentStatus } from './bridge.js'
 import { isPrivateShare, openPrivateShare, sealFiles, writePlainFiles } from './private-share.js'
@@ -48,24 +55,53 @@ const program: Command = new Command()
 
 function withCommonOptions(command: Command): Command {
   return command
-    .option('--app <url>', "the Swarmdrop app's URL; its WebSocket, HTTP and UDP trackers are the defaults", 'http://localhost:8080')
-    .option('--no-app', "no default trackers (only --tracker and the DHT)")
+    .option(
+      '--app <url>',
+      "the Swarmdrop app's URL; its WebSocket, HTTP and UDP trackers are the defaults",
+      'http://localhost:8080',
+    )
+    .option('--no-app', 'no default trackers (only --tracker and the DHT)')
     .option('--tracker <url>', 'an extra tracker (repeatable)', (value: string, list: string[]) => [...list, value], [])
     .option('--dht', 'use the BitTorrent DHT (default)', true)
     .option('--no-dht', 'do not use the DHT')
     .option('--dht-bootstrap <host:port,...>', 'DHT bootstrap nodes instead of the public ones', option(parseHostPorts))
-    .option('--dht-port <port>', 'UDP port for the DHT', option((text) => parsePort('--dht-port', text)))
-    .option('--torrent-port <port>', 'TCP/uTP port for classic peers', option((text) => parsePort('--torrent-port', text)))
+    .option(
+      '--dht-port <port>',
+      'UDP port for the DHT',
+      option((text) => parsePort('--dht-port', text)),
+    )
+    .option(
+      '--torrent-port <port>',
+      'TCP/uTP port for classic peers',
+      option((text) => parsePort('--torrent-port', text)),
+    )
     .option('--no-utp', 'classic peers over TCP only')
     .option('--rtc-config <url>', "ICE servers (and TURN credentials) from the app's /api/rtc-config")
-    .option('--upload-limit <rate>', 'cap uploads, e.g. 2MB/s', option((text) => parseRate('--upload-limit', text)))
-    .option('--download-limit <rate>', 'cap downloads, e.g. 2MB/s', option((text) => parseRate('--download-limit', text)))
-    .option('--status-port <port>', 'serve /status (JSON) and /metrics (Prometheus) on 127.0.0.1', option((text) => parsePort('--status-port', text)))
+    .option(
+      '--upload-limit <rate>',
+      'cap uploads, e.g. 2MB/s',
+      option((text) => parseRate('--upload-limit', text)),
+    )
+    .option(
+      '--download-limit <rate>',
+      'cap downloads, e.g. 2MB/s',
+      option((text) => parseRate('--download-limit', text)),
+    )
+    .option(
+      '--status-port <port>',
+      'serve /status (JSON) and /metrics (Prometheus) on 127.0.0.1',
+      option((text) => parsePort('--status-port', text)),
+    )
     .addOption(new Option('--json', 'one JSON object per line instead of a progress display').default(false))
 }
 
-withCommonOptions(program.command('seed').description('create a torrent of files or folders and seed it').argument('<paths...>'))
-  .option('--private', 'seed a private share: encrypted, readable only with the printed link (its records are written to a temporary folder)')
+withCommonOptions(
+  program.command('seed').description('create a torrent of files or folders and seed it').argument('<paths...>'),
+)
+  .option(
+    '--private',
+    'seed a private share: encrypted, readable only with the printed link (its records are written to a temporary folder)',
+  )
   .action(async (paths: string[], opts: CommonOptions & { private?: boolean }) => {
     await run(opts, async (node, out) => {
       if (opts.private) return seedPrivately(node, out, paths, opts)
@@ -74,20 +110,32 @@ withCommonOptions(program.command('seed').description('create a torrent of files
         name: torrent.name,
         infoHash: torrent.infoHash,
         magnet: torrent.magnetURI,
-        ...(opts.app !== false && { link: formatShareLink(new URL(opts.app).origin, { infoHash: torrent.infoHash, name: torrent.name, trackers: [] }) }),
+        ...(opts.app !== false && {
+          link: formatShareLink(new URL(opts.app).origin, {
+            infoHash: torrent.infoHash,
+            name: torrent.name,
+            trackers: [],
+          }),
+        }),
       })
       return 'forever'
     })
   })
 
-withCommonOptions(program.command('download').description('download a magnet, share link, info hash or .torrent file, then exit').argument('<source>'))
+withCommonOptions(
+  program
+    .command('download')
+    .description('download a magnet, share link, info hash or .torrent file, then exit')
+    .argument('<source>'),
+)
   .option('-o, --out <dir>', 'output folder', '.')
   .option('--keep-seeding', 'keep seeding after the download completes')
   .action(async (source: string, opts: CommonOptions & { out: string; keepSeeding?: boolean }) => {
     const parsed = sourceOrExit(source)
     await run(opts, async (node, out) => {
       const torrent = await node.add(parsed, opts.out)
-      if (isPrivateShare(torrent)) return downloadPrivately(torrent, parsed.kind === 'link' ? (parsed.link.secret ?? null) : null, out, opts)
+      if (isPrivateShare(torrent))
+        return downloadPrivately(torrent, parsed.kind === 'link' ? (parsed.link.secret ?? null) : null, out, opts)
       out.event('downloading', { name: torrent.name, infoHash: torrent.infoHash, path: opts.out })
       if (!torrent.done) await new Promise((resolve) => torrent.once('done', resolve))
       out.event('done', { name: torrent.name, infoHash: torrent.infoHash })
@@ -95,7 +143,12 @@ withCommonOptions(program.command('download').description('download a magnet, sh
     })
   })
 
-withCommonOptions(program.command('bridge').description('download and keep seeding to browsers and classic clients alike').argument('<sources...>'))
+withCommonOptions(
+  program
+    .command('bridge')
+    .description('download and keep seeding to browsers and classic clients alike')
+    .argument('<sources...>'),
+)
   .option('-o, --out <dir>', 'output folder', '.')
   .action(async (sources: string[], opts: CommonOptions & { out: string }) => {
     const parsed = sources.map(sourceOrExit)
@@ -118,14 +171,27 @@ async function seedPrivately(node: HybridNode, out: Output, paths: string[], opt
   const sealed = await sealFiles(paths, dir)
   const torrent = await node.seed([sealed.path], { undated: true })
   const link = { infoHash: torrent.infoHash, trackers: [], secret: encodeSecret(sealed.secret) }
-  out.event('seeding', { name: sealed.manifest.name, infoHash: torrent.infoHash, private: true, ...(opts.app !== false && { link: formatShareLink(new URL(opts.app).origin, link) }) })
+  out.event('seeding', {
+    name: sealed.manifest.name,
+    infoHash: torrent.infoHash,
+    private: true,
+    ...(opts.app !== false && { link: formatShareLink(new URL(opts.app).origin, link) }),
+  })
   return 'forever'
 }
 
 /** A private share: opened with the link's key as soon as its first records arrive, written out in plain once whole. */
-async function downloadPrivately(torrent: Torrent, secretText: string | null, out: Output, opts: { out: string; keepSeeding?: boolean }): Promise<'exit' | 'forever'> {
+async function downloadPrivately(
+  torrent: Torrent,
+  secretText: string | null,
+  out: Output,
+  opts: { out: string; keepSeeding?: boolean },
+): Promise<'exit' | 'forever'> {
   const secret = secretText === null ? null : parseSecret(secretText)
-  if (!secret?.ok) throw new Error('This is a private share, and this link has no key (the part after “k=”), so its files cannot be opened. Ask the sender for the whole link.')
+  if (!secret?.ok)
+    throw new Error(
+      'This is a private share, and this link has no key (the part after “k=”), so its files cannot be opened. Ask the sender for the whole link.',
+    )
   if (!torrent.ready) await new Promise((resolve) => torrent.once('ready', resolve))
   const share = await openPrivateShare(torrent, secret.value)
   out.event('downloading', { name: share.manifest.name, infoHash: torrent.infoHash, path: opts.out, private: true })
@@ -146,8 +212,14 @@ function sourceOrExit(text: string): Source {
 }
 
 /** Builds the node from the options, runs the command, shows progress, and stops cleanly on signals. */
-async function run(opts: CommonOptions, command: (node: HybridNode, out: Output) => Promise<'exit' | 'forever'>): Promise<void> {
-  const trackers = [opts.app === false ? ({ ok: true, value: [] } as const) : trackersForApp(opts.app), parseTrackers(opts.tracker)]
+async function run(
+  opts: CommonOptions,
+  command: (node: HybridNode, out: Output) => Promise<'exit' | 'forever'>,
+): Promise<void> {
+  const trackers = [
+    opts.app === false ? ({ ok: true, value: [] } as const) : trackersForApp(opts.app),
+    parseTrackers(opts.tracker),
+  ]
   for (const result of trackers) if (!result.ok) program.error(result.error, { exitCode: 2 })
   const options: HybridOptions = {
     trackers: trackers.flatMap((result) => (result.ok ? result.value : [])),
@@ -163,7 +235,9 @@ async function run(opts: CommonOptions, command: (node: HybridNode, out: Output)
   const node = new HybridNode(options)
   const out = createOutput(opts.json, node)
   node.on('warning', (err: Error) => out.warning(err.message))
-  node.on('first-peer', (torrent: { infoHash: string }, transport: PeerKind, afterMs: number) => out.event('first-peer', { infoHash: torrent.infoHash, transport, afterMs: Math.round(afterMs) }))
+  node.on('first-peer', (torrent: { infoHash: string }, transport: PeerKind, afterMs: number) =>
+    out.event('first-peer', { infoHash: torrent.infoHash, transport, afterMs: Math.round(afterMs) }),
+  )
   const status = opts.statusPort === undefined ? null : await startStatusServer(node, opts.statusPort)
   if (status) out.event('status-server', { url: `http://127.0.0.1:${status.port}/status` })
 
@@ -216,7 +290,8 @@ type Output = {
 /** JSON lines for scripts, progress bars on a terminal, quiet plain lines otherwise. */
 function createOutput(json: boolean, node: HybridNode): Output {
   if (json) {
-    const line = (event: string, fields: Record<string, unknown>) => process.stdout.write(JSON.stringify({ event, time: new Date().toISOString(), ...fields }) + '\n')
+    const line = (event: string, fields: Record<string, unknown>) =>
+      process.stdout.write(JSON.stringify({ event, time: new Date().toISOString(), ...fields }) + '\n')
     const timer = setInterval(() => line('status', { torrents: node.status() }), STATUS_INTERVAL_MS)
     return {
       event: line,
@@ -230,7 +305,12 @@ function createOutput(json: boolean, node: HybridNode): Output {
     for (const torrent of node.status()) console.log(plainStatus(torrent))
   }, PLAIN_STATUS_INTERVAL_MS)
   return {
-    event: (name, fields) => console.log(`${name}: ${Object.entries(fields).map(([key, value]) => `${key}=${String(value)}`).join(' ')}`),
+    event: (name, fields) =>
+      console.log(
+        `${name}: ${Object.entries(fields)
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(' ')}`,
+      ),
     warning: (message) => console.error(`warning: ${message}`),
     error: (message) => console.error(`error: ${message}`),
     close: () => clearInterval(timer),
@@ -239,13 +319,22 @@ function createOutput(json: boolean, node: HybridNode): Output {
 
 function progressBars(node: HybridNode): Output {
   const bars = new cliProgress.MultiBar(
-    { format: ' {bar} {percentage}% | {name} | ↓ {down}/s ↑ {up}/s | peers {peers}', hideCursor: true, clearOnComplete: false },
+    {
+      format: ' {bar} {percentage}% | {name} | ↓ {down}/s ↑ {up}/s | peers {peers}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   )
   const byHash = new Map<string, cliProgress.SingleBar>()
   const timer = setInterval(() => {
     for (const torrent of node.status()) {
-      const payload = { name: torrent.name, down: formatBytes(torrent.downloadSpeed), up: formatBytes(torrent.uploadSpeed), peers: `${torrent.peers.webrtc} webrtc, ${torrent.peers.tcp} tcp, ${torrent.peers.utp} utp` }
+      const payload = {
+        name: torrent.name,
+        down: formatBytes(torrent.downloadSpeed),
+        up: formatBytes(torrent.uploadSpeed),
+        peers: `${torrent.peers.webrtc} webrtc, ${torrent.peers.tcp} tcp, ${torrent.peers.utp} utp`,
+      }
       const bar = byHash.get(torrent.infoHash) ?? bars.create(100, 0, payload)
       byHash.set(torrent.infoHash, bar)
       bar.update(Math.floor(torrent.progress * 100), payload)

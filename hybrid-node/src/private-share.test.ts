@@ -27,7 +27,9 @@ describe('private shares in the hybrid node', () => {
     )
     const records = await readFile(sealed.path)
     assert.equal(records.includes(Buffer.from('MARKER')), false)
-    const opened = await openSealedShare(sealed.secret, records.length, async (start, end) => records.subarray(start, end))
+    const opened = await openSealedShare(sealed.secret, records.length, async (start, end) =>
+      records.subarray(start, end),
+    )
     assert.ok(opened.ok)
     const out = join(dir, 'out')
     await writePlainFiles(opened.value, sealed.path, out)

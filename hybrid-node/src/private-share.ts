@@ -29,19 +29,25 @@ import type { Torrent } from 'webtorrent'
 const WRITE_BYTES = 16 * 1024 * 1024
 
 /** A torrent whose single file is a private share's records. */
-export const isPrivateShare = (torrent: Torrent): boolean => torrent.name === SEALED_TORRENT_NAME && torrent.files.length === 1
+export const isPrivateShare = (torrent: Torrent): boolean =>
+  torrent.name === SEALED_TORRENT_NAME && torrent.files.length === 1
 
 /**
  * Seals files or folders into `<dir>/swarmdrop-private-share`, ready to seed, with a fresh key. The
  * share is named and laid out as the app would: one file or one folder keeps its name, loose files
  * are "N files"; hidden and junk files inside folders are left out.
  */
-export async function sealFiles(paths: string[], dir: string): Promise<{ path: string; secret: Uint8Array; manifest: SealedManifest }> {
+export async function sealFiles(
+  paths: string[],
+  dir: string,
+): Promise<{ path: string; secret: Uint8Array; manifest: SealedManifest }> {
   const files: Array<{ path: string[]; file: string }> = []
   for (const input of paths) {
     const info = await stat(input)
     if (!info.isDirectory()) files.push({ path: [basename(input)], file: input })
-    else for (const file of await filesUnder(input)) files.push({ path: [basename(input), ...relative(input, file).split(sep)], file })
+    else
+      for (const file of await filesUnder(input))
+        files.push({ path: [basename(input), ...relative(input, file).split(sep)], file })
   }
   if (files.length === 0) throw new Error('Nothing to share: no files were given.')
   const [first] = files as [(typeof files)[number]]
@@ -49,14 +55,18 @@ export async function sealFiles(paths: string[], dir: string): Promise<{ path: s
   const name = oneFolder ? first.path[0]! : files.length === 1 ? first.path[0]! : `${files.length} files`
   const listed = oneFolder ? files.map((entry) => ({ ...entry, path: entry.path.slice(1) })) : files
   const blobs = await Promise.all(listed.map((entry) => openAsBlob(entry.file)))
-  const manifest: SealedManifest = { name, files: listed.map((entry, i) => ({ path: entry.path, length: blobs[i]!.size, type: '' })) }
+  const manifest: SealedManifest = {
+    name,
+    files: listed.map((entry, i) => ({ path: entry.path, length: blobs[i]!.size, type: '' })),
+  }
   const secret = randomSecret()
   const source = await sealedSource(sealedSpec(secret, randomSalt(), manifest, blobs))
   await mkdir(dir, { recursive: true })
   const path = join(dir, SEALED_TORRENT_NAME)
   const handle = await open(path, 'w')
   try {
-    for (let start = 0; start < source.size; start += WRITE_BYTES) await handle.write(await source.read(start, start + WRITE_BYTES))
+    for (let start = 0; start < source.size; start += WRITE_BYTES)
+      await handle.write(await source.read(start, start + WRITE_BYTES))
   } finally {
     await handle.close()
   }
@@ -81,12 +91,17 @@ export async function writePlainFiles(share: SealedShare, recordsPath: string, r
   for (const [index, file] of share.manifest.files.entries()) {
     const segments = manifestFilePath(share.manifest, index)
     const target = resolve(root, ...segments)
-    if (!target.startsWith(resolve(root) + sep)) throw new Error(`Refusing a path outside the output folder: ${segments.join('/')}`)
+    if (!target.startsWith(resolve(root) + sep))
+      throw new Error(`Refusing a path outside the output folder: ${segments.join('/')}`)
     await mkdir(dirname(target), { recursive: true })
     if (file.length === 0) await writeFile(target, new Uint8Array(0))
     else {
       const { cipherStart, cipherEnd } = recordsOfRange(share.plan.files[index]!, 0, file.length - 1)
-      const ciphertext = createReadStream(recordsPath, { start: cipherStart, end: cipherEnd, highWaterMark: 1024 * 1024 })
+      const ciphertext = createReadStream(recordsPath, {
+        start: cipherStart,
+        end: cipherEnd,
+        highWaterMark: 1024 * 1024,
+      })
       await pipeline(decryptFileRange(share, index, 0, file.length - 1, ciphertext), createWriteStream(target))
     }
     written.push(target)
@@ -96,7 +111,11 @@ export async function writePlainFiles(share: SealedShare, recordsPath: string, r
 
 /** Files under a folder, sorted, leaving out what create-torrent leaves out. */
 async function filesUnder(folder: string): Promise<string[]> {
-  const entries = (await readdir(folder, { withFileTypes: true })).filter((entry) => !isLeftOutOfFolders(entry.name)).sort((a, b) => compareFilePaths([a.name], [b.name]))
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])))
+  const entries = (await readdir(folder, { withFileTypes: true }))
+    .filter((entry) => !isLeftOutOfFolders(entry.name))
+    .sort((a, b) => compareFilePaths([a.name], [b.name]))
+  const nested = await Promise.all(
+    entries.map((entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])),
+  )
   return nested.flat()
 }

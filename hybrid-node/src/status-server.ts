@@ -7,7 +7,11 @@ import type { Direction, HybridNode, PeerKind } from './bridge.js'
  * `--status-port`: GET /status (JSON, one entry per torrent) and GET /metrics (Prometheus): peers by
  * kind, bytes moved per kind and direction, so an operator sees how much crosses between the worlds.
  */
-export async function startStatusServer(node: HybridNode, port: number, host = '127.0.0.1'): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startStatusServer(
+  node: HybridNode,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ port: number; close: () => Promise<void> }> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'swarmdrop_hybrid_' })
   const bytes = new Counter({
@@ -24,7 +28,8 @@ export async function startStatusServer(node: HybridNode, port: number, host = '
     registers: [registry],
     collect() {
       const totals: Record<PeerKind, number> = { webrtc: 0, tcp: 0, utp: 0 }
-      for (const torrent of node.status()) for (const kind of Object.keys(totals) as PeerKind[]) totals[kind] += torrent.peers[kind]
+      for (const torrent of node.status())
+        for (const kind of Object.keys(totals) as PeerKind[]) totals[kind] += torrent.peers[kind]
       for (const [kind, value] of Object.entries(totals)) this.set({ kind }, value)
     },
   })

@@ -4,7 +4,15 @@ import bencode from 'bencode'
 import { unsafePathsInTorrentFile } from './torrent-paths.js'
 
 const torrentWith = (name: string, paths: string[][]) =>
-  bencode.encode({ announce: 'ws://127.0.0.1/announce', info: { name, 'piece length': 16384, pieces: new Uint8Array(20), files: paths.map((path) => ({ length: 1, path })) } })
+  bencode.encode({
+    announce: 'ws://127.0.0.1/announce',
+    info: {
+      name,
+      'piece length': 16384,
+      pieces: new Uint8Array(20),
+      files: paths.map((path) => ({ length: 1, path })),
+    },
+  })
 
 describe('unsafe torrent paths', () => {
   it('accepts ordinary nested paths', () => {

@@ -11,7 +11,9 @@ const decoder = new TextDecoder()
  */
 export function unsafePaths(info: { name?: Uint8Array; files?: Array<{ path: Uint8Array[] }> }): string[] {
   const name = info.name ? decoder.decode(info.name) : ''
-  const paths = info.files ? info.files.map((file) => [name, ...file.path.map((segment) => decoder.decode(segment))]) : [[name]]
+  const paths = info.files
+    ? info.files.map((file) => [name, ...file.path.map((segment) => decoder.decode(segment))])
+    : [[name]]
   return paths.filter((segments) => segments.some(isUnsafeSegment)).map((segments) => segments.join('/'))
 }
 
@@ -22,5 +24,12 @@ export function unsafePathsInTorrentFile(bytes: Uint8Array): string[] {
 }
 
 function isUnsafeSegment(segment: string): boolean {
-  return segment === '' || segment === '.' || segment === '..' || /[/\\]/.test(segment) || /^[a-zA-Z]:/.test(segment) || hasControlCharacters(segment)
+  return (
+    segment === '' ||
+    segment === '.' ||
+    segment === '..' ||
+    /[/\\]/.test(segment) ||
+    /^[a-zA-Z]:/.test(segment) ||
+    hasControlCharacters(segment)
+  )
 }

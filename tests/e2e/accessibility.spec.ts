@@ -8,11 +8,19 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    )
 }
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`no serious accessibility violations on the home, share, receive and settings views (${colorScheme})`, async ({ alice, bob, workDir, browserName }) => {
+  test(`no serious accessibility violations on the home, share, receive and settings views (${colorScheme})`, async ({
+    alice,
+    bob,
+    workDir,
+    browserName,
+  }) => {
     // The markup is the same in every browser. In Firefox ESR 153, axe-core run on the share view (axe alone,
     // several of its rules) crashes the content process, and colour schemes cannot be emulated per page.
     test.skip(browserName === 'firefox', 'axe-core crashes Firefox ESR 153 content processes on the share view')

@@ -22,7 +22,10 @@ const run = promisify(execFile)
  * the hybrid node and Chromium stay here; the browser only ever speaks WebRTC, to the hybrid node.
  */
 test.describe('classic BitTorrent clients, through the hybrid node', () => {
-  test.skip(process.getuid?.() !== 0 || !findExecutable('transmission-cli'), 'needs root (network namespaces) and transmission-cli')
+  test.skip(
+    process.getuid?.() !== 0 || !findExecutable('transmission-cli'),
+    'needs root (network namespaces) and transmission-cli',
+  )
   test.setTimeout(180_000)
 
   let namespace: TestNamespace
@@ -39,7 +42,10 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
     server = new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, host: here, port }))
     origin = `http://${here}:${(await server.listen()).port}`
     // The app needs a secure context (WebCrypto, service workers); this private address is not one.
-    browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...chromiumLaunchOptions.args!, `--unsafely-treat-insecure-origin-as-secure=${origin}`] })
+    browser = await chromium.launch({
+      ...chromiumLaunchOptions,
+      args: [...chromiumLaunchOptions.args!, `--unsafely-treat-insecure-origin-as-secure=${origin}`],
+    })
   })
 
   test.afterEach(async () => {
@@ -64,7 +70,10 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
   const transmission = async (workDir: string, args: string[], ready: RegExp) => {
     const config = join(workDir, 'transmission-config')
     await mkdir(config, { recursive: true })
-    await writeFile(join(config, 'settings.json'), JSON.stringify({ 'utp-enabled': false, 'dht-enabled': false, 'lpd-enabled': false, 'pex-enabled': false }))
+    await writeFile(
+      join(config, 'settings.json'),
+      JSON.stringify({ 'utp-enabled': false, 'dht-enabled': false, 'lpd-enabled': false, 'pex-enabled': false }),
+    )
     return namespace.start('transmission-cli', ['-g', config, '-p', TRANSMISSION_PORT, '-et', '-M', ...args], {}, ready)
   }
 
@@ -72,7 +81,13 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
     const bob = await person()
     const hashes = await writeTree(join(workDir, 'seed'), { 'classic.bin': randomFile(6 * MiB) })
     const torrentPath = join(workDir, 'classic.torrent')
-    await run('transmission-create', ['-o', torrentPath, '-t', `${origin}/announce`, join(workDir, 'seed', 'classic.bin')])
+    await run('transmission-create', [
+      '-o',
+      torrentPath,
+      '-t',
+      `${origin}/announce`,
+      join(workDir, 'seed', 'classic.bin'),
+    ])
     await transmission(workDir, ['-w', join(workDir, 'seed'), torrentPath], /Seeding/)
 
     const hybrid = bridge(torrentPath, join(workDir, 'bridge'))
@@ -95,9 +110,20 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
 
     const downloads = join(workDir, 'transmission-downloads')
     await mkdir(downloads, { recursive: true })
-    await transmission(workDir, ['-w', downloads, `magnet:?xt=urn:btih:${String(bridging.infoHash)}&tr=${encodeURIComponent(`${origin}/announce`)}`], /Progress|Seeding/)
+    await transmission(
+      workDir,
+      [
+        '-w',
+        downloads,
+        `magnet:?xt=urn:btih:${String(bridging.infoHash)}&tr=${encodeURIComponent(`${origin}/announce`)}`,
+      ],
+      /Progress|Seeding/,
+    )
     await expect
-      .poll(async () => sha256(await readFile(join(downloads, 'browser.bin')).catch(() => new Uint8Array())), { timeout: 120_000, intervals: [1_000] })
+      .poll(async () => sha256(await readFile(join(downloads, 'browser.bin')).catch(() => new Uint8Array())), {
+        timeout: 120_000,
+        intervals: [1_000],
+      })
       .toBe(hashes['browser.bin'])
   })
 })

@@ -17,7 +17,9 @@ type Pair = { sender: SwarmdropPage; receiver: SwarmdropPage }
 /** A sender in one browser and a receiver in the other, each in a fresh context, closed afterwards. */
 async function withPair(browsers: [Browser, Browser], url: string, run: (pair: Pair) => Promise<void>): Promise<void> {
   const contexts = await Promise.all(browsers.map((browser) => browser.newContext()))
-  const [sender, receiver] = await Promise.all(contexts.map(async (context) => new SwarmdropPage(await context.newPage(), url)))
+  const [sender, receiver] = await Promise.all(
+    contexts.map(async (context) => new SwarmdropPage(await context.newPage(), url)),
+  )
   try {
     await run({ sender: sender!, receiver: receiver! })
     for (const person of [sender!, receiver!]) expect(person.cspViolations).toEqual([])
@@ -28,10 +30,20 @@ async function withPair(browsers: [Browser, Browser], url: string, run: (pair: P
 
 for (const direction of ['Chromium → Firefox', 'Firefox → Chromium'] as const) {
   test.describe(direction, () => {
-    const browsersOf = (browser: Browser, otherBrowser: Browser): [Browser, Browser] => (direction === 'Chromium → Firefox' ? [browser, otherBrowser] : [otherBrowser, browser])
+    const browsersOf = (browser: Browser, otherBrowser: Browser): [Browser, Browser] =>
+      direction === 'Chromium → Firefox' ? [browser, otherBrowser] : [otherBrowser, browser]
 
-    test('a private folder arrives byte-identical, file by file and as a zip', async ({ browser, otherBrowser, server, workDir }) => {
-      const hashes = await writeTree(workDir, { 'Album/cover.bin': randomFile(MiB + 3), 'Album/songs/one.bin': randomFile(3 * MiB), 'Album/notes.txt': new TextEncoder().encode('liner notes') })
+    test('a private folder arrives byte-identical, file by file and as a zip', async ({
+      browser,
+      otherBrowser,
+      server,
+      workDir,
+    }) => {
+      const hashes = await writeTree(workDir, {
+        'Album/cover.bin': randomFile(MiB + 3),
+        'Album/songs/one.bin': randomFile(3 * MiB),
+        'Album/notes.txt': new TextEncoder().encode('liner notes'),
+      })
       await withPair(browsersOf(browser, otherBrowser), server.url, async ({ sender, receiver }) => {
         const link = await sender.share({ folder: join(workDir, 'Album') })
         await receiver.open(link)
@@ -43,7 +55,12 @@ for (const direction of ['Chromium → Firefox', 'Firefox → Chromium'] as cons
       })
     })
 
-    test('a video plays while it downloads, and a seek to 80 % plays again', async ({ browser, otherBrowser, server, workDir }) => {
+    test('a video plays while it downloads, and a seek to 80 % plays again', async ({
+      browser,
+      otherBrowser,
+      server,
+      workDir,
+    }) => {
       const video = join(workDir, 'talk.webm')
       await copyFile(await testVideo(60, '4M'), video)
       await withPair(browsersOf(browser, otherBrowser), server.url, async ({ sender, receiver }) => {
@@ -54,13 +71,20 @@ for (const direction of ['Chromium → Firefox', 'Firefox → Chromium'] as cons
         await expect(media(receiver.page, 'video')).toBeVisible()
         await playMuted(receiver.page, 'video')
         await expect.poll(() => currentTime(receiver.page, 'video'), { timeout: 20_000 }).toBeGreaterThan(2)
-        const target = await media(receiver.page, 'video').evaluate((element: HTMLVideoElement) => (element.currentTime = element.duration * 0.8))
+        const target = await media(receiver.page, 'video').evaluate(
+          (element: HTMLVideoElement) => (element.currentTime = element.duration * 0.8),
+        )
         await expect.poll(() => currentTime(receiver.page, 'video'), { timeout: 20_000 }).toBeGreaterThan(target + 1)
         expect(await receiver.progressPercent()).toBeLessThan(90)
       })
     })
 
-    test('a receiver that reloads halfway continues from what it has', async ({ browser, otherBrowser, server, workDir }) => {
+    test('a receiver that reloads halfway continues from what it has', async ({
+      browser,
+      otherBrowser,
+      server,
+      workDir,
+    }) => {
       const size = 8 * MiB
       const hashes = await writeTree(workDir, { 'halfway.bin': randomFile(size) })
       await withPair(browsersOf(browser, otherBrowser), server.url, async ({ sender, receiver }) => {
@@ -76,7 +100,12 @@ for (const direction of ['Chromium → Firefox', 'Firefox → Chromium'] as cons
       })
     })
 
-    test('relay only on both sides: the file arrives through the relay', async ({ browser, otherBrowser, turnServer, workDir }) => {
+    test('relay only on both sides: the file arrives through the relay', async ({
+      browser,
+      otherBrowser,
+      turnServer,
+      workDir,
+    }) => {
       const hashes = await writeTree(workDir, { 'relayed.bin': randomFile(2 * MiB) })
       await withPair(browsersOf(browser, otherBrowser), turnServer.url, async ({ sender, receiver }) => {
         for (const person of [sender, receiver]) {
@@ -88,7 +117,8 @@ for (const direction of ['Chromium → Firefox', 'Firefox → Chromium'] as cons
         await receiver.open(link)
         await receiver.waitUntilDone()
         expect(sha256(await receiver.saveFile('relayed.bin'))).toBe(hashes['relayed.bin'])
-        for (const person of [sender, receiver]) await expect(person.page.getByTestId('peer').first()).toHaveAttribute('data-path', 'relayed')
+        for (const person of [sender, receiver])
+          await expect(person.page.getByTestId('peer').first()).toHaveAttribute('data-path', 'relayed')
       })
     })
   })

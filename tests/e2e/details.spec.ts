@@ -1,7 +1,11 @@
 import { join } from 'node:path'
 import { expect, randomFile, test, writeTree } from './fixtures.js'
 
-test('a download shows its progress in the tab title, announces milestones, and draws its speed', async ({ alice, bob, workDir }) => {
+test('a download shows its progress in the tab title, announces milestones, and draws its speed', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   await writeTree(workDir, { 'title.bin': randomFile(6 * 1024 * 1024) })
   await alice.openHome()
   await alice.setUploadLimit('1 MB/s')
@@ -27,7 +31,11 @@ test('a download shows its progress in the tab title, announces milestones, and 
   expect(titleRewrites).toBe(0)
 })
 
-test('a receiver that finishes while the sender is there is never told it is the only one with the file', async ({ alice, bob, workDir }) => {
+test('a receiver that finishes while the sender is there is never told it is the only one with the file', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   await writeTree(workDir, { 'two.bin': randomFile(2 * 1024 * 1024) })
   const link = await alice.share([join(workDir, 'two.bin')])
   // Watch every render: the warning must not show even for a moment (it also moved the page under a
@@ -45,7 +53,11 @@ test('a receiver that finishes while the sender is there is never told it is the
   expect(await bob.page.evaluate(() => (window as unknown as { onlySeederShown: boolean }).onlySeederShown)).toBe(false)
 })
 
-test('closing the only tab that has the whole file asks first; once someone else has it, it does not', async ({ alice, bob, workDir }) => {
+test('closing the only tab that has the whole file asks first; once someone else has it, it does not', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   await writeTree(workDir, { 'only.bin': randomFile(100_000) })
   const link = await alice.share([join(workDir, 'only.bin')])
   await expect(alice.page.getByTestId('only-seeder')).toBeVisible()
@@ -66,11 +78,16 @@ test('closing the only tab that has the whole file asks first; once someone else
   // Bob now has it too, and Alice sees that on their connection at once (the tracker tells her only
   // at her next announce): closing needs no question.
   await expect(alice.page.getByTestId('only-seeder')).toBeHidden({ timeout: 5_000 })
-  await expect.poll(async () => {
-    return alice.page.evaluate(() => {
-      const event = new Event('beforeunload', { cancelable: true })
-      dispatchEvent(event)
-      return event.defaultPrevented
-    })
-  }, { timeout: 5_000 }).toBe(false)
+  await expect
+    .poll(
+      async () => {
+        return alice.page.evaluate(() => {
+          const event = new Event('beforeunload', { cancelable: true })
+          dispatchEvent(event)
+          return event.defaultPrevented
+        })
+      },
+      { timeout: 5_000 },
+    )
+    .toBe(false)
 })

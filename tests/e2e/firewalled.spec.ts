@@ -28,10 +28,15 @@ const FIREWALL = [
   ['-A', 'INPUT', '-p', 'tcp', '-j', 'DROP'],
 ]
 
-test('behind a firewall that blocks direct connections: nothing arrives with the relay off, the app suggests it, and the relay delivers', async ({ workDir }, testInfo) => {
+test('behind a firewall that blocks direct connections: nothing arrives with the relay off, the app suggests it, and the relay delivers', async ({
+  workDir,
+}, testInfo) => {
   test.skip(process.getuid?.() !== 0, 'network namespaces need root')
   test.setTimeout(150_000)
-  const namespace = await TestNamespace.create(`swarmdrop-fw-${process.pid}-${testInfo.parallelIndex}`, { link: 'internal', iptablesRules: FIREWALL })
+  const namespace = await TestNamespace.create(`swarmdrop-fw-${process.pid}-${testInfo.parallelIndex}`, {
+    link: 'internal',
+    iptablesRules: FIREWALL,
+  })
   try {
     // The real `npm start` shell, with its embedded coturn, inside the namespace.
     await namespace.start(
@@ -46,7 +51,10 @@ test('behind a firewall that blocks direct connections: nothing arrives with the
       },
       /Swarmdrop is running/,
     )
-    const browser = await chromium.launch({ ...chromiumLaunchOptions, executablePath: await namespace.chromiumLauncher(workDir) })
+    const browser = await chromium.launch({
+      ...chromiumLaunchOptions,
+      executablePath: await namespace.chromiumLauncher(workDir),
+    })
     const origin = `http://127.0.0.1:${TRACKER_PORT}`
     const alice = new SwarmdropPage(await (await browser.newContext()).newPage(), origin)
     const bob = new SwarmdropPage(await (await browser.newContext()).newPage(), origin)

@@ -53,7 +53,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   otherBrowser: [
     async ({ browserName }, use) => {
-      const other = browserName === 'firefox' ? await chromium.launch(chromiumLaunchOptions) : await firefox.launch({ ...firefoxLaunchOptions, channel: 'moz-firefox' })
+      const other =
+        browserName === 'firefox'
+          ? await chromium.launch(chromiumLaunchOptions)
+          : await firefox.launch({ ...firefoxLaunchOptions, channel: 'moz-firefox' })
       await use(other)
       await other.close()
     },

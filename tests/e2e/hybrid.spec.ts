@@ -25,9 +25,23 @@ test.describe('hybrid node', () => {
     await Promise.all(processes.splice(0).map((process) => process.stop()))
   })
 
-  test('a file seeded by the hybrid node reaches a browser over WebRTC; metrics count it; SIGTERM stops it cleanly', async ({ server, bob, workDir }) => {
+  test('a file seeded by the hybrid node reaches a browser over WebRTC; metrics count it; SIGTERM stops it cleanly', async ({
+    server,
+    bob,
+    workDir,
+  }) => {
     const hashes = await writeTree(workDir, { 'from-node.bin': randomFile(4 * MiB) })
-    const seeder = hybrid(['seed', join(workDir, 'from-node.bin'), '--app', server.url, '--no-dht', '--torrent-port', '0', '--status-port', '0'])
+    const seeder = hybrid([
+      'seed',
+      join(workDir, 'from-node.bin'),
+      '--app',
+      server.url,
+      '--no-dht',
+      '--torrent-port',
+      '0',
+      '--status-port',
+      '0',
+    ])
     const seeding = await seeder.waitFor((event) => event.event === 'seeding')
     const statusUrl = String((await seeder.waitFor((event) => event.event === 'status-server')).url)
     expect(seeding.link).toMatch(/#h=[0-9a-f]{40}/)
@@ -48,10 +62,15 @@ test.describe('hybrid node', () => {
     const stoppedAt = Date.now()
     expect(await seeder.stop('SIGTERM')).toBe(0)
     expect(Date.now() - stoppedAt).toBeLessThan(6_000)
-    await expect.poll(async () => ((await (await fetch(`${server.url}/stats`)).json()) as { peers: number }).peers).toBeLessThan(peersBefore)
+    await expect
+      .poll(async () => ((await (await fetch(`${server.url}/stats`)).json()) as { peers: number }).peers)
+      .toBeLessThan(peersBefore)
   })
 
-  test('the same folder shared from a browser and seeded by the hybrid node makes one torrent, one swarm', async ({ alice, workDir }) => {
+  test('the same folder shared from a browser and seeded by the hybrid node makes one torrent, one swarm', async ({
+    alice,
+    workDir,
+  }) => {
     // Hidden and junk files are left out by both, and counted by neither when choosing the piece size
     // (4 MiB more would double it).
     await writeTree(workDir, {
@@ -81,24 +100,43 @@ test.describe('hybrid node', () => {
     expect(Number(firstPeer?.afterMs)).toBeGreaterThanOrEqual(0)
   })
 
-  test('a private share from a browser is downloaded by the hybrid node as plain files; without its key it refuses', async ({ alice, workDir }) => {
-    const hashes = await writeTree(workDir, { 'Plans/draft.txt': new TextEncoder().encode('SWARMDROP-MARKER draft\n'), 'Plans/maps/area.bin': randomFile(3 * MiB) })
+  test('a private share from a browser is downloaded by the hybrid node as plain files; without its key it refuses', async ({
+    alice,
+    workDir,
+  }) => {
+    const hashes = await writeTree(workDir, {
+      'Plans/draft.txt': new TextEncoder().encode('SWARMDROP-MARKER draft\n'),
+      'Plans/maps/area.bin': randomFile(3 * MiB),
+    })
     const link = await alice.share({ folder: join(workDir, 'Plans') })
     const out = join(workDir, 'out')
     const downloader = hybrid(['download', link, '-o', out, '--app', alice.origin, '--no-dht'])
     const done = await downloader.waitFor((event) => event.event === 'done')
     expect(done).toMatchObject({ name: 'Plans', files: 2 })
     expect(await downloader.exited).toBe(0)
-    for (const path of ['Plans/draft.txt', 'Plans/maps/area.bin']) expect(sha256(await readFile(join(out, path)))).toBe(hashes[path])
+    for (const path of ['Plans/draft.txt', 'Plans/maps/area.bin'])
+      expect(sha256(await readFile(join(out, path)))).toBe(hashes[path])
     expect(await readdir(out)).toEqual(['Plans'])
 
-    const keyless = hybrid(['download', link.replace(/&k=[^&]+/, ''), '-o', join(workDir, 'keyless'), '--app', alice.origin, '--no-dht'])
+    const keyless = hybrid([
+      'download',
+      link.replace(/&k=[^&]+/, ''),
+      '-o',
+      join(workDir, 'keyless'),
+      '--app',
+      alice.origin,
+      '--no-dht',
+    ])
     const failure = await keyless.waitFor((event) => event.event === 'error')
     expect(String(failure.message)).toContain('this link has no key')
     expect(await keyless.exited).toBe(1)
   })
 
-  test('bridging a private share without its key moves only ciphertext, and a browser with the link still gets the files', async ({ alice, bob, workDir }) => {
+  test('bridging a private share without its key moves only ciphertext, and a browser with the link still gets the files', async ({
+    alice,
+    bob,
+    workDir,
+  }) => {
     const marker = 'SWARMDROP-MARKER-bridge'
     const hashes = await writeTree(workDir, { 'Memo/memo.txt': new TextEncoder().encode(`${marker}\n`.repeat(20_000)) })
     const link = await alice.share({ folder: join(workDir, 'Memo') })
@@ -116,8 +154,14 @@ test.describe('hybrid node', () => {
     expect(sha256(await bob.saveFile('memo.txt'))).toBe(hashes['Memo/memo.txt'])
   })
 
-  test('seed --private prints a private link; a browser opens it and gets the files under their names', async ({ bob, workDir }) => {
-    const hashes = await writeTree(workDir, { 'Album/one.bin': randomFile(2 * MiB), 'Album/two/three.txt': new TextEncoder().encode('three\n') })
+  test('seed --private prints a private link; a browser opens it and gets the files under their names', async ({
+    bob,
+    workDir,
+  }) => {
+    const hashes = await writeTree(workDir, {
+      'Album/one.bin': randomFile(2 * MiB),
+      'Album/two/three.txt': new TextEncoder().encode('three\n'),
+    })
     const seeder = hybrid(['seed', '--private', join(workDir, 'Album'), '--app', bob.origin, '--no-dht'])
     const seeding = await seeder.waitFor((event) => event.event === 'seeding')
     expect(seeding).toMatchObject({ name: 'Album', private: true })
@@ -148,10 +192,21 @@ test.describe('hybrid node', () => {
     }
   })
 
-  test('killed halfway and restarted, it completes without fetching verified pieces again', async ({ server, workDir }) => {
+  test('killed halfway and restarted, it completes without fetching verified pieces again', async ({
+    server,
+    workDir,
+  }) => {
     const size = 8 * MiB
     const hashes = await writeTree(workDir, { 'resume.bin': randomFile(size) })
-    const seeder = hybrid(['seed', join(workDir, 'resume.bin'), '--app', server.url, '--no-dht', '--upload-limit', '1MB/s'])
+    const seeder = hybrid([
+      'seed',
+      join(workDir, 'resume.bin'),
+      '--app',
+      server.url,
+      '--no-dht',
+      '--upload-limit',
+      '1MB/s',
+    ])
     const seeding = await seeder.waitFor((event) => event.event === 'seeding')
     const infoHash = String(seeding.infoHash)
     const out = join(workDir, 'resume-out')
@@ -168,10 +223,17 @@ test.describe('hybrid node', () => {
     expect(seeder.latestStatus(infoHash)!.uploaded).toBeLessThan(1.3 * size)
   })
 
-  test('a torrent naming ../../evil is refused and nothing is written outside the output folder', async ({ workDir }) => {
+  test('a torrent naming ../../evil is refused and nothing is written outside the output folder', async ({
+    workDir,
+  }) => {
     const evil = bencode.encode({
       announce: 'ws://127.0.0.1:9/announce',
-      info: { name: 'innocent', 'piece length': 16384, pieces: new Uint8Array(20), files: [{ length: 5, path: ['..', '..', 'evil'] }] },
+      info: {
+        name: 'innocent',
+        'piece length': 16384,
+        pieces: new Uint8Array(20),
+        files: [{ length: 5, path: ['..', '..', 'evil'] }],
+      },
     })
     const torrentPath = join(workDir, 'evil.torrent')
     await writeTree(workDir, { 'evil.torrent': evil })

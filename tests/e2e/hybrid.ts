@@ -31,15 +31,19 @@ export class HybridProcess {
       for (const waiter of this.waiters) waiter()
     })
     child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text))
-    this.exited = new Promise((resolve) => child.once('exit', (code) => {
-      for (const waiter of this.waiters) waiter()
-      resolve(code)
-    }))
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        for (const waiter of this.waiters) waiter()
+        resolve(code)
+      }),
+    )
   }
 
   static start(args: string[], options: { prefix?: string[] } = {}): HybridProcess {
     const [command, ...prefix] = options.prefix ?? []
-    const child = command ? spawn(command, [...prefix, process.execPath, CLI, ...args, '--json']) : spawn(process.execPath, [CLI, ...args, '--json'])
+    const child = command
+      ? spawn(command, [...prefix, process.execPath, CLI, ...args, '--json'])
+      : spawn(process.execPath, [CLI, ...args, '--json'])
     return new HybridProcess(child)
   }
 
@@ -54,7 +58,8 @@ export class HybridProcess {
       const check = () => {
         const found = this.events.find(match)
         if (found) finish(null, found)
-        else if (this.child.exitCode !== null) finish(new Error(`exited with ${this.child.exitCode}; output:\n${this.output}`))
+        else if (this.child.exitCode !== null)
+          finish(new Error(`exited with ${this.child.exitCode}; output:\n${this.output}`))
       }
       const finish = (err: Error | null, event?: HybridEvent) => {
         clearTimeout(timer)
@@ -72,7 +77,12 @@ export class HybridProcess {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const event = this.events[i]!
       if (event.event !== 'status') continue
-      const torrents = event.torrents as Array<{ infoHash: string; progress: number; uploaded: number; peers: Record<string, number> }>
+      const torrents = event.torrents as Array<{
+        infoHash: string
+        progress: number
+        uploaded: number
+        peers: Record<string, number>
+      }>
       const torrent = torrents.find((t) => t.infoHash === infoHash)
       if (torrent) return torrent
     }

@@ -13,9 +13,14 @@ import { SwarmdropPage } from './swarmdrop-page.js'
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 /** Until the app's worker controls the page (it claims its clients on activation). */
-const workerControls = (person: SwarmdropPage) => expect.poll(() => person.page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 15_000 }).toBe(true)
+const workerControls = (person: SwarmdropPage) =>
+  expect
+    .poll(() => person.page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 15_000 })
+    .toBe(true)
 
-test('the manifest makes the app installable, with a share target, a .torrent handler and magnet links', async ({ alice }) => {
+test('the manifest makes the app installable, with a share target, a .torrent handler and magnet links', async ({
+  alice,
+}) => {
   await alice.openHome()
   const cdp = await alice.page.context().newCDPSession(alice.page)
   const { errors, url } = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; url: string }
@@ -26,20 +31,33 @@ test('the manifest makes the app installable, with a share target, a .torrent ha
   expect(installabilityErrors.filter(({ errorId }) => errorId !== 'in-incognito')).toEqual([])
 
   const manifest = await alice.page.evaluate(async (href) => (await fetch(href)).json(), url)
-  expect(manifest).toMatchObject({ name: 'Swarmdrop', display: 'standalone', start_url: '/', share_target: { action: '/share-target', method: 'POST' } })
+  expect(manifest).toMatchObject({
+    name: 'Swarmdrop',
+    display: 'standalone',
+    start_url: '/',
+    share_target: { action: '/share-target', method: 'POST' },
+  })
   expect(manifest.file_handlers[0].accept).toEqual({ 'application/x-bittorrent': ['.torrent'] })
   expect(manifest.protocol_handlers).toEqual([{ protocol: 'magnet', url: '/?open=%s' }])
-  for (const icon of manifest.icons as Array<{ src: string }>) expect((await alice.page.request.get(alice.origin + icon.src)).ok()).toBe(true)
+  for (const icon of manifest.icons as Array<{ src: string }>)
+    expect((await alice.page.request.get(alice.origin + icon.src)).ok()).toBe(true)
 })
 
 test('files shared from another app start a new share, which a receiver downloads', async ({ alice, bob, workDir }) => {
-  const hashes = await writeTree(workDir, { 'from-gallery.jpg': randomFile(300_000), 'note.txt': new TextEncoder().encode('shared from a phone') })
+  const hashes = await writeTree(workDir, {
+    'from-gallery.jpg': randomFile(300_000),
+    'note.txt': new TextEncoder().encode('shared from a phone'),
+  })
   await alice.openHome()
   await workerControls(alice)
   // What the system does for an installed app: a form POST of the files, navigating to the share target.
   await alice.page.goto('about:blank')
-  await alice.page.setContent(`<form method="post" enctype="multipart/form-data" action="${alice.origin}/share-target"><input type="file" name="files" multiple></form>`)
-  await alice.page.locator('input[type=file]').setInputFiles([join(workDir, 'from-gallery.jpg'), join(workDir, 'note.txt')])
+  await alice.page.setContent(
+    `<form method="post" enctype="multipart/form-data" action="${alice.origin}/share-target"><input type="file" name="files" multiple></form>`,
+  )
+  await alice.page
+    .locator('input[type=file]')
+    .setInputFiles([join(workDir, 'from-gallery.jpg'), join(workDir, 'note.txt')])
   await alice.page.locator('form').evaluate((form: HTMLFormElement) => form.submit())
 
   const link = await alice.page.getByTestId('share-link').inputValue()
@@ -52,7 +70,11 @@ test('files shared from another app start a new share, which a receiver download
   expect(sha256(await bob.saveFile('from-gallery.jpg'))).toBe(hashes['from-gallery.jpg'])
 })
 
-test('a private link shared from another app opens its download, and its key reaches no server', async ({ alice, bob, workDir }) => {
+test('a private link shared from another app opens its download, and its key reaches no server', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const hashes = await writeTree(workDir, { 'secret plans.txt': new TextEncoder().encode('shared as a link') })
   const link = await alice.share([join(workDir, 'secret plans.txt')])
   const key = new URLSearchParams(new URL(link).hash.slice(1)).get('k')!
@@ -62,7 +84,9 @@ test('a private link shared from another app opens its download, and its key rea
   await workerControls(bob)
   // A phone's share sheet sharing the link as text: the system posts it to the share target.
   await bob.page.goto('about:blank')
-  await bob.page.setContent(`<form method="post" enctype="multipart/form-data" action="${bob.origin}/share-target"><input name="text"></form>`)
+  await bob.page.setContent(
+    `<form method="post" enctype="multipart/form-data" action="${bob.origin}/share-target"><input name="text"></form>`,
+  )
   await bob.page.locator('input[name=text]').fill(link)
   await bob.page.locator('form').evaluate((form: HTMLFormElement) => form.submit())
 
@@ -89,7 +113,8 @@ test('once visited, the app starts with the server unreachable', async ({ browse
     // The shell is stored a few seconds after load, once the page has settled.
     const shellKept = () =>
       person.page.evaluate(async () => {
-        for (const key of await caches.keys()) if (key.startsWith('swarmdrop-shell-') && (await (await caches.open(key)).match('/'))) return true
+        for (const key of await caches.keys())
+          if (key.startsWith('swarmdrop-shell-') && (await (await caches.open(key)).match('/'))) return true
         return false
       })
     await expect.poll(shellKept, { timeout: 20_000 }).toBe(true)

@@ -11,7 +11,12 @@ async function tabTo(page: Page, name: RegExp): Promise<void> {
     await page.keyboard.press('Tab')
     const focused = await page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null
-      return element?.getAttribute('aria-label') || element?.innerText || (element as HTMLInputElement | null)?.placeholder || ''
+      return (
+        element?.getAttribute('aria-label') ||
+        element?.innerText ||
+        (element as HTMLInputElement | null)?.placeholder ||
+        ''
+      )
     })
     if (name.test(focused)) return
   }
@@ -45,12 +50,18 @@ test('keyboard only: share a file and open the receive view without a mouse', as
   expect(sha256(await readDownload(download))).toBe(hashes['keys.txt'])
 })
 
-test('on a 375 px phone: share and receive work and nothing overflows sideways', async ({ browser, server, workDir }) => {
+test('on a 375 px phone: share and receive work and nothing overflows sideways', async ({
+  browser,
+  server,
+  workDir,
+}) => {
   const phone = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
   const alice = new SwarmdropPage(await (await browser.newContext(phone)).newPage(), server.url)
   const bob = new SwarmdropPage(await (await browser.newContext(phone)).newPage(), server.url)
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-  const hashes = await writeTree(workDir, { 'a rather long file name from a phone camera 2026-11-21 18.04.33.jpg': randomFile(300_000) })
+  const hashes = await writeTree(workDir, {
+    'a rather long file name from a phone camera 2026-11-21 18.04.33.jpg': randomFile(300_000),
+  })
   const name = Object.keys(hashes)[0]!
 
   await alice.openHome()

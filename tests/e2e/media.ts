@@ -14,20 +14,49 @@ const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/swarmdrop-med
  */
 export async function testVideo(seconds: number, videoBitrate: string): Promise<string> {
   return cached(`video-${seconds}s-${videoBitrate}.webm`, [
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25,noise=alls=30:allf=t',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', String(seconds),
-    '-c:v', 'libvpx', '-b:v', videoBitrate, '-minrate', videoBitrate, '-maxrate', videoBitrate, '-bufsize', '2M',
-    '-deadline', 'realtime', '-cpu-used', '8',
-    '-c:a', 'libopus', '-b:a', '64k',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25,noise=alls=30:allf=t',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    videoBitrate,
+    '-minrate',
+    videoBitrate,
+    '-maxrate',
+    videoBitrate,
+    '-bufsize',
+    '2M',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '64k',
   ])
 }
 
 export async function testAudio(seconds: number): Promise<string> {
   return cached(`audio-${seconds}s.opus`, [
-    '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000',
-    '-t', String(seconds),
-    '-c:a', 'libopus', '-b:a', '256k',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=330:sample_rate=48000',
+    '-t',
+    String(seconds),
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '256k',
   ])
 }
 
@@ -52,4 +81,5 @@ export async function playMuted(page: Page, selector: 'video' | 'audio'): Promis
   })
 }
 
-export const currentTime = (page: Page, selector: 'video' | 'audio') => media(page, selector).evaluate((element: HTMLMediaElement) => element.currentTime)
+export const currentTime = (page: Page, selector: 'video' | 'audio') =>
+  media(page, selector).evaluate((element: HTMLMediaElement) => element.currentTime)

@@ -24,7 +24,10 @@ export class TestNamespace {
    * on a host with only loopback); `link: { index }` joins it to this machine with a veth pair, this
    * side 10.201.<index>.1 and the namespace 10.201.<index>.2, like a second host on a private link.
    */
-  static async create(name: string, options: { link: 'internal' | { index: number }; iptablesRules?: string[][] }): Promise<TestNamespace> {
+  static async create(
+    name: string,
+    options: { link: 'internal' | { index: number }; iptablesRules?: string[][] },
+  ): Promise<TestNamespace> {
     await run('ip', ['netns', 'del', name]).catch(() => {})
     await run('ip', ['netns', 'add', name])
     const namespace = new TestNamespace(name)
@@ -41,7 +44,13 @@ export class TestNamespace {
         await run('ip', ['link', 'add', hostDevice, 'type', 'veth', 'peer', 'name', 'sd-in', 'netns', name])
         await run('ip', ['addr', 'add', `${namespace.linkAddresses(options.link.index).host}/24`, 'dev', hostDevice])
         await run('ip', ['link', 'set', hostDevice, 'up'])
-        await namespace.exec('ip', ['addr', 'add', `${namespace.linkAddresses(options.link.index).inside}/24`, 'dev', 'sd-in'])
+        await namespace.exec('ip', [
+          'addr',
+          'add',
+          `${namespace.linkAddresses(options.link.index).inside}/24`,
+          'dev',
+          'sd-in',
+        ])
         await namespace.exec('ip', ['link', 'set', 'sd-in', 'up'])
       }
       for (const rule of options.iptablesRules ?? []) await namespace.exec('iptables', rule)
@@ -63,7 +72,10 @@ export class TestNamespace {
 
   /** Starts a long-running process inside; resolves once its output matches `readyLine`. */
   async start(command: string, args: string[], env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
-    const child = spawn('ip', ['netns', 'exec', this.name, command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('ip', ['netns', 'exec', this.name, command, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     this.processes.push(child)
     let output = ''
     await new Promise<void>((resolve, reject) => {
@@ -98,7 +110,12 @@ export class TestNamespace {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
     }
     await run('ip', ['netns', 'pids', this.name])
-      .then(({ stdout }) => stdout.split('\n').filter(Boolean).forEach((pid) => process.kill(Number(pid), 'SIGKILL')))
+      .then(({ stdout }) =>
+        stdout
+          .split('\n')
+          .filter(Boolean)
+          .forEach((pid) => process.kill(Number(pid), 'SIGKILL')),
+      )
       .catch(() => {})
     await run('ip', ['netns', 'del', this.name]).catch(() => {})
     if (this.hostDevice) await run('ip', ['link', 'del', this.hostDevice]).catch(() => {})

@@ -40,12 +40,18 @@ test('a receiver that reloads halfway continues from what it has', async ({ alic
   expect(uploaded).toBeLessThan(1.3 * size)
 })
 
-test('closing and relaunching the browser brings back the library and the seeding', async ({ server, bob, workDir }) => {
+test('closing and relaunching the browser brings back the library and the seeding', async ({
+  server,
+  bob,
+  workDir,
+}) => {
   const profile = await mkdtemp(join(tmpdir(), 'swarmdrop-profile-'))
   try {
     const hashes = await writeTree(workDir, { 'restart.bin': randomFile(3 * MiB) })
     let context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions)
-    const link = await new SwarmdropPage(context.pages()[0] ?? (await context.newPage()), server.url).share([join(workDir, 'restart.bin')])
+    const link = await new SwarmdropPage(context.pages()[0] ?? (await context.newPage()), server.url).share([
+      join(workDir, 'restart.bin'),
+    ])
     await context.close()
 
     context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions)
@@ -62,7 +68,11 @@ test('closing and relaunching the browser brings back the library and the seedin
   }
 })
 
-test('stop keeps a torrent and its data, resume serves it again, delete frees the space', async ({ alice, bob, workDir }) => {
+test('stop keeps a torrent and its data, resume serves it again, delete frees the space', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const size = 16 * MiB
   await writeTree(workDir, { 'big.bin': randomFile(size) })
   await alice.openHome()
@@ -90,8 +100,16 @@ test('stop keeps a torrent and its data, resume serves it again, delete frees th
   await expect(bob.page.getByTestId('library-item')).toHaveCount(0)
 })
 
-test('a shared file deleted from disk after a reload is reported, and dropping it again shares it again', async ({ alice, bob, workDir, browserName }) => {
-  test.skip(browserName === 'firefox', 'Firefox keeps no reference to a shared file: after a reload it shares a stored copy, or nothing')
+test('a shared file deleted from disk after a reload is reported, and dropping it again shares it again', async ({
+  alice,
+  bob,
+  workDir,
+  browserName,
+}) => {
+  test.skip(
+    browserName === 'firefox',
+    'Firefox keeps no reference to a shared file: after a reload it shares a stored copy, or nothing',
+  )
   const hashes = await writeTree(workDir, { 'doomed.bin': randomFile(2 * MiB) })
   const path = join(workDir, 'doomed.bin')
   const bytes = await readFile(path)
@@ -100,7 +118,9 @@ test('a shared file deleted from disk after a reload is reported, and dropping i
   await expect(alice.status()).toHaveAttribute('data-status', 'seeding')
   await rm(path)
   await bob.open(link)
-  await expect(alice.page.getByRole('alert').filter({ hasText: 'cannot be read any more' })).toBeVisible({ timeout: 30_000 })
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'cannot be read any more' })).toBeVisible({
+    timeout: 30_000,
+  })
 
   // The same bytes dropped again: the same torrent, served from the new file, and the error is gone.
   const again = join(workDir, 'again', 'doomed.bin')
@@ -114,7 +134,11 @@ test('a shared file deleted from disk after a reload is reported, and dropping i
   expect(sha256(await bob.saveFile('doomed.bin'))).toBe(hashes['doomed.bin'])
 })
 
-test('sharing never copies the files into the browser unasked; a copy, when chosen, keeps the share after reloads', async ({ alice, bob, workDir }) => {
+test('sharing never copies the files into the browser unasked; a copy, when chosen, keeps the share after reloads', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const size = 24 * MiB
   const hashes = await writeTree(workDir, { 'film.bin': randomFile(size) })
   // Persistent storage is asked for only when it matters (Firefox asks the person): count the asks.
@@ -175,13 +199,15 @@ test('a corrupted stored piece is caught on resume and fetched again', async ({ 
   const infoHash = new URL(link).hash.match(/h=([0-9a-f]{40})/)![1]!
   await expect
     .poll(() =>
-      bob.page.evaluate(async (folder) => {
-        const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder)
-        const writable = await (await directory.getFileHandle('data')).createWritable({ keepExistingData: true })
-        await writable.write({ type: 'write', position: 3 * 16 * 1024 + 100, data: new Uint8Array(64).fill(0xff) })
-        await writable.close()
-        return true
-      }, `torrent-${infoHash}`).catch(() => false),
+      bob.page
+        .evaluate(async (folder) => {
+          const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder)
+          const writable = await (await directory.getFileHandle('data')).createWritable({ keepExistingData: true })
+          await writable.write({ type: 'write', position: 3 * 16 * 1024 + 100, data: new Uint8Array(64).fill(0xff) })
+          await writable.close()
+          return true
+        }, `torrent-${infoHash}`)
+        .catch(() => false),
     )
     .toBe(true)
 
@@ -191,7 +217,11 @@ test('a corrupted stored piece is caught on resume and fetched again', async ({ 
   expect(await alice.settledUploaded()).toBeGreaterThan(4 * MiB)
 })
 
-test('a finished download opened again shows its files at once, with the sender gone', async ({ alice, bob, workDir }) => {
+test('a finished download opened again shows its files at once, with the sender gone', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const hashes = await writeTree(workDir, { 'done.txt': randomFile(200_000) })
   const link = await alice.share([join(workDir, 'done.txt')])
   await bob.open(link)
@@ -204,13 +234,29 @@ test('a finished download opened again shows its files at once, with the sender 
   expect(sha256(await bob.saveFile('done.txt'))).toBe(hashes['done.txt'])
 })
 
-test('a download that cannot fit stops with plain words, and harms nothing else', async ({ alice, bob, server, workDir, browserName }) => {
+test('a download that cannot fit stops with plain words, and harms nothing else', async ({
+  alice,
+  bob,
+  server,
+  workDir,
+  browserName,
+}) => {
   const hashes = await writeTree(workDir, { 'small.txt': randomFile(100_000), 'huge.bin': randomFile(24 * MiB) })
   // A real quota in each browser. Firefox: a browser whose whole storage is 50 MiB, so one site gets 10 MiB;
   // its storage estimate is exact, and the download is refused before it starts, saying what it needs.
   // Chromium: this origin's quota cut to a little more than it uses (through DevTools, which its storage
   // estimate does not see), so the download stops at the first writes that do not fit.
-  const smallBrowser = browserName === 'firefox' ? await firefox.launch({ ...firefoxLaunchOptions, channel: 'moz-firefox', firefoxUserPrefs: { ...firefoxLaunchOptions.firefoxUserPrefs, 'dom.quotaManager.temporaryStorage.fixedLimit': 50 * 1024 } }) : null
+  const smallBrowser =
+    browserName === 'firefox'
+      ? await firefox.launch({
+          ...firefoxLaunchOptions,
+          channel: 'moz-firefox',
+          firefoxUserPrefs: {
+            ...firefoxLaunchOptions.firefoxUserPrefs,
+            'dom.quotaManager.temporaryStorage.fixedLimit': 50 * 1024,
+          },
+        })
+      : null
   const receiver = smallBrowser ? new SwarmdropPage(await smallBrowser.newPage(), server.url) : bob
   try {
     const smallLink = await alice.share([join(workDir, 'small.txt')])
@@ -218,14 +264,19 @@ test('a download that cannot fit stops with plain words, and harms nothing else'
     await receiver.waitUntilDone()
     if (!smallBrowser) {
       const cdp = await bob.page.context().newCDPSession(bob.page)
-      await cdp.send('Storage.overrideQuotaForOrigin', { origin: bob.origin, quotaSize: (await storageUsage(bob.page)) + 4 * MiB })
+      await cdp.send('Storage.overrideQuotaForOrigin', {
+        origin: bob.origin,
+        quotaSize: (await storageUsage(bob.page)) + 4 * MiB,
+      })
     }
 
     const hugeLink = await alice.share([join(workDir, 'huge.bin')])
     await receiver.open(hugeLink)
     await expect(receiver.status()).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
     await expect(receiver.page.getByRole('alert')).toContainText(
-      smallBrowser ? /Not enough storage space: this download needs 2\d\.\d MB, and this browser has .+ left for Swarmdrop/ : 'ran out of storage space',
+      smallBrowser
+        ? /Not enough storage space: this download needs 2\d\.\d MB, and this browser has .+ left for Swarmdrop/
+        : 'ran out of storage space',
     )
     await expect(receiver.page.getByRole('button', { name: 'Resume', exact: true })).toBeVisible()
 
@@ -237,7 +288,11 @@ test('a download that cannot fit stops with plain words, and harms nothing else'
   }
 })
 
-test('where the private file system is missing (a private window, an older Safari), a download is held in memory and arrives', async ({ alice, bob, workDir }) => {
+test('where the private file system is missing (a private window, an older Safari), a download is held in memory and arrives', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const hashes = await writeTree(workDir, { 'in-memory.bin': randomFile(3 * MiB) })
   await bob.page.addInitScript(() => delete (StorageManager.prototype as { getDirectory?: unknown }).getDirectory)
   const link = await alice.share([join(workDir, 'in-memory.bin')])
@@ -247,14 +302,21 @@ test('where the private file system is missing (a private window, an older Safar
   expect(sha256(await bob.saveFile('in-memory.bin'))).toBe(hashes['in-memory.bin'])
 })
 
-test('a torrent whose library record cannot be stored says so, and works in its tab', async ({ alice, bob, workDir, browserName }) => {
+test('a torrent whose library record cannot be stored says so, and works in its tab', async ({
+  alice,
+  bob,
+  workDir,
+  browserName,
+}) => {
   test.skip(browserName !== 'chromium', "cutting one origin's quota takes Chromium DevTools")
   const hashes = await writeTree(workDir, { 'unlisted.txt': randomFile(50_000) })
   await alice.openHome()
   const cdp = await alice.page.context().newCDPSession(alice.page)
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: alice.origin, quotaSize: await storageUsage(alice.page) })
   const link = await alice.share([join(workDir, 'unlisted.txt')])
-  await expect(alice.page.getByRole('alert')).toContainText('could not remember this torrent (it ran out of storage space)')
+  await expect(alice.page.getByRole('alert')).toContainText(
+    'could not remember this torrent (it ran out of storage space)',
+  )
 
   await bob.open(link)
   await bob.waitUntilDone()

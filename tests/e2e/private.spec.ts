@@ -6,7 +6,11 @@ import { currentTime, media, testVideo } from './media.js'
 
 const MiB = 1024 * 1024
 
-test('a private folder arrives byte-identical, one file at a time and as a zip, and its link names nothing', async ({ alice, bob, workDir }) => {
+test('a private folder arrives byte-identical, one file at a time and as a zip, and its link names nothing', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const files = {
     'Trip photos/notes.txt': new TextEncoder().encode('SWARMDROP-MARKER plain words\n'),
     'Trip photos/day 1/beach.bin': randomFile(3 * MiB + 17),
@@ -30,17 +34,28 @@ test('a private folder arrives byte-identical, one file at a time and as a zip, 
   expect(sha256(await bob.saveFile('beach.bin'))).toBe(hashes['Trip photos/day 1/beach.bin'])
   expect(sha256(await bob.saveFile('notes.txt'))).toBe(hashes['Trip photos/notes.txt'])
   const zip = unzipSync(await bob.saveAllAsZip())
-  expect(Object.keys(zip).sort()).toEqual(['Trip photos/day 1/beach.bin', 'Trip photos/empty.txt', 'Trip photos/notes.txt'])
+  expect(Object.keys(zip).sort()).toEqual([
+    'Trip photos/day 1/beach.bin',
+    'Trip photos/empty.txt',
+    'Trip photos/notes.txt',
+  ])
   expect(sha256(zip['Trip photos/day 1/beach.bin']!)).toBe(hashes['Trip photos/day 1/beach.bin'])
   await expect(bob.page.getByTestId('library-item')).toContainText('Trip photos')
 
   // Neither the key nor a name ever left either browser (the fragment is never sent, nor a Referer).
   const key = new URLSearchParams(new URL(link).hash.slice(1)).get('k')!
   expect(sent.some((text) => text.includes('"action":"announce"'))).toBe(true)
-  expect(sent.filter((text) => text.includes(key) || text.includes('Trip photos') || text.includes('beach.bin'))).toEqual([])
+  expect(
+    sent.filter((text) => text.includes(key) || text.includes('Trip photos') || text.includes('beach.bin')),
+  ).toEqual([])
 })
 
-test('a link with a wrong key or none says so in plain words, and the right link still opens', async ({ alice, bob, carol, workDir }) => {
+test('a link with a wrong key or none says so in plain words, and the right link still opens', async ({
+  alice,
+  bob,
+  carol,
+  workDir,
+}) => {
   const hashes = await writeTree(workDir, { 'secret.bin': randomFile(MiB) })
   const link = await alice.share([join(workDir, 'secret.bin')])
   const url = new URL(link)
@@ -61,7 +76,11 @@ test('a link with a wrong key or none says so in plain words, and the right link
   expect(sha256(await bob.saveFile('secret.bin'))).toBe(hashes['secret.bin'])
 })
 
-test('a stock webtorrent client that knows only the info hash gets every byte, and neither a name nor any plaintext', async ({ alice, server, workDir }) => {
+test('a stock webtorrent client that knows only the info hash gets every byte, and neither a name nor any plaintext', async ({
+  alice,
+  server,
+  workDir,
+}) => {
   const marker = 'SWARMDROP-MARKER-7f3a'
   await writeTree(workDir, {
     'Quarterly report/draft notes.txt': new TextEncoder().encode(`${marker} ${'plain words '.repeat(5000)}`),
@@ -72,7 +91,14 @@ test('a stock webtorrent client that knows only the info hash gets every byte, a
 
   // Unpatched webtorrent from npm, with WebRTC (bittorrent-tracker's webrtc-polyfill), as any swarm member.
   const { default: WebTorrent } = await import('webtorrent')
-  const client = new WebTorrent({ dht: false, lsd: false, natUpnp: false, natPmp: false, utp: false, tracker: { rtcConfig: { iceServers: [] } } })
+  const client = new WebTorrent({
+    dht: false,
+    lsd: false,
+    natUpnp: false,
+    natPmp: false,
+    utp: false,
+    tracker: { rtcConfig: { iceServers: [] } },
+  })
   const out = join(workDir, 'stranger')
   try {
     const torrent = client.add(infoHash, { announce: [`${server.url.replace('http', 'ws')}/announce`], path: out })
@@ -86,14 +112,19 @@ test('a stock webtorrent client that knows only the info hash gets every byte, a
     const bytes = await readFile(join(out, 'swarmdrop-private-share'))
     // Every byte of the share, padded to a bucket: a whole number of 64 KiB records after a 21-byte header.
     expect((bytes.length - 21) % (64 * 1024)).toBe(0)
-    for (const plain of [marker, 'Quarterly report', 'draft notes', 'figures.csv', 'plain words']) expect(bytes.includes(Buffer.from(plain))).toBe(false)
+    for (const plain of [marker, 'Quarterly report', 'draft notes', 'figures.csv', 'plain words'])
+      expect(bytes.includes(Buffer.from(plain))).toBe(false)
     expect(Buffer.from(torrent.torrentFile).includes(Buffer.from('Quarterly'))).toBe(false)
   } finally {
     await new Promise((resolve) => client.destroy(resolve))
   }
 })
 
-test('a private video plays while it downloads, decrypted on the fly, and a seek to 80 % plays again', async ({ alice, bob, workDir }) => {
+test('a private video plays while it downloads, decrypted on the fly, and a seek to 80 % plays again', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const video = join(workDir, 'concert.webm')
   await copyFile(await testVideo(60, '4M'), video)
   await alice.openHome()
@@ -105,7 +136,9 @@ test('a private video plays while it downloads, decrypted on the fly, and a seek
   // It starts by itself, as a link opened on a video does.
   await expect.poll(() => currentTime(bob.page, 'video'), { timeout: 20_000 }).toBeGreaterThan(2)
   expect(await bob.progressPercent()).toBeLessThan(50)
-  const target = await media(bob.page, 'video').evaluate((element: HTMLVideoElement) => (element.currentTime = element.duration * 0.8))
+  const target = await media(bob.page, 'video').evaluate(
+    (element: HTMLVideoElement) => (element.currentTime = element.duration * 0.8),
+  )
   await expect.poll(() => currentTime(bob.page, 'video'), { timeout: 20_000 }).toBeGreaterThan(target + 1)
   expect(await bob.progressPercent()).toBeLessThan(90)
   expect(await media(bob.page, 'video').evaluate((element: HTMLVideoElement) => element.paused)).toBe(false)
@@ -114,10 +147,18 @@ test('a private video plays while it downloads, decrypted on the fly, and a seek
   await expect(bob.page.getByRole('alert')).toHaveCount(0)
 })
 
-test('the same files dropped again keep their private link; other bytes under the same name get a key of their own', async ({ alice, bob, workDir }) => {
+test('the same files dropped again keep their private link; other bytes under the same name get a key of their own', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const same = randomFile(MiB)
   const other = randomFile(MiB)
-  const hashes = await writeTree(workDir, { 'first/report.bin': same, 'again/report.bin': same, 'changed/report.bin': other })
+  const hashes = await writeTree(workDir, {
+    'first/report.bin': same,
+    'again/report.bin': same,
+    'changed/report.bin': other,
+  })
   const link = await alice.share([join(workDir, 'first', 'report.bin')])
   expect(await alice.share([join(workDir, 'again', 'report.bin')])).toBe(link)
   const otherLink = await alice.share([join(workDir, 'changed', 'report.bin')])

@@ -7,7 +7,10 @@ import { freePort } from '../support/wait.js'
 
 const MiB = 1024 * 1024
 
-test('the tracker crashes mid-transfer: the transfer completes, and after a restart a new receiver finds the sender within 5 s', async ({ browser, workDir }) => {
+test('the tracker crashes mid-transfer: the transfer completes, and after a restart a new receiver finds the sender within 5 s', async ({
+  browser,
+  workDir,
+}) => {
   const port = await freePort()
   let tracker = await TrackerProcess.start(port)
   const contexts: BrowserContext[] = []

@@ -31,9 +31,17 @@ test.describe('several tracker instances sharing swarms through Redis', () => {
     await redis.stop()
   })
 
-  test('two instances: a sender on one, a receiver on the other, and the file arrives', async ({ browser, workDir }) => {
-    const instances = [new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, redisUrl: redis.url })), new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, redisUrl: redis.url }))]
-    const [one, two] = await Promise.all(instances.map(async (instance) => `http://127.0.0.1:${(await instance.listen()).port}`))
+  test('two instances: a sender on one, a receiver on the other, and the file arrives', async ({
+    browser,
+    workDir,
+  }) => {
+    const instances = [
+      new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, redisUrl: redis.url })),
+      new SwarmdropServer(localServerConfig({ webRoot: WEB_ROOT, redisUrl: redis.url })),
+    ]
+    const [one, two] = await Promise.all(
+      instances.map(async (instance) => `http://127.0.0.1:${(await instance.listen()).port}`),
+    )
     try {
       const hashes = await writeTree(workDir, { 'across.bin': randomFile(4 * MiB) })
       const alice = await personAt(browser, one!)
@@ -49,12 +57,23 @@ test.describe('several tracker instances sharing swarms through Redis', () => {
     }
   })
 
-  test('npm start -- --workers 2: two processes behind one port serve the app and the swarm, and survive their deaths', async ({ browser, workDir }) => {
-    const tracker = await TrackerProcess.start(await freePort(), { env: { REDIS_URL: redis.url }, args: ['--workers', '2'] })
+  test('npm start -- --workers 2: two processes behind one port serve the app and the swarm, and survive their deaths', async ({
+    browser,
+    workDir,
+  }) => {
+    const tracker = await TrackerProcess.start(await freePort(), {
+      env: { REDIS_URL: redis.url },
+      args: ['--workers', '2'],
+    })
     try {
       // Connections are handed round-robin: once both workers listen, fresh connections reach both.
       const instances = new Set<string>()
-      const healthz = async () => ((await (await fetch(`${tracker.url}/healthz`, { headers: { Connection: 'close' } })).json()) as { instance: string }).instance
+      const healthz = async () =>
+        (
+          (await (await fetch(`${tracker.url}/healthz`, { headers: { Connection: 'close' } })).json()) as {
+            instance: string
+          }
+        ).instance
       await expect.poll(async () => instances.add(await healthz()).size, { timeout: 10_000 }).toBe(2)
 
       const hashes = await writeTree(workDir, { 'workers.bin': randomFile(4 * MiB) })
@@ -69,8 +88,21 @@ test.describe('several tracker instances sharing swarms through Redis', () => {
       // announces again, and a newcomer still finds her.
       const before = await tracker.workerPids()
       for (const pid of before) process.kill(pid, 'SIGKILL')
-      await expect.poll(async () => (await tracker.workerPids()).filter((pid) => !before.includes(pid)).length, { timeout: 10_000 }).toBe(2)
-      await expect.poll(() => fetch(`${tracker.url}/healthz`).then((response) => response.ok, () => false), { timeout: 10_000 }).toBe(true)
+      await expect
+        .poll(async () => (await tracker.workerPids()).filter((pid) => !before.includes(pid)).length, {
+          timeout: 10_000,
+        })
+        .toBe(2)
+      await expect
+        .poll(
+          () =>
+            fetch(`${tracker.url}/healthz`).then(
+              (response) => response.ok,
+              () => false,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe(true)
       const carol = await personAt(browser, tracker.url)
       await carol.open(link)
       await carol.waitUntilDone()

@@ -20,10 +20,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const alice = new SwarmdropPage(await (await browser.newContext(options)).newPage(), server.url)
       const bob = new SwarmdropPage(await (await browser.newContext(options)).newPage(), server.url)
       const folder = join(workDir, 'Holiday 2026')
-      await writeTree(folder, { 'notes.txt': new TextEncoder().encode('See you in June!'), 'photos/beach 1.jpg': new Uint8Array(300_000) })
+      await writeTree(folder, {
+        'notes.txt': new TextEncoder().encode('See you in June!'),
+        'photos/beach 1.jpg': new Uint8Array(300_000),
+      })
       await copyFile(await testVideo(20, '1M'), join(folder, 'concert.webm'))
       await mkdir(OUT_DIR, { recursive: true })
-      const save = (person: SwarmdropPage, view: string) => person.page.screenshot({ path: join(OUT_DIR, `${view}-${viewport.name}-${colorScheme}.png`), fullPage: true })
+      const save = (person: SwarmdropPage, view: string) =>
+        person.page.screenshot({ path: join(OUT_DIR, `${view}-${viewport.name}-${colorScheme}.png`), fullPage: true })
 
       await alice.openHome()
       await save(alice, 'home')
@@ -50,9 +54,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
 async function showFrame({ page }: SwarmdropPage): Promise<void> {
   await page.locator('video').evaluate((video: HTMLVideoElement) => (video.currentTime = 3))
   await page
-    .waitForFunction(() => {
-      const video = document.querySelector('video')
-      return Boolean(video && video.readyState >= 2 && !video.seeking)
-    }, null, { timeout: 10_000 })
+    .waitForFunction(
+      () => {
+        const video = document.querySelector('video')
+        return Boolean(video && video.readyState >= 2 && !video.seeking)
+      },
+      null,
+      { timeout: 10_000 },
+    )
     .catch(() => {})
 }

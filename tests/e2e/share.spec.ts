@@ -30,7 +30,10 @@ test('one 20 MiB file arrives byte-identical, with live progress and a share car
   await bob.waitUntilDone()
   await expect(bob.page.getByTestId('stat-received')).toHaveText('21 / 21 MB')
   // The benchmarks time a transfer by these marks: from the first peer to every piece stored.
-  const [firstPeerAt, doneAt] = await bob.page.evaluate((names) => names.map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN), [FIRST_PEER_MARK, DONE_MARK])
+  const [firstPeerAt, doneAt] = await bob.page.evaluate(
+    (names) => names.map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN),
+    [FIRST_PEER_MARK, DONE_MARK],
+  )
   expect(doneAt).toBeGreaterThan(firstPeerAt!)
   expect(sha256(await bob.saveFile('random.bin'))).toBe(hashes['random.bin'])
 
@@ -40,7 +43,12 @@ test('one 20 MiB file arrives byte-identical, with live progress and a share car
   await expect(alice.page.getByTestId('stat-peers')).toHaveText('1')
 })
 
-test('two receivers at once trade pieces: both get the file, and the sender uploads far less than twice its size', async ({ alice, bob, carol, workDir }) => {
+test('two receivers at once trade pieces: both get the file, and the sender uploads far less than twice its size', async ({
+  alice,
+  bob,
+  carol,
+  workDir,
+}) => {
   const hashes = await writeTree(workDir, { 'crowd.bin': randomFile(6 * MiB) })
   await alice.openHome()
   // A slow sender: what the receivers have, they get from each other sooner.
@@ -55,7 +63,13 @@ test('two receivers at once trade pieces: both get the file, and the sender uplo
   expect(uploaded).toBeLessThan(1.6 * 6 * MiB)
 })
 
-test('a sender that vanishes mid-download is dropped within seconds, and the other sender finishes the file', async ({ alice, bob, carol, workDir, browserName }) => {
+test('a sender that vanishes mid-download is dropped within seconds, and the other sender finishes the file', async ({
+  alice,
+  bob,
+  carol,
+  workDir,
+  browserName,
+}) => {
   test.skip(browserName !== 'chromium', 'crashing a tab takes Chromium DevTools (Page.crash)')
   const hashes = await writeTree(workDir, { 'twice.bin': randomFile(16 * MiB) })
   // Two people share the same file, which makes the same torrent; slow senders keep the download going.
@@ -79,10 +93,15 @@ test('a sender that vanishes mid-download is dropped within seconds, and the oth
   expect(sha256(await bob.saveFile('twice.bin'))).toBe(hashes['twice.bin'])
 })
 
-test('a folder tree with Unicode names, spaces and an empty file arrives whole, file by file and as a zip', async ({ alice, bob, workDir }) => {
+test('a folder tree with Unicode names, spaces and an empty file arrives whole, file by file and as a zip', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
   const files: Record<string, Uint8Array> = { 'Ferien 2026/empty.txt': new Uint8Array(0) }
   const dirs = ['', 'photos/', 'photos/été à Paris/', 'docs/日本語/', 'docs/with space/deeper/']
-  for (let i = 0; i < 19; i++) files[`Ferien 2026/${dirs[i % dirs.length]}file ${i} ✓.bin`] = randomFile(1000 + i * 4099)
+  for (let i = 0; i < 19; i++)
+    files[`Ferien 2026/${dirs[i % dirs.length]}file ${i} ✓.bin`] = randomFile(1000 + i * 4099)
   const hashes = await writeTree(workDir, files)
 
   const link = await alice.share({ folder: join(workDir, 'Ferien 2026') })
@@ -104,7 +123,8 @@ test('a file name full of HTML is shown as text, never run', async ({ alice, bob
   const name = '<img src=x onerror=alert(1)>.txt'
   await writeTree(workDir, { [name]: new TextEncoder().encode('hello') })
   const dialogs: string[] = []
-  for (const person of [alice, bob]) person.page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())))
+  for (const person of [alice, bob])
+    person.page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())))
 
   const link = await alice.share([join(workDir, name)])
   await bob.open(link)
@@ -132,7 +152,8 @@ test('files dropped anywhere on the page are shared as one torrent', async ({ al
     data.items.add(new File(['first file'], 'one.txt', { type: 'text/plain' }))
     data.items.add(new File(['second file'], 'two.txt', { type: 'text/plain' }))
     const target = document.querySelector('.topbar')!
-    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
   })
   const link = await alice.page.getByTestId('share-link').inputValue()
   await expect(alice.page.getByTestId('torrent-name')).toHaveText('2 files')
@@ -156,5 +177,8 @@ test('hashing a large file shows its progress before the link appears', async ({
   await alice.page.getByTestId('file-input').setInputFiles(join(workDir, 'large.bin'))
   await expect(alice.page.getByTestId('share-link')).toBeVisible({ timeout: 60_000 })
   const seen = await alice.page.evaluate(() => (window as unknown as { preparingSeen: number[] }).preparingSeen)
-  expect(seen.some((value) => value > 0 && value < 100), `values shown: ${seen.join(', ')}`).toBe(true)
+  expect(
+    seen.some((value) => value > 0 && value < 100),
+    `values shown: ${seen.join(', ')}`,
+  ).toBe(true)
 })

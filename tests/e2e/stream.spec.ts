@@ -6,7 +6,9 @@ import { currentTime, media, playMuted, testAudio, testVideo } from './media.js'
 test('a video plays long before it has downloaded, and a seek to 80 % plays again', async ({ alice, bob, workDir }) => {
   const video = join(workDir, 'concert.webm')
   await copyFile(await testVideo(60, '4M'), video)
-  await bob.page.addInitScript(() => sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') ?? 0) + 1)))
+  await bob.page.addInitScript(() =>
+    sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') ?? 0) + 1)),
+  )
 
   await alice.openHome()
   await alice.setUploadLimit('1 MB/s')
@@ -76,7 +78,9 @@ test('text files show a preview', async ({ alice, bob, workDir }) => {
 test('without service workers, media plays once downloaded', async ({ alice, bob, workDir }) => {
   const video = join(workDir, 'short.webm')
   await copyFile(await testVideo(5, '1M'), video)
-  await bob.page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }))
+  await bob.page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }),
+  )
   const link = await alice.share([video])
   await bob.open(link)
   await bob.waitUntilDone()

@@ -112,8 +112,17 @@ export class SwarmdropPage {
       })
       const entryOf = (node: unknown, fullPath: string): Entry => {
         const name = fullPath.split('/').at(-1)!
-        if (node instanceof File) return { isFile: true, isDirectory: false, name, fullPath, file: (done: (file: File) => void) => done(node) } as Entry
-        const children = [...(node as typeof root).children].map(([child, value]) => entryOf(value, `${fullPath}/${child}`))
+        if (node instanceof File)
+          return {
+            isFile: true,
+            isDirectory: false,
+            name,
+            fullPath,
+            file: (done: (file: File) => void) => done(node),
+          } as Entry
+        const children = [...(node as typeof root).children].map(([child, value]) =>
+          entryOf(value, `${fullPath}/${child}`),
+        )
         const createReader = () => {
           let read = false
           return { readEntries: (done: (entries: Entry[]) => void) => done(read ? [] : ((read = true), children)) }

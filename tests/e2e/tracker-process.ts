@@ -14,18 +14,38 @@ export class TrackerProcess {
   /**
    * `env` adds to the defaults; `openFileLimit` runs it under that `ulimit -n` (the limit-reached case).
    */
-  static async start(port: number, options: { env?: Record<string, string>; args?: string[]; openFileLimit?: number } = {}): Promise<TrackerProcess> {
+  static async start(
+    port: number,
+    options: { env?: Record<string, string>; args?: string[]; openFileLimit?: number } = {},
+  ): Promise<TrackerProcess> {
     // Tests open many pages from one address: per-address limits off, as in localServerConfig.
-    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_TURN: 'off', SOCKETS_PER_IP: '0', CONNECTIONS_PER_IP_PER_MINUTE: '0', ...options.env }
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_TURN: 'off',
+      SOCKETS_PER_IP: '0',
+      CONNECTIONS_PER_IP_PER_MINUTE: '0',
+      ...options.env,
+    }
     const args = [CLI, ...(options.args ?? [])]
     const child = options.openFileLimit
-      ? spawn('bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'bash', process.execPath, ...args], { env, stdio: 'ignore' })
+      ? spawn('bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'bash', process.execPath, ...args], {
+          env,
+          stdio: 'ignore',
+        })
       : spawn(process.execPath, args, { env, stdio: 'ignore' })
     const url = `http://127.0.0.1:${port}`
     const deadline = Date.now() + 15_000
     for (;;) {
       if (child.exitCode !== null) throw new Error(`The tracker exited with code ${child.exitCode}`)
-      if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) return new TrackerProcess(child, url)
+      if (
+        await fetch(`${url}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        )
+      )
+        return new TrackerProcess(child, url)
       if (Date.now() > deadline) {
         child.kill('SIGKILL')
         throw new Error('The tracker did not answer /healthz within 15 s')

@@ -13,7 +13,11 @@ function recordRelayedSdp(server: SwarmdropServer): string[] {
 }
 
 test.describe('through the TURN relay', () => {
-  test('relay only: the file arrives, both sides are relayed, and no address leaks into the SDP', async ({ browser, turnServer, workDir }) => {
+  test('relay only: the file arrives, both sides are relayed, and no address leaks into the SDP', async ({
+    browser,
+    turnServer,
+    workDir,
+  }) => {
     const sdps = recordRelayedSdp(turnServer.instance)
     const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
     const alice = new SwarmdropPage(await aliceContext.newPage(), turnServer.url)
@@ -30,7 +34,8 @@ test.describe('through the TURN relay', () => {
     await bob.waitUntilDone()
     expect(sha256(await bob.saveFile('private.bin'))).toBe(hashes['private.bin'])
 
-    for (const person of [alice, bob]) await expect(person.page.getByTestId('peer').first()).toHaveAttribute('data-path', 'relayed')
+    for (const person of [alice, bob])
+      await expect(person.page.getByTestId('peer').first()).toHaveAttribute('data-path', 'relayed')
     const candidates = sdps.flatMap((sdp) => sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate')))
     expect(candidates.length).toBeGreaterThan(0)
     expect(candidates.filter((line) => !/ typ relay /.test(line))).toEqual([])
@@ -38,7 +43,10 @@ test.describe('through the TURN relay', () => {
     await bobContext.close()
   })
 
-  test('fallback is the default when the server has a relay, and the relay is checked', async ({ browser, turnServer }) => {
+  test('fallback is the default when the server has a relay, and the relay is checked', async ({
+    browser,
+    turnServer,
+  }) => {
     const page = new SwarmdropPage(await browser.newPage(), turnServer.url)
     await page.openHome()
     await page.openSettings()
@@ -47,8 +55,16 @@ test.describe('through the TURN relay', () => {
     await page.page.context().close()
   })
 
-  test('a tracker with the wrong secret gets its credentials refused, and the app says so', async ({ browser, turnServer }) => {
-    const forged = new SwarmdropServer(localServerConfig({ webRoot: join(import.meta.dirname, '../../web/dist'), turn: { ...turnServer.turn, secret: 'not-the-secret' } }))
+  test('a tracker with the wrong secret gets its credentials refused, and the app says so', async ({
+    browser,
+    turnServer,
+  }) => {
+    const forged = new SwarmdropServer(
+      localServerConfig({
+        webRoot: join(import.meta.dirname, '../../web/dist'),
+        turn: { ...turnServer.turn, secret: 'not-the-secret' },
+      }),
+    )
     const { port } = await forged.listen()
     const page = new SwarmdropPage(await browser.newPage(), `http://127.0.0.1:${port}`)
     await page.openHome()
@@ -59,17 +75,25 @@ test.describe('through the TURN relay', () => {
     await forged.close()
   })
 
-  test('coturn accepts the credentials the tracker makes, and refuses expired or forged ones', async ({ bob, turnServer }) => {
+  test('coturn accepts the credentials the tracker makes, and refuses expired or forged ones', async ({
+    bob,
+    turnServer,
+  }) => {
     await bob.openHome()
     const allocate = (username: string, credential: string) =>
       bob.page.evaluate(
         async ({ url, username, credential }) => {
-          const pc = new RTCPeerConnection({ iceServers: [{ urls: url, username, credential }], iceTransportPolicy: 'relay' })
+          const pc = new RTCPeerConnection({
+            iceServers: [{ urls: url, username, credential }],
+            iceTransportPolicy: 'relay',
+          })
           const errors: number[] = []
           pc.addEventListener('icecandidateerror', (event) => errors.push(event.errorCode))
           const relayed = new Promise<boolean>((resolve) => {
             setTimeout(() => resolve(false), 5_000)
-            pc.addEventListener('icecandidate', (event) => (event.candidate ? event.candidate.type === 'relay' && resolve(true) : resolve(false)))
+            pc.addEventListener('icecandidate', (event) =>
+              event.candidate ? event.candidate.type === 'relay' && resolve(true) : resolve(false),
+            )
           })
           pc.createDataChannel('x')
           await pc.setLocalDescription(await pc.createOffer())
@@ -104,10 +128,22 @@ test('a server without a relay says so and how to get one', async ({ bob }) => {
   await expect(bob.page.getByRole('radio', { name: /^Off\b/ })).toBeChecked()
 })
 
-test('the hybrid node uses the same relay config: a browser in relay-only mode downloads from it', async ({ browser, turnServer, workDir }) => {
+test('the hybrid node uses the same relay config: a browser in relay-only mode downloads from it', async ({
+  browser,
+  turnServer,
+  workDir,
+}) => {
   const { HybridProcess } = await import('./hybrid.js')
   const hashes = await writeTree(workDir, { 'node-relayed.bin': randomFile(2 * MiB) })
-  const seeder = HybridProcess.start(['seed', join(workDir, 'node-relayed.bin'), '--app', turnServer.url, '--no-dht', '--rtc-config', `${turnServer.url}/api/rtc-config`])
+  const seeder = HybridProcess.start([
+    'seed',
+    join(workDir, 'node-relayed.bin'),
+    '--app',
+    turnServer.url,
+    '--no-dht',
+    '--rtc-config',
+    `${turnServer.url}/api/rtc-config`,
+  ])
   try {
     const seeding = await seeder.waitFor((event) => event.event === 'seeding')
     const bob = new SwarmdropPage(await (await browser.newContext()).newPage(), turnServer.url)

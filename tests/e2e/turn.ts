@@ -5,7 +5,9 @@ import type { TurnConfig } from '@swarmdrop/tracker'
  * A real coturn on 127.0.0.1 for one test worker: its own listening port and relay range, loopback
  * peers allowed (tests only; never in production).
  */
-export async function startTestCoturn(workerIndex: number): Promise<{ coturn: CoturnProcess; turn: TurnConfig; port: number }> {
+export async function startTestCoturn(
+  workerIndex: number,
+): Promise<{ coturn: CoturnProcess; turn: TurnConfig; port: number }> {
   const binary = findExecutable('turnserver')
   if (!binary) throw new Error('coturn is not installed: run scripts/install-system-deps.sh')
   const port = 34_780 + workerIndex
@@ -20,7 +22,9 @@ export async function startTestCoturn(workerIndex: number): Promise<{ coturn: Co
     secret,
     allowLoopbackPeers: true,
   })
-  const ready = new Promise<void>((resolve) => coturn.on('log', (line: string) => /listener opened|Total General servers/i.test(line) && resolve()))
+  const ready = new Promise<void>((resolve) =>
+    coturn.on('log', (line: string) => /listener opened|Total General servers/i.test(line) && resolve()),
+  )
   await coturn.start()
   await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 2_000))])
   return { coturn, port, turn: { urls: [`turn:127.0.0.1:${port}?transport=udp`], secret, ttlS: 3600 } }

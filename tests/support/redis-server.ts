@@ -15,7 +15,11 @@ export class RedisServer {
 
   static async start(port?: number): Promise<RedisServer> {
     const chosen = port ?? (await freePort())
-    const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(
+      'redis-server',
+      ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     let output = ''
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     while (!output.includes('Ready to accept connections')) {

@@ -10,7 +10,11 @@ import WebSocket from 'ws'
 /** About the size of a real non-trickle offer with a few ICE candidates. */
 export const FAKE_SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n${'a=candidate:1 1 udp 2122260223 10.0.0.1 54321 typ host\r\n'.repeat(10)}`
 
-export type TrackerMessage = Record<string, unknown> & { action?: string; info_hash?: string; 'failure reason'?: string }
+export type TrackerMessage = Record<string, unknown> & {
+  action?: string
+  info_hash?: string
+  'failure reason'?: string
+}
 export type AnnounceOptions = { offers?: number; left?: number; event?: 'started' | 'update' | 'completed' | 'stopped' }
 
 export const randomId = (): string => randomBytes(20).toString('binary')
@@ -33,7 +37,10 @@ export class TrackerPeer {
   }
 
   static connect(url: string, options: { peerId?: string; origin?: string } = {}): Promise<TrackerPeer> {
-    const socket = new WebSocket(url, { headers: options.origin ? { Origin: options.origin } : {}, perMessageDeflate: false })
+    const socket = new WebSocket(url, {
+      headers: options.origin ? { Origin: options.origin } : {},
+      perMessageDeflate: false,
+    })
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TrackerPeer(socket, options.peerId ?? randomId())))
       socket.once('error', reject)
@@ -46,14 +53,33 @@ export class TrackerPeer {
 
   /** Announces in a swarm and resolves with the tracker's reply to it (or its failure). */
   announce(infoHash: string, options: AnnounceOptions = {}): Promise<TrackerMessage> {
-    const offers = Array.from({ length: options.offers ?? 0 }, () => ({ offer: { type: 'offer', sdp: FAKE_SDP }, offer_id: randomId() }))
+    const offers = Array.from({ length: options.offers ?? 0 }, () => ({
+      offer: { type: 'offer', sdp: FAKE_SDP },
+      offer_id: randomId(),
+    }))
     const reply = this.nextReply(infoHash)
-    this.send({ action: 'announce', info_hash: infoHash, peer_id: this.peerId, numwant: offers.length, left: options.left ?? 1000, event: options.event, offers })
+    this.send({
+      action: 'announce',
+      info_hash: infoHash,
+      peer_id: this.peerId,
+      numwant: offers.length,
+      left: options.left ?? 1000,
+      event: options.event,
+      offers,
+    })
     return reply
   }
 
   answer(offer: TrackerMessage, overrides: Record<string, unknown> = {}): void {
-    this.send({ action: 'announce', info_hash: offer.info_hash, peer_id: this.peerId, to_peer_id: offer.peer_id, offer_id: offer.offer_id, answer: { type: 'answer', sdp: FAKE_SDP }, ...overrides })
+    this.send({
+      action: 'announce',
+      info_hash: offer.info_hash,
+      peer_id: this.peerId,
+      to_peer_id: offer.peer_id,
+      offer_id: offer.offer_id,
+      answer: { type: 'answer', sdp: FAKE_SDP },
+      ...overrides,
+    })
   }
 
   send(message: unknown): void {

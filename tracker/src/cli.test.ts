@@ -9,7 +9,10 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 
 /** Runs the real server and resolves once it listens, with its port and everything it has logged. */
 async function startCli(env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off', ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [CLI], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const logs = { text: '' }
   child.stdout.on('data', (chunk: Buffer) => (logs.text += chunk.toString()))
   while (!/open http:\/\/127\.0\.0\.1:(\d+)/.test(logs.text)) await once(child.stdout, 'data')
@@ -24,7 +27,10 @@ async function refusedMessageLog(env: Record<string, string>): Promise<Record<st
   while (!/"reason":"not-json"/.test(logs.text)) await once(child.stdout, 'data')
   child.kill('SIGKILL')
   // Logs are JSON lines (pino), one object each.
-  const lines = logs.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+  const lines = logs.text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
   return lines.find((line) => line.reason === 'not-json')!
 }
 

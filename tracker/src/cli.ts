@@ -47,11 +47,15 @@ async function runServer(settings: ServerConfig): Promise<void> {
     process.exit(1)
   }
   // Client addresses are personal data: logged only when the operator asks (LOG_IPS=true).
-  server.on('rejected', ({ reason, detail, address }: Rejection) => log.debug(config.logIps ? { reason, ip: address } : { reason }, detail))
+  server.on('rejected', ({ reason, detail, address }: Rejection) =>
+    log.debug(config.logIps ? { reason, ip: address } : { reason }, detail),
+  )
   server.on('warning', (err: Error) => log.debug({ err: err.message }, 'client input rejected'))
   server.on('error', (err: Error) => log.error({ err }, 'server error'))
   server.on('redis', (state: string) =>
-    state === 'up' ? log.info('Redis: connected; swarms are shared') : log.warn('Redis: unreachable; serving this instance\'s peers only until it is back'),
+    state === 'up'
+      ? log.info('Redis: connected; swarms are shared')
+      : log.warn("Redis: unreachable; serving this instance's peers only until it is back"),
   )
 
   try {
@@ -72,12 +76,25 @@ async function runServer(settings: ServerConfig): Promise<void> {
  */
 async function runWorkers(settings: ServerConfig): Promise<void> {
   const { config, coturn } = await withEmbeddedTurn(settings)
-  const env: Record<string, string> = { EMBEDDED_TURN: 'off', WORKERS: '1', ICE_SERVERS: JSON.stringify(config.iceServers) }
-  if (config.turn) Object.assign(env, { TURN_URLS: config.turn.urls.join(','), TURN_SECRET: config.turn.secret, TURN_TTL_S: String(config.turn.ttlS) })
+  const env: Record<string, string> = {
+    EMBEDDED_TURN: 'off',
+    WORKERS: '1',
+    ICE_SERVERS: JSON.stringify(config.iceServers),
+  }
+  if (config.turn)
+    Object.assign(env, {
+      TURN_URLS: config.turn.urls.join(','),
+      TURN_SECRET: config.turn.secret,
+      TURN_TTL_S: String(config.turn.ttlS),
+    })
   let stopping = false
   let listening = 0
   cluster.on('listening', (_worker, address) => {
-    if (++listening === config.workers) log.info({ port: address.port, workers: config.workers }, `Swarmdrop is running with ${config.workers} workers: open http://${config.host ?? 'localhost'}:${address.port}/`)
+    if (++listening === config.workers)
+      log.info(
+        { port: address.port, workers: config.workers },
+        `Swarmdrop is running with ${config.workers} workers: open http://${config.host ?? 'localhost'}:${address.port}/`,
+      )
   })
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return
@@ -88,7 +105,9 @@ async function runWorkers(settings: ServerConfig): Promise<void> {
   onShutdown(async () => {
     stopping = true
     const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined)
-    await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).process.kill('SIGTERM'))))
+    await Promise.all(
+      workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).process.kill('SIGTERM'))),
+    )
     await coturn?.stop()
   })
 }
@@ -117,12 +136,16 @@ async function withEmbeddedTurn(config: ServerConfig): Promise<{ config: ServerC
     return { config, coturn: null }
   }
   if (!embedded.enabled) {
-    log.warn('TURN relay: off (EMBEDDED_TURN=off and no TURN_URLS). Peers that cannot connect directly will not connect.')
+    log.warn(
+      'TURN relay: off (EMBEDDED_TURN=off and no TURN_URLS). Peers that cannot connect directly will not connect.',
+    )
     return { config, coturn: null }
   }
   const binary = findExecutable(embedded.binary)
   if (!binary) {
-    log.warn('TURN relay unavailable: coturn is not installed. Install it (Debian: apt-get install coturn) or set TURN_URLS and TURN_SECRET for a coturn you run.')
+    log.warn(
+      'TURN relay unavailable: coturn is not installed. Install it (Debian: apt-get install coturn) or set TURN_URLS and TURN_SECRET for a coturn you run.',
+    )
     return { config, coturn: null }
   }
   const secret = generateTurnSecret()
@@ -147,7 +170,11 @@ async function withEmbeddedTurn(config: ServerConfig): Promise<{ config: ServerC
     config: {
       ...config,
       iceServers: [...config.iceServers, { urls: [`stun:{host}:${port}`] }],
-      turn: { urls: [`turn:{host}:${port}?transport=udp`, `turn:{host}:${port}?transport=tcp`], secret, ttlS: embedded.ttlS },
+      turn: {
+        urls: [`turn:{host}:${port}?transport=udp`, `turn:{host}:${port}?transport=tcp`],
+        secret,
+        ttlS: embedded.ttlS,
+      },
     },
   }
 }

@@ -19,7 +19,14 @@ const DEFAULTS: ServerConfig = {
   workers: 1,
   iceServers: [],
   turn: null,
-  embeddedTurn: { enabled: true, binary: 'turnserver', port: 3478, relayPortRange: [49160, 49359], allowLoopbackPeers: false, ttlS: 3600 },
+  embeddedTurn: {
+    enabled: true,
+    binary: 'turnserver',
+    port: 3478,
+    relayPortRange: [49160, 49359],
+    allowLoopbackPeers: false,
+    ttlS: 3600,
+  },
 }
 
 describe('server config', () => {
@@ -31,16 +38,33 @@ describe('server config', () => {
   })
 
   it('reads allowed origins and the credential rate limit', () => {
-    const config = parseServerConfig({ ALLOWED_ORIGINS: 'https://share.example, http://localhost:5173', RTC_CONFIG_PER_MINUTE: '5' })
-    assert.deepEqual(config.ok && [config.value.allowedOrigins, config.value.rtcConfigPerMinute], [['https://share.example', 'http://localhost:5173'], 5])
-    for (const bad of ['share.example', 'https://share.example/path', 'null']) assert.equal(parseServerConfig({ ALLOWED_ORIGINS: bad }).ok, false, bad)
+    const config = parseServerConfig({
+      ALLOWED_ORIGINS: 'https://share.example, http://localhost:5173',
+      RTC_CONFIG_PER_MINUTE: '5',
+    })
+    assert.deepEqual(config.ok && [config.value.allowedOrigins, config.value.rtcConfigPerMinute], [
+      ['https://share.example', 'http://localhost:5173'],
+      5,
+    ])
+    for (const bad of ['share.example', 'https://share.example/path', 'null'])
+      assert.equal(parseServerConfig({ ALLOWED_ORIGINS: bad }).ok, false, bad)
     assert.equal(parseServerConfig({ RTC_CONFIG_PER_MINUTE: '0' }).ok, false)
   })
 
   it('reads every tracker limit and the IP logging flag', () => {
-    const config = parseServerConfig({ SOCKETS_PER_IP: '0', IDLE_TIMEOUT_S: '60', MAX_OFFERS_PER_ANNOUNCE: '5', LOG_IPS: 'yes' })
+    const config = parseServerConfig({
+      SOCKETS_PER_IP: '0',
+      IDLE_TIMEOUT_S: '60',
+      MAX_OFFERS_PER_ANNOUNCE: '5',
+      LOG_IPS: 'yes',
+    })
     assert.ok(config.ok)
-    assert.deepEqual(config.value.limits, { ...DEFAULT_LIMITS, socketsPerIp: 0, idleTimeoutS: 60, maxOffersPerAnnounce: 5 })
+    assert.deepEqual(config.value.limits, {
+      ...DEFAULT_LIMITS,
+      socketsPerIp: 0,
+      idleTimeoutS: 60,
+      maxOffersPerAnnounce: 5,
+    })
     assert.equal(config.value.logIps, true)
     const bad = parseServerConfig({ IDLE_TIMEOUT_S: '1', MAX_MESSAGE_BYTES: 'lots', LOG_IPS: 'maybe' })
     assert.ok(!bad.ok)
@@ -68,7 +92,11 @@ describe('server config', () => {
     assert.equal(config.ok, true)
     if (!config.ok) return
     assert.deepEqual(config.value.iceServers, [{ urls: ['stun:stun.example:3478'] }])
-    assert.deepEqual(config.value.turn, { urls: ['turn:turn.example:3478?transport=udp', 'turns:turn.example:5349'], secret: 'north', ttlS: 600 })
+    assert.deepEqual(config.value.turn, {
+      urls: ['turn:turn.example:3478?transport=udp', 'turns:turn.example:5349'],
+      secret: 'north',
+      ttlS: 600,
+    })
     assert.equal(config.value.embeddedTurn.enabled, false)
   })
 

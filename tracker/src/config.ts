@@ -1,6 +1,15 @@
 import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { validTrackers, fail, ok, parseIceServers, parsePort, parseTrackerUrl, type IceServer, type Result } from '@swarmdrop/common'
+import {
+  validTrackers,
+  fail,
+  ok,
+  parseIceServers,
+  parsePort,
+  parseTrackerUrl,
+  type IceServer,
+  type Result,
+} from '@swarmdrop/common'
 import { DEFAULT_LIMITS, type TrackerLimits } from './ws/limits.js'
 
 /** TURN servers the tracker hands short-lived credentials for. `{host}` in a URL is the app's host name as the browser sees it. */
@@ -88,7 +97,8 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
   if (!port.ok) errors.push(port.error)
 
   const host = env.HOST?.trim() || undefined
-  if (host !== undefined && !isIP(host) && !/^[a-z0-9.-]+$/i.test(host)) errors.push(`HOST must be an IP address or host name, got ${JSON.stringify(host)}.`)
+  if (host !== undefined && !isIP(host) && !/^[a-z0-9.-]+$/i.test(host))
+    errors.push(`HOST must be an IP address or host name, got ${JSON.stringify(host)}.`)
 
   const extraTrackers: string[] = []
   for (const entry of (env.EXTRA_TRACKERS ?? '').split(/[,\s]+/).filter(Boolean)) {
@@ -125,15 +135,19 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
   }
   const rtcConfigPerMinute = parseInteger('RTC_CONFIG_PER_MINUTE', env.RTC_CONFIG_PER_MINUTE, 30, 1, 100_000, errors)
   const limits = { ...DEFAULT_LIMITS }
-  for (const [key, name, min, max] of LIMIT_VARIABLES) limits[key] = parseInteger(name, env[name], DEFAULT_LIMITS[key], min, max, errors)
+  for (const [key, name, min, max] of LIMIT_VARIABLES)
+    limits[key] = parseInteger(name, env[name], DEFAULT_LIMITS[key], min, max, errors)
   const logIps = parseBoolean('LOG_IPS', env.LOG_IPS, false)
   if (!logIps.ok) errors.push(logIps.error)
   const redisUrl = env.REDIS_URL?.trim() || null
-  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) errors.push(`REDIS_URL must look like redis://host:6379, got ${JSON.stringify(env.REDIS_URL)}.`)
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    errors.push(`REDIS_URL must look like redis://host:6379, got ${JSON.stringify(env.REDIS_URL)}.`)
   const workers = parseInteger('WORKERS', env.WORKERS, 1, 1, 64, errors)
-  if (workers > 1 && !redisUrl) errors.push('WORKERS above 1 needs REDIS_URL: the workers share their swarms through Redis.')
+  if (workers > 1 && !redisUrl)
+    errors.push('WORKERS above 1 needs REDIS_URL: the workers share their swarms through Redis.')
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel
-  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}.`)
+  if (!LOG_LEVELS.includes(logLevel))
+    errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}.`)
 
   const turnTtlS = parseInteger('TURN_TTL_S', env.TURN_TTL_S, DEFAULT_TURN_TTL_S, 60, 7 * 24 * 3600, errors)
   const turn = parseTurn(env, turnTtlS, errors)
@@ -162,22 +176,26 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
 function parseTurn(env: Env, ttlS: number, errors: string[]): TurnConfig | null {
   const urls = (env.TURN_URLS ?? '').split(/[,\s]+/).filter(Boolean)
   const secret = env.TURN_SECRET?.trim() ?? ''
-  for (const url of urls) if (!TURN_URL.test(url)) errors.push(`TURN_URLS: ${JSON.stringify(url)} is not a turn: or turns: URL.`)
-  if (urls.length > 0 && !secret) errors.push('TURN_URLS is set but TURN_SECRET is not: the tracker needs coturn\'s static-auth-secret.')
+  for (const url of urls)
+    if (!TURN_URL.test(url)) errors.push(`TURN_URLS: ${JSON.stringify(url)} is not a turn: or turns: URL.`)
+  if (urls.length > 0 && !secret)
+    errors.push("TURN_URLS is set but TURN_SECRET is not: the tracker needs coturn's static-auth-secret.")
   if (secret && urls.length === 0) errors.push('TURN_SECRET is set but TURN_URLS is not.')
   return urls.length > 0 && secret ? { urls, secret, ttlS } : null
 }
 
 function parseEmbeddedTurn(env: Env, ttlS: number, errors: string[]): EmbeddedTurnConfig {
   const mode = (env.EMBEDDED_TURN ?? 'auto').trim().toLowerCase()
-  if (mode !== 'auto' && mode !== 'off') errors.push(`EMBEDDED_TURN must be auto or off, got ${JSON.stringify(env.EMBEDDED_TURN)}.`)
+  if (mode !== 'auto' && mode !== 'off')
+    errors.push(`EMBEDDED_TURN must be auto or off, got ${JSON.stringify(env.EMBEDDED_TURN)}.`)
   const allowLoopbackPeers = parseBoolean('TURN_ALLOW_LOOPBACK_PEERS', env.TURN_ALLOW_LOOPBACK_PEERS, false)
   if (!allowLoopbackPeers.ok) errors.push(allowLoopbackPeers.error)
   let relayPortRange = DEFAULT_RELAY_PORTS
   if (env.TURN_RELAY_PORTS?.trim()) {
     const match = /^(\d+)-(\d+)$/.exec(env.TURN_RELAY_PORTS.trim())
     const [low, high] = match ? [Number(match[1]), Number(match[2])] : [0, 0]
-    if (!match || low < 1024 || high > 65_535 || low >= high) errors.push(`TURN_RELAY_PORTS must look like 49160-49359, got ${JSON.stringify(env.TURN_RELAY_PORTS)}.`)
+    if (!match || low < 1024 || high > 65_535 || low >= high)
+      errors.push(`TURN_RELAY_PORTS must look like 49160-49359, got ${JSON.stringify(env.TURN_RELAY_PORTS)}.`)
     else relayPortRange = [low, high]
   }
   return {
@@ -190,7 +208,14 @@ function parseEmbeddedTurn(env: Env, ttlS: number, errors: string[]): EmbeddedTu
   }
 }
 
-function parseInteger(name: string, text: string | undefined, fallback: number, min: number, max: number, errors: string[]): number {
+function parseInteger(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  errors: string[],
+): number {
   if (text === undefined || text.trim() === '') return fallback
   const value = Number(text.trim())
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -213,7 +238,14 @@ function parseBoolean(name: string, text: string | undefined, fallback: boolean)
  * opens hundreds of pages (so the per-address limits are off).
  */
 export function localServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const base = parseServerConfig({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_TURN: 'off', RTC_CONFIG_PER_MINUTE: '100000', SOCKETS_PER_IP: '0', CONNECTIONS_PER_IP_PER_MINUTE: '0' })
+  const base = parseServerConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    EMBEDDED_TURN: 'off',
+    RTC_CONFIG_PER_MINUTE: '100000',
+    SOCKETS_PER_IP: '0',
+    CONNECTIONS_PER_IP_PER_MINUTE: '0',
+  })
   if (!base.ok) throw new Error(base.error)
   return { ...base.value, ...overrides }
 }

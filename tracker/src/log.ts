@@ -39,6 +39,7 @@ export function prettyLine(json: string, colour = false): string {
 
 function fieldText(value: unknown): string {
   if (typeof value === 'string') return /\s/.test(value) ? JSON.stringify(value) : value
-  if (value && typeof value === 'object' && 'message' in value) return JSON.stringify((value as { message: unknown }).message)
+  if (value && typeof value === 'object' && 'message' in value)
+    return JSON.stringify((value as { message: unknown }).message)
   return JSON.stringify(value)
 }

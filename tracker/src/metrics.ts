@@ -32,17 +32,44 @@ export class TrackerMetrics {
       ['swarmdrop_tracker_swarms', 'Swarms (torrents) with peers.', (g: TrackerGauges) => g.swarms],
       ['swarmdrop_tracker_peers', 'Peers in all swarms.', (g: TrackerGauges) => g.peers],
       ['swarmdrop_tracker_seeders', 'Seeders in all swarms.', (g: TrackerGauges) => g.seeders],
-      ['swarmdrop_tracker_redis_up', 'Whether Redis (REDIS_URL) is reachable; 0 also when it is not configured.', (g: TrackerGauges) => g.redisUp],
+      [
+        'swarmdrop_tracker_redis_up',
+        'Whether Redis (REDIS_URL) is reachable; 0 also when it is not configured.',
+        (g: TrackerGauges) => g.redisUp,
+      ],
     ] as const) {
-      new Gauge({ name, help, registers, collect() { this.set(pick(gauges())) } })
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(pick(gauges()))
+        },
+      })
     }
     for (const [name, help, pick] of [
       ['swarmdrop_tracker_announces_total', 'WebSocket announces answered.', (c: TrackerCounters) => c.announces],
       ['swarmdrop_tracker_scrapes_total', 'WebSocket scrapes answered.', (c: TrackerCounters) => c.scrapes],
-      ['swarmdrop_tracker_offers_relayed_total', 'WebRTC offers relayed to a peer.', (c: TrackerCounters) => c.offersRelayed],
-      ['swarmdrop_tracker_answers_relayed_total', 'WebRTC answers relayed to a peer.', (c: TrackerCounters) => c.answersRelayed],
+      [
+        'swarmdrop_tracker_offers_relayed_total',
+        'WebRTC offers relayed to a peer.',
+        (c: TrackerCounters) => c.offersRelayed,
+      ],
+      [
+        'swarmdrop_tracker_answers_relayed_total',
+        'WebRTC answers relayed to a peer.',
+        (c: TrackerCounters) => c.answersRelayed,
+      ],
     ] as const) {
-      new Counter({ name, help, registers, collect() { this.reset(); this.inc(pick(counters)) } })
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset()
+          this.inc(pick(counters))
+        },
+      })
     }
     new Counter({
       name: 'swarmdrop_tracker_rejections_total',

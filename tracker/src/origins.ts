@@ -5,7 +5,11 @@ import type { IncomingMessage } from 'node:http'
  * (a BitTorrent client, the hybrid node) and is not an origin question. The app's own origin is the
  * request's Host, as http or https (or as the proxy says, when it is trusted).
  */
-export function isOriginAllowed(req: IncomingMessage, allowedOrigins: string[], options: { anyOriginWhenUnset: boolean }): boolean {
+export function isOriginAllowed(
+  req: IncomingMessage,
+  allowedOrigins: string[],
+  options: { anyOriginWhenUnset: boolean },
+): boolean {
   const origin = req.headers.origin
   if (origin === undefined) return true
   if (allowedOrigins.includes(origin)) return true

@@ -35,10 +35,7 @@ describe('SwarmdropServer', () => {
   })
 
   it('refuses to start without a built web app', () => {
-    assert.throws(
-      () => new SwarmdropServer(testConfig({ webRoot: '/nonexistent' })),
-      /npm run build/,
-    )
+    assert.throws(() => new SwarmdropServer(testConfig({ webRoot: '/nonexistent' })), /npm run build/)
   })
 
   it('serves the app, with the SPA fallback and cache headers', async () => {
@@ -116,13 +113,32 @@ describe('SwarmdropServer', () => {
     const hostile = new WebSocket(`ws://127.0.0.1:${port}/announce`)
     await new Promise((resolve, reject) => hostile.once('open', resolve).once('error', reject))
     const failures: string[] = []
-    hostile.on('message', (data) => failures.push(String((JSON.parse(String(data)) as Record<string, unknown>)['failure reason'])))
+    hostile.on('message', (data) =>
+      failures.push(String((JSON.parse(String(data)) as Record<string, unknown>)['failure reason'])),
+    )
     const id = (char: string) => char.repeat(20)
-    hostile.send(JSON.stringify({ action: 'announce', info_hash: id('h'), peer_id: id('p'), offers: Array.from({ length: 50 }, () => ({ offer: { type: 'offer', sdp: 'x' }, offer_id: id('o') })) }))
-    hostile.send(JSON.stringify({ action: 'announce', info_hash: id('h'), peer_id: id('p'), answer: { type: 'answer', sdp: 'x'.repeat(100_000) }, offer_id: id('o'), to_peer_id: id('t') }))
+    hostile.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: id('h'),
+        peer_id: id('p'),
+        offers: Array.from({ length: 50 }, () => ({ offer: { type: 'offer', sdp: 'x' }, offer_id: id('o') })),
+      }),
+    )
+    hostile.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: id('h'),
+        peer_id: id('p'),
+        answer: { type: 'answer', sdp: 'x'.repeat(100_000) },
+        offer_id: id('o'),
+        to_peer_id: id('t'),
+      }),
+    )
     // Fuzz: mutated and random messages, more than one socket may send before it is closed.
     const closed = new Promise<number>((resolve) => hostile.once('close', (code) => resolve(code)))
-    for (let i = 0; i < 200 && hostile.readyState === WebSocket.OPEN; i++) hostile.send(Buffer.from(Array.from({ length: 40 }, () => Math.floor(Math.random() * 256))))
+    for (let i = 0; i < 200 && hostile.readyState === WebSocket.OPEN; i++)
+      hostile.send(Buffer.from(Array.from({ length: 40 }, () => Math.floor(Math.random() * 256))))
     assert.equal(await closed, 1008)
     assert.match(failures[0] ?? '', /At most 10 offers/)
     assert.match(failures[1] ?? '', /at most 16 KiB/)
@@ -131,8 +147,20 @@ describe('SwarmdropServer', () => {
     const polite = new WebSocket(`ws://127.0.0.1:${port}/announce`)
     await new Promise((resolve, reject) => polite.once('open', resolve).once('error', reject))
     const hexToBinary = (hex: string) => Buffer.from(hex, 'hex').toString('binary')
-    const reply = new Promise<Record<string, unknown>>((resolve) => polite.on('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)))
-    polite.send(JSON.stringify({ action: 'announce', info_hash: hexToBinary('ab'.repeat(20)), peer_id: hexToBinary('cd'.repeat(20)), left: null, numwant: 0, event: 'started', offers: [] }))
+    const reply = new Promise<Record<string, unknown>>((resolve) =>
+      polite.on('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)),
+    )
+    polite.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: hexToBinary('ab'.repeat(20)),
+        peer_id: hexToBinary('cd'.repeat(20)),
+        left: null,
+        numwant: 0,
+        event: 'started',
+        offers: [],
+      }),
+    )
     const answer = await reply
     assert.equal(answer.complete, 0)
     assert.equal(answer.incomplete, 1)
@@ -149,7 +177,12 @@ describe('SwarmdropServer', () => {
 
   it('hands TURN credentials only to its own pages and allowed origins, rate limited per address', async () => {
     const turned = new SwarmdropServer(
-      testConfig({ webRoot, allowedOrigins: ['https://friend.example'], rtcConfigPerMinute: 3, turn: { urls: ['turn:{host}:3478'], secret: 's', ttlS: 60 } }),
+      testConfig({
+        webRoot,
+        allowedOrigins: ['https://friend.example'],
+        rtcConfigPerMinute: 3,
+        turn: { urls: ['turn:{host}:3478'], secret: 's', ttlS: 60 },
+      }),
     )
     const { port: turnedPort } = await turned.listen()
     const url = `http://127.0.0.1:${turnedPort}/api/rtc-config`
@@ -162,12 +195,19 @@ describe('SwarmdropServer', () => {
     assert.equal(limited.headers.get('retry-after'), '60')
 
     // With ALLOWED_ORIGINS set, other pages cannot open the WebSocket tracker either.
-    const foreign = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, { headers: { Origin: 'https://evil.example' } })
+    const foreign = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, {
+      headers: { Origin: 'https://evil.example' },
+    })
     assert.match((await new Promise<Error>((resolve) => foreign.once('error', resolve))).message, /403/)
-    const friend = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, { headers: { Origin: 'https://friend.example' } })
+    const friend = new WebSocket(`ws://127.0.0.1:${turnedPort}/announce`, {
+      headers: { Origin: 'https://friend.example' },
+    })
     await new Promise((resolve, reject) => friend.once('open', resolve).once('error', reject))
     friend.close()
-    assert.match(await (await fetch(`http://127.0.0.1:${turnedPort}/metrics`)).text(), /rejections_total\{reason="rtc-config-rate"\} 1/)
+    assert.match(
+      await (await fetch(`http://127.0.0.1:${turnedPort}/metrics`)).text(),
+      /rejections_total\{reason="rtc-config-rate"\} 1/,
+    )
     await turned.close()
   })
 
@@ -214,14 +254,15 @@ describe('SwarmdropServer', () => {
       const reply = await request(packet)
       udp.close()
       const peers: string[] = []
-      for (let offset = 20; offset + 6 <= reply.length; offset += 6) peers.push(`${[...reply.subarray(offset, offset + 4)].join('.')}:${reply.readUInt16BE(offset + 4)}`)
+      for (let offset = 20; offset + 6 <= reply.length; offset += 6)
+        peers.push(`${[...reply.subarray(offset, offset + 4)].join('.')}:${reply.readUInt16BE(offset + 4)}`)
       return peers
     }
     await announce(6881, [10, 1, 2, 3]) // rTorrent with network.local_address, say
     assert.deepEqual(await announce(6882, [0, 0, 0, 0]), ['127.0.0.1:6881'])
   })
 
-    it('closes idempotently', async () => {
+  it('closes idempotently', async () => {
     const extra = new SwarmdropServer(testConfig({ webRoot }))
     await extra.listen()
     await extra.close()

@@ -10,7 +10,13 @@ import { Server as TrackerServer } from 'bittorrent-tracker'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 import sirv from 'sirv'
 import { WebSocketServer } from 'ws'
-import { ANNOUNCE_INTERVAL_MS, CLIENT_CONFIG_PATH, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type ClientConfig } from '@swarmdrop/common'
+import {
+  ANNOUNCE_INTERVAL_MS,
+  CLIENT_CONFIG_PATH,
+  RTC_CONFIG_PATH,
+  TRACKER_ANNOUNCE_PATH,
+  type ClientConfig,
+} from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
 import { TrackerCounters, TrackerMetrics } from './metrics.js'
 import { isOriginAllowed } from './origins.js'
@@ -66,35 +72,62 @@ export class SwarmdropServer extends EventEmitter {
   constructor(private readonly config: ServerConfig) {
     super()
     if (!existsSync(join(config.webRoot, 'index.html'))) {
-      throw new Error(`The web app is not built: ${join(config.webRoot, 'index.html')} is missing. Run "npm run build".`)
+      throw new Error(
+        `The web app is not built: ${join(config.webRoot, 'index.html')} is missing. Run "npm run build".`,
+      )
     }
     this.serveApp = sirv(config.webRoot, {
       single: true,
       etag: true,
       setHeaders: (res, pathname) => {
         // Vite names assets by content hash, so they never change; index.html must always be fresh.
-        res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+        res.setHeader(
+          'Cache-Control',
+          pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        )
       },
     })
 
     this.securityHeaders = securityHeaders(config.extraTrackers)
 
-    this.tracker = new TrackerServer({ interval: ANNOUNCE_INTERVAL_MS, trustProxy: config.trustProxy, http: false, udp: false, ws: false, stats: false })
+    this.tracker = new TrackerServer({
+      interval: ANNOUNCE_INTERVAL_MS,
+      trustProxy: config.trustProxy,
+      http: false,
+      udp: false,
+      ws: false,
+      stats: false,
+    })
     neverHandPeersThemselves(this.tracker)
     this.tracker.on('warning', (err: Error) => this.emit('warning', err))
     this.tracker.on('error', (err: Error) => this.emit('warning', err))
 
     const { limits } = config
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false, skipUTF8Validation: true })
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: limits.maxMessageBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+      skipUTF8Validation: true,
+    })
     // A peer is forgotten by other instances once it has been silent as long as an idle socket may be.
     this.directory = config.redisUrl ? new RedisDirectory(config.redisUrl, limits.idleTimeoutS * 1000) : null
     this.directory?.on('warning', (err: Error) => this.emit('warning', err))
     this.directory?.on('state', (state: string) => this.emit('redis', state))
     // webtorrent clients announce every interval / 5 over WebSocket (12 s).
-    this.webSocketTracker = new WebSocketTracker({ limits, intervalS: Math.ceil(ANNOUNCE_INTERVAL_MS / 1000 / 5), counters: this.counters, directory: this.directory ?? undefined })
+    this.webSocketTracker = new WebSocketTracker({
+      limits,
+      intervalS: Math.ceil(ANNOUNCE_INTERVAL_MS / 1000 / 5),
+      counters: this.counters,
+      directory: this.directory ?? undefined,
+    })
     this.webSocketTracker.on('rejected', (rejection: Rejection) => this.emit('rejected', rejection))
     this.admission = new ConnectionAdmission(limits)
-    this.metrics = new TrackerMetrics(this.counters, () => ({ ...this.stats(), sockets: this.webSocketTracker.socketCount, redisUp: this.redisState() === 'up' ? 1 : 0 }))
+    this.metrics = new TrackerMetrics(this.counters, () => ({
+      ...this.stats(),
+      sockets: this.webSocketTracker.socketCount,
+      redisUp: this.redisState() === 'up' ? 1 : 0,
+    }))
 
     this.rtcConfigLimiter = new RateLimiterMemory({ points: config.rtcConfigPerMinute, duration: 60 })
     this.http = http.createServer((req, res) => this.onRequest(req, res))
@@ -143,7 +176,10 @@ export class SwarmdropServer extends EventEmitter {
     this.destroyed = true
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     for (const socket of this.udpSockets) socket.close()
-    await Promise.race([this.webSocketTracker.closeAll(CLOSE_SERVICE_RESTART, 'Tracker restarting'), sleep(CLOSE_GRACE_MS)])
+    await Promise.race([
+      this.webSocketTracker.closeAll(CLOSE_SERVICE_RESTART, 'Tracker restarting'),
+      sleep(CLOSE_GRACE_MS),
+    ])
     this.webSocketTracker.destroy()
     this.admission.destroy()
     await this.directory?.destroy()
@@ -160,7 +196,12 @@ export class SwarmdropServer extends EventEmitter {
       case '/scrape':
         return this.tracker.onHttpRequest(req, res)
       case '/healthz':
-        return sendJson(res, 200, { status: 'ok', uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000), redis: this.redisState(), instance: this.directory?.instanceId })
+        return sendJson(res, 200, {
+          status: 'ok',
+          uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000),
+          redis: this.redisState(),
+          instance: this.directory?.instanceId,
+        })
       case '/stats':
         return sendJson(res, 200, this.stats())
       case '/metrics':
@@ -179,7 +220,8 @@ export class SwarmdropServer extends EventEmitter {
         return
       default:
         // Stream URLs belong to the service worker; reaching the server means it did not answer them.
-        if (pathname.startsWith(STREAM_PATH_PREFIX)) return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })
+        if (pathname.startsWith(STREAM_PATH_PREFIX))
+          return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Method not allowed' })
         return this.serveApp(req, res, () => sendJson(res, 404, { error: 'Not found' }))
     }
@@ -189,7 +231,7 @@ export class SwarmdropServer extends EventEmitter {
   private onRtcConfig(req: IncomingMessage, res: ServerResponse): void {
     if (!isOriginAllowed(req, this.config.allowedOrigins, { anyOriginWhenUnset: false })) {
       this.reject('origin', 'Origin may not use the relay.', req)
-      return sendJson(res, 403, { error: 'This origin may not use this server\'s relay.' })
+      return sendJson(res, 403, { error: "This origin may not use this server's relay." })
     }
     if (!this.config.turn) return sendJson(res, 200, rtcConfigFor(this.config, req.headers.host))
     this.rtcConfigLimiter.consume(this.clientAddress(req)).then(
@@ -203,7 +245,11 @@ export class SwarmdropServer extends EventEmitter {
   }
 
   private clientAddress(req: IncomingMessage): string {
-    const forwarded = this.config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : ''
+    const forwarded = this.config.trustProxy
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          ?.trim()
+      : ''
     return forwarded || req.socket.remoteAddress || 'unknown'
   }
 

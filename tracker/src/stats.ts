@@ -15,5 +15,10 @@ export function swarmStats(swarms: Record<string, Swarm>): SwarmStats {
 }
 
 export function addStats(a: SwarmStats, b: SwarmStats): SwarmStats {
-  return { swarms: a.swarms + b.swarms, peers: a.peers + b.peers, seeders: a.seeders + b.seeders, leechers: a.leechers + b.leechers }
+  return {
+    swarms: a.swarms + b.swarms,
+    peers: a.peers + b.peers,
+    seeders: a.seeders + b.seeders,
+    leechers: a.leechers + b.leechers,
+  }
 }

@@ -18,7 +18,12 @@ const ANNOUNCE_BYTES = 98
 
 /** The packet with an announce's IP field cleared; any other packet as it is. */
 export function withSourceAddress(packet: Buffer): Buffer {
-  if (packet.length < ANNOUNCE_BYTES || packet.readUInt32BE(ACTION_OFFSET) !== ANNOUNCE_ACTION || packet.readUInt32BE(IP_OFFSET) === 0) return packet
+  if (
+    packet.length < ANNOUNCE_BYTES ||
+    packet.readUInt32BE(ACTION_OFFSET) !== ANNOUNCE_ACTION ||
+    packet.readUInt32BE(IP_OFFSET) === 0
+  )
+    return packet
   const cleared = Buffer.from(packet)
   cleared.writeUInt32BE(0, IP_OFFSET)
   return cleared

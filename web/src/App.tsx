@@ -18,7 +18,9 @@ export function App() {
 
   // Closing the only tab that has a whole torrent ends its sharing: ask first.
   const list = useTorrentList()
-  const onlySeeder = list.some((torrent) => torrent.onlySeeder && (torrent.status === 'seeding' || torrent.status === 'done'))
+  const onlySeeder = list.some(
+    (torrent) => torrent.onlySeeder && (torrent.status === 'seeding' || torrent.status === 'done'),
+  )
   useEffect(() => {
     if (!onlySeeder) return
     const warn = (event: BeforeUnloadEvent) => event.preventDefault()
@@ -54,7 +56,12 @@ export function App() {
         {notice && (
           <div className="notice" role="alert" data-testid="notice">
             <span>{notice}</span>
-            <button type="button" className="button button--small button--ghost" onClick={() => setNotice(null)} aria-label="Dismiss message">
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setNotice(null)}
+              aria-label="Dismiss message"
+            >
               Dismiss
             </button>
           </div>

@@ -8,7 +8,10 @@ import './styles.css'
 
 // Opened from a share link: start joining its swarm now rather than after the first render.
 const link = parseShareFragment(location.hash)
-if (link.ok && link.value) torrents().open(link.value).catch(() => {})
+if (link.ok && link.value)
+  torrents()
+    .open(link.value)
+    .catch(() => {})
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')

@@ -66,8 +66,18 @@ export const recordOffset = (record: number): number => SEALED_HEADER_BYTES + re
  * The records, and their bytes in the stream, that hold bytes `start`..`end` (inclusive) of a file;
  * `skip` is how many data bytes of the first record come before `start`.
  */
-export function recordsOfRange(span: SealedFileSpan, start: number, end: number): { first: number; last: number; skip: number; cipherStart: number; cipherEnd: number } {
+export function recordsOfRange(
+  span: SealedFileSpan,
+  start: number,
+  end: number,
+): { first: number; last: number; skip: number; cipherStart: number; cipherEnd: number } {
   const first = span.firstRecord + Math.floor(start / SEALED_RECORD_DATA_BYTES)
   const last = span.firstRecord + Math.floor(end / SEALED_RECORD_DATA_BYTES)
-  return { first, last, skip: start % SEALED_RECORD_DATA_BYTES, cipherStart: recordOffset(first), cipherEnd: recordOffset(last + 1) - 1 }
+  return {
+    first,
+    last,
+    skip: start % SEALED_RECORD_DATA_BYTES,
+    cipherStart: recordOffset(first),
+    cipherEnd: recordOffset(last + 1) - 1,
+  }
 }

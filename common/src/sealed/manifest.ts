@@ -45,8 +45,10 @@ export function parseManifest(bytes: Uint8Array): Result<SealedManifest> {
   }
   if (typeof value !== 'object' || value === null) return damaged('not a list')
   const { v, name, files } = value as Record<string, unknown>
-  if (v !== MANIFEST_VERSION) return fail('This private share was made by a newer Swarmdrop. Reload the page to update it.')
-  if (typeof name !== 'string' || !Array.isArray(files) || files.length === 0 || files.length > MAX_FILES) return damaged('no files')
+  if (v !== MANIFEST_VERSION)
+    return fail('This private share was made by a newer Swarmdrop. Reload the page to update it.')
+  if (typeof name !== 'string' || !Array.isArray(files) || files.length === 0 || files.length > MAX_FILES)
+    return damaged('no files')
   const parsed: SealedManifestFile[] = []
   for (const file of files as unknown[]) {
     const entry = parseFile(file)
@@ -68,4 +70,9 @@ function parseFile(value: unknown): SealedManifestFile | null {
 
 /** A path segment that names something inside the share: no separators, no `.`/`..`, no control characters. */
 const isSafeSegment = (segment: string): boolean =>
-  segment.length > 0 && segment.length <= 255 && segment !== '.' && segment !== '..' && !/[\\/]/.test(segment) && stripControlCharacters(segment) === segment
+  segment.length > 0 &&
+  segment.length <= 255 &&
+  segment !== '.' &&
+  segment !== '..' &&
+  !/[\\/]/.test(segment) &&
+  stripControlCharacters(segment) === segment

@@ -38,7 +38,8 @@ export class SealedRecordError extends Error {
 export async function deriveRecordKeys(secret: Uint8Array, salt: Uint8Array): Promise<RecordKeys> {
   const { subtle } = globalThis.crypto
   const ikm = await subtle.importKey('raw', bytes(secret), 'HKDF', false, ['deriveBits'])
-  const derive = (info: Uint8Array, bits: number) => subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: bytes(salt), info: bytes(info) }, ikm, bits)
+  const derive = (info: Uint8Array, bits: number) =>
+    subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: bytes(salt), info: bytes(info) }, ikm, bits)
   const [cek, nonceBase] = await Promise.all([derive(CEK_INFO, 128), derive(NONCE_INFO, 96)])
   const key = await subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt', 'decrypt'])
   return { key, nonceBase: new Uint8Array(nonceBase), salt: Uint8Array.from(salt) }
@@ -59,7 +60,8 @@ export function encodeHeader(salt: Uint8Array, recordBytes = SEALED_RECORD_BYTES
 export function parseHeader(header: Uint8Array): Result<{ salt: Uint8Array; recordBytes: number }> {
   if (header.length < SEALED_HEADER_BYTES) return fail('The private share is cut short.')
   const recordBytes = new DataView(header.buffer, header.byteOffset, header.byteLength).getUint32(SALT_BYTES)
-  if (recordBytes !== SEALED_RECORD_BYTES || header[SALT_BYTES + 4] !== 0) return fail('This is not a Swarmdrop private share (unknown record format).')
+  if (recordBytes !== SEALED_RECORD_BYTES || header[SALT_BYTES + 4] !== 0)
+    return fail('This is not a Swarmdrop private share (unknown record format).')
   return ok({ salt: header.slice(0, SALT_BYTES), recordBytes })
 }
 
@@ -72,29 +74,50 @@ export async function sealRecord(
   keys: RecordKeys,
   seq: number,
   data: Uint8Array,
-  { last, recordBytes = SEALED_RECORD_BYTES, scratch }: { last: boolean; recordBytes?: number; scratch?: Uint8Array<ArrayBuffer> },
+  {
+    last,
+    recordBytes = SEALED_RECORD_BYTES,
+    scratch,
+  }: { last: boolean; recordBytes?: number; scratch?: Uint8Array<ArrayBuffer> },
 ): Promise<Uint8Array> {
-  if (recordBytes < MIN_RECORD_BYTES || data.length > recordBytes - TAG_BYTES - 1) throw new RangeError(`A record of ${recordBytes} bytes cannot carry ${data.length} bytes.`)
+  if (recordBytes < MIN_RECORD_BYTES || data.length > recordBytes - TAG_BYTES - 1)
+    throw new RangeError(`A record of ${recordBytes} bytes cannot carry ${data.length} bytes.`)
   // WebCrypto copies its input, so one scratch buffer serves record after record.
   const plaintext = scratch?.length === recordBytes - TAG_BYTES ? scratch : new Uint8Array(recordBytes - TAG_BYTES)
   plaintext.set(data)
   plaintext[data.length] = last ? LAST_DELIMITER : OTHER_DELIMITER
   plaintext.fill(0, data.length + 1)
-  const sealed = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonceFor(keys.nonceBase, seq) }, keys.key, plaintext)
+  const sealed = await globalThis.crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: nonceFor(keys.nonceBase, seq) },
+    keys.key,
+    plaintext,
+  )
   return new Uint8Array(sealed)
 }
 
 /** Decrypts one record and returns its data, or throws SealedRecordError. */
-export async function openRecord(keys: RecordKeys, seq: number, record: Uint8Array, { last }: { last: boolean }): Promise<Uint8Array> {
+export async function openRecord(
+  keys: RecordKeys,
+  seq: number,
+  record: Uint8Array,
+  { last }: { last: boolean },
+): Promise<Uint8Array> {
   let plaintext: Uint8Array
   try {
-    plaintext = new Uint8Array(await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonceFor(keys.nonceBase, seq) }, keys.key, bytes(record)))
+    plaintext = new Uint8Array(
+      await globalThis.crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: nonceFor(keys.nonceBase, seq) },
+        keys.key,
+        bytes(record),
+      ),
+    )
   } catch {
     throw new SealedRecordError(`Record ${seq} failed authentication.`)
   }
   let end = plaintext.length - 1
   while (end >= 0 && plaintext[end] === 0) end--
-  if (end < 0 || plaintext[end] !== (last ? LAST_DELIMITER : OTHER_DELIMITER)) throw new SealedRecordError(`Record ${seq} has no valid delimiter.`)
+  if (end < 0 || plaintext[end] !== (last ? LAST_DELIMITER : OTHER_DELIMITER))
+    throw new SealedRecordError(`Record ${seq} has no valid delimiter.`)
   return plaintext.subarray(0, end)
 }
 
@@ -106,4 +129,5 @@ function nonceFor(base: Uint8Array, seq: number): Uint8Array<ArrayBuffer> {
 }
 
 /** WebCrypto wants its inputs in an ArrayBuffer of their own type. */
-const bytes = (view: Uint8Array): Uint8Array<ArrayBuffer> => (view.buffer instanceof ArrayBuffer ? (view as Uint8Array<ArrayBuffer>) : Uint8Array.from(view))
+const bytes = (view: Uint8Array): Uint8Array<ArrayBuffer> =>
+  view.buffer instanceof ArrayBuffer ? (view as Uint8Array<ArrayBuffer>) : Uint8Array.from(view)

@@ -3,9 +3,24 @@ import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { padmeRecords, planSealed, recordOffset, recordsOfRange, SEALED_TORRENT_NAME } from './layout.js'
 import { manifestFilePath, parseManifest, type SealedManifest } from './manifest.js'
-import { deriveRecordKeys, encodeHeader, openRecord, SEALED_RECORD_BYTES, SEALED_RECORD_DATA_BYTES, sealRecord, SealedRecordError } from './records.js'
+import {
+  deriveRecordKeys,
+  encodeHeader,
+  openRecord,
+  SEALED_RECORD_BYTES,
+  SEALED_RECORD_DATA_BYTES,
+  sealRecord,
+  SealedRecordError,
+} from './records.js'
 import { encodeSecret, parseSecret, randomSecret } from './secret.js'
-import { decryptFileRange, openSealedShare, sealedSource, sealedSpec, WRONG_KEY_MESSAGE, type ByteSource } from './share.js'
+import {
+  decryptFileRange,
+  openSealedShare,
+  sealedSource,
+  sealedSpec,
+  WRONG_KEY_MESSAGE,
+  type ByteSource,
+} from './share.js'
 
 const b64url = (text: string) => Uint8Array.from(Buffer.from(text, 'base64url'))
 
@@ -17,7 +32,8 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
 
 /** Ciphertext of a byte range, in uneven chunks, as a torrent's file iterator gives it. */
 async function* chunksOf(source: ByteSource, start: number, end: number): AsyncGenerator<Uint8Array> {
-  for (let offset = start; offset <= end; offset += 40_000) yield source.read(offset, Math.min(end + 1, offset + 40_000))
+  for (let offset = start; offset <= end; offset += 40_000)
+    yield source.read(offset, Math.min(end + 1, offset + 40_000))
 }
 
 describe('RFC 8188 records', () => {
@@ -25,9 +41,15 @@ describe('RFC 8188 records', () => {
     const ciphertext = b64url('I1BsxtFttlv3u_Oo94xnmwAAEAAA-NAVub2qFgBEuQKRapoZu-IxkIva3MEB1PD-ly8Thjg')
     const salt = ciphertext.subarray(0, 16)
     const keys = await deriveRecordKeys(b64url('yqdlZ-tYemfogSmv7Ws5PQ'), salt)
-    const sealed = await sealRecord(keys, 0, new TextEncoder().encode('I am the walrus'), { last: true, recordBytes: 15 + 17 })
+    const sealed = await sealRecord(keys, 0, new TextEncoder().encode('I am the walrus'), {
+      last: true,
+      recordBytes: 15 + 17,
+    })
     assert.deepEqual(Buffer.concat([encodeHeader(salt, 4096), sealed]), Buffer.from(ciphertext))
-    assert.equal(new TextDecoder().decode(await openRecord(keys, 0, ciphertext.subarray(21), { last: true })), 'I am the walrus')
+    assert.equal(
+      new TextDecoder().decode(await openRecord(keys, 0, ciphertext.subarray(21), { last: true })),
+      'I am the walrus',
+    )
   })
 
   it('refuse a record out of place, a wrong key, a flipped bit and a wrong end', async () => {
@@ -37,7 +59,10 @@ describe('RFC 8188 records', () => {
     assert.equal(record.length, SEALED_RECORD_BYTES)
     assert.deepEqual([...(await openRecord(keys, 3, record, { last: false }))], [1, 2, 3])
     await assert.rejects(openRecord(keys, 4, record, { last: false }), SealedRecordError)
-    await assert.rejects(openRecord(await deriveRecordKeys(randomSecret(), salt), 3, record, { last: false }), SealedRecordError)
+    await assert.rejects(
+      openRecord(await deriveRecordKeys(randomSecret(), salt), 3, record, { last: false }),
+      SealedRecordError,
+    )
     const flipped = Uint8Array.from(record)
     flipped[100]! ^= 1
     await assert.rejects(openRecord(keys, 3, flipped, { last: false }), SealedRecordError)
@@ -101,7 +126,9 @@ describe('private shares', () => {
         [bytes.length - 10, bytes.length - 1],
       ] as const) {
         const range = recordsOfRange(opened.value.plan.files[index]!, start, end)
-        const plain = await collect(decryptFileRange(opened.value, index, start, end, chunksOf(source, range.cipherStart, range.cipherEnd)))
+        const plain = await collect(
+          decryptFileRange(opened.value, index, start, end, chunksOf(source, range.cipherStart, range.cipherEnd)),
+        )
         assert.deepEqual(plain, bytes.subarray(start, end + 1), `file ${index} bytes ${start}-${end}`)
       }
     }
@@ -143,14 +170,22 @@ describe('secrets and manifests', () => {
     const text = encodeSecret(secret)
     assert.match(text, /^[A-Za-z0-9_-]{22}$/)
     assert.deepEqual(parseSecret(text), { ok: true, value: secret })
-    for (const bad of ['', text.slice(1), `${text}A`, text.replace(/.$/, '!')]) assert.equal(parseSecret(bad).ok, false, bad)
+    for (const bad of ['', text.slice(1), `${text}A`, text.replace(/.$/, '!')])
+      assert.equal(parseSecret(bad).ok, false, bad)
   })
 
   it('refuses manifests with paths that climb out, odd sizes or no files', () => {
     const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
     const good = { v: 1, name: 'x', files: [{ path: ['a', 'b.txt'], length: 3, type: 'text/plain' }] }
     assert.equal(parseManifest(encode(good)).ok, true)
-    for (const file of [{ path: ['..', 'x'], length: 1 }, { path: ['a/b'], length: 1 }, { path: [], length: 1 }, { path: ['a'], length: -1 }, { path: ['a'], length: 1.5 }, { path: ['a\u0000'], length: 1 }]) {
+    for (const file of [
+      { path: ['..', 'x'], length: 1 },
+      { path: ['a/b'], length: 1 },
+      { path: [], length: 1 },
+      { path: ['a'], length: -1 },
+      { path: ['a'], length: 1.5 },
+      { path: ['a\u0000'], length: 1 },
+    ]) {
       assert.equal(parseManifest(encode({ ...good, files: [file] })).ok, false, JSON.stringify(file))
     }
     assert.equal(parseManifest(encode({ ...good, files: [] })).ok, false)
@@ -160,8 +195,22 @@ describe('secrets and manifests', () => {
   })
 
   it('lays files out as a public torrent of them would: under the share’s name, but for one loose file', () => {
-    const folder = { name: 'Trip', files: [{ path: ['day 1', 'a.jpg'], length: 1, type: '' }, { path: ['b.txt'], length: 1, type: '' }] }
-    assert.deepEqual([manifestFilePath(folder, 0), manifestFilePath(folder, 1)], [['Trip', 'day 1', 'a.jpg'], ['Trip', 'b.txt']])
-    assert.deepEqual(manifestFilePath({ name: 'a.txt', files: [{ path: ['a.txt'], length: 1, type: '' }] }, 0), ['a.txt'])
+    const folder = {
+      name: 'Trip',
+      files: [
+        { path: ['day 1', 'a.jpg'], length: 1, type: '' },
+        { path: ['b.txt'], length: 1, type: '' },
+      ],
+    }
+    assert.deepEqual(
+      [manifestFilePath(folder, 0), manifestFilePath(folder, 1)],
+      [
+        ['Trip', 'day 1', 'a.jpg'],
+        ['Trip', 'b.txt'],
+      ],
+    )
+    assert.deepEqual(manifestFilePath({ name: 'a.txt', files: [{ path: ['a.txt'], length: 1, type: '' }] }, 0), [
+      'a.txt',
+    ])
   })
 })

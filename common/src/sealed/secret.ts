@@ -14,7 +14,9 @@ export function encodeSecret(secret: Uint8Array): string {
 }
 
 export function parseSecret(text: string): Result<Uint8Array> {
-  const damaged = fail<Uint8Array>('This link’s key is damaged or cut short. Ask the sender to copy the whole link again.')
+  const damaged = fail<Uint8Array>(
+    'This link’s key is damaged or cut short. Ask the sender to copy the whole link again.',
+  )
   if (!/^[A-Za-z0-9_-]{22}$/.test(text)) return damaged
   let decoded: string
   try {

@@ -1,7 +1,25 @@
 import { fail, ok, type Result } from '../result.js'
-import { MANIFEST_PREFIX_BYTES, planSealed, recordOffset, recordsInStream, recordsOfRange, type SealedPlan } from './layout.js'
+import {
+  MANIFEST_PREFIX_BYTES,
+  planSealed,
+  recordOffset,
+  recordsInStream,
+  recordsOfRange,
+  type SealedPlan,
+} from './layout.js'
 import { encodeManifest, parseManifest, type SealedManifest } from './manifest.js'
-import { deriveRecordKeys, encodeHeader, openRecord, parseHeader, SEALED_HEADER_BYTES, SEALED_RECORD_BYTES, SEALED_RECORD_DATA_BYTES, sealRecord, SealedRecordError, type RecordKeys } from './records.js'
+import {
+  deriveRecordKeys,
+  encodeHeader,
+  openRecord,
+  parseHeader,
+  SEALED_HEADER_BYTES,
+  SEALED_RECORD_BYTES,
+  SEALED_RECORD_DATA_BYTES,
+  sealRecord,
+  SealedRecordError,
+  type RecordKeys,
+} from './records.js'
 
 /** Bytes read by range; `end` is exclusive. What a chunk store or a hashing job reads from. */
 export type ByteSource = { readonly size: number; read(start: number, end: number): Promise<Uint8Array> }
@@ -100,19 +118,27 @@ export async function shareOfSpec(spec: Omit<SealedSpec, 'blobs'>): Promise<Resu
 }
 
 /** Plain words for why a private share does not open. */
-export const WRONG_KEY_MESSAGE = 'This link’s key does not open this share: the link may be cut short or changed. Ask the sender to copy the whole link again.'
+export const WRONG_KEY_MESSAGE =
+  'This link’s key does not open this share: the link may be cut short or changed. Ask the sender to copy the whole link again.'
 
 /**
  * Opens a private share of `length` bytes: reads its header and its manifest's records (through
  * `read`, whose `end` is exclusive), checks they fit the torrent, and returns what is inside.
  */
-export async function openSealedShare(secret: Uint8Array, length: number, read: (start: number, end: number) => Promise<Uint8Array>): Promise<Result<SealedShare>> {
+export async function openSealedShare(
+  secret: Uint8Array,
+  length: number,
+  read: (start: number, end: number) => Promise<Uint8Array>,
+): Promise<Result<SealedShare>> {
   const records = recordsInStream(length)
   if (records === null) return fail('This is not a Swarmdrop private share (its size does not fit).')
   const header = parseHeader(await read(0, SEALED_HEADER_BYTES))
   if (!header.ok) return header
   const keys = await deriveRecordKeys(secret, header.value.salt)
-  const openAt = async (record: number) => openRecord(keys, record, await read(recordOffset(record), recordOffset(record + 1)), { last: record === records - 1 })
+  const openAt = async (record: number) =>
+    openRecord(keys, record, await read(recordOffset(record), recordOffset(record + 1)), {
+      last: record === records - 1,
+    })
   let region: Uint8Array
   try {
     const first = await openAt(0)
@@ -141,7 +167,13 @@ export async function openSealedShare(secret: Uint8Array, length: number, read: 
  * given as chunks in order from the first such record (see `recordsOfRange`). A record that fails
  * authentication throws SealedRecordError: nothing unverified is ever yielded.
  */
-export async function* decryptFileRange(share: SealedShare, fileIndex: number, start: number, end: number, ciphertext: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* decryptFileRange(
+  share: SealedShare,
+  fileIndex: number,
+  start: number,
+  end: number,
+  ciphertext: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   const span = share.plan.files[fileIndex]
   if (!span || span.length === 0 || start > end) return
   const range = recordsOfRange(span, start, end)
@@ -149,7 +181,7 @@ export async function* decryptFileRange(share: SealedShare, fileIndex: number, s
   let pending = new Uint8Array(SEALED_RECORD_BYTES)
   let filled = 0
   for await (const chunk of ciphertext) {
-    for (let offset = 0; offset < chunk.length && record <= range.last; ) {
+    for (let offset = 0; offset < chunk.length && record <= range.last;) {
       const taken = Math.min(chunk.length - offset, SEALED_RECORD_BYTES - filled)
       pending.set(chunk.subarray(offset, offset + taken), filled)
       filled += taken
@@ -158,7 +190,8 @@ export async function* decryptFileRange(share: SealedShare, fileIndex: number, s
       const data = await openRecord(share.keys, record, pending, { last: record === share.plan.records - 1 })
       const indexInFile = record - span.firstRecord
       const expected = Math.min(SEALED_RECORD_DATA_BYTES, span.length - indexInFile * SEALED_RECORD_DATA_BYTES)
-      if (data.length !== expected) throw new SealedRecordError(`Record ${record} holds ${data.length} bytes, not ${expected}.`)
+      if (data.length !== expected)
+        throw new SealedRecordError(`Record ${record} holds ${data.length} bytes, not ${expected}.`)
       const from = record === range.first ? range.skip : 0
       const to = record === range.last ? (end % SEALED_RECORD_DATA_BYTES) + 1 : data.length
       yield data.slice(from, to)

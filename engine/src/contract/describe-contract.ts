@@ -3,7 +3,10 @@ import { after, before, describe, it } from 'node:test'
 import { engineReport, WEBTORRENT_VERSION, WORKAROUNDS, type Runtime, type WorkaroundId } from '../index.js'
 import { RUNTIME_OF, transfer, type Build, type Transfer } from './swarm.js'
 
-const BUILDS: Record<Build, string> = { browser: 'the browser bundle the app runs', node: 'the Node build the hybrid node runs' }
+const BUILDS: Record<Build, string> = {
+  browser: 'the browser bundle the app runs',
+  node: 'the Node build the hybrid node runs',
+}
 
 /**
  * The contract of one build, in a test process of its own (the engine's report is per process): two
@@ -25,7 +28,9 @@ export function describeContract(build: Build, more?: (swarm: () => Transfer) =>
       const { applied, mismatches } = engineReport()
       assert.deepEqual(mismatches, [])
       const runtime = RUNTIME_OF[build]
-      const expected = (Object.keys(WORKAROUNDS) as WorkaroundId[]).filter((id) => (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime))
+      const expected = (Object.keys(WORKAROUNDS) as WorkaroundId[]).filter((id) =>
+        (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime),
+      )
       assert.deepEqual(
         expected.filter((id) => !applied.includes(id)),
         [],

@@ -17,8 +17,14 @@ import { loadBrowserBundle } from './browser-bundle.js'
 export type Build = 'browser' | 'node'
 export const RUNTIME_OF: Record<Build, Runtime> = { browser: 'browser', node: 'node' }
 
-type AnyTorrent = EngineTorrent & EventEmitter & Record<string, unknown> & { infoHash: string; done: boolean; destroy(): void }
-type Client = { seed(input: unknown, opts: object): AnyTorrent; add(id: string, opts: object): AnyTorrent; destroy(callback?: () => void): void }
+type AnyTorrent = EngineTorrent &
+  EventEmitter &
+  Record<string, unknown> & { infoHash: string; done: boolean; destroy(): void }
+type Client = {
+  seed(input: unknown, opts: object): AnyTorrent
+  add(id: string, opts: object): AnyTorrent
+  destroy(callback?: () => void): void
+}
 type Constructor = new (...args: never[]) => object
 
 /** The upstream classes a build runs, as its own instances show them. */
@@ -48,33 +54,55 @@ const FILE_BYTES = 3 * 1024 * 1024
 export async function transfer(build: Build, { adopt = true }: { adopt?: boolean } = {}): Promise<Transfer> {
   // Node's WebRTC needs this whichever webtorrent build runs on it.
   endGatheringAsBrowsersDo()
-  const WebTorrent = (build === 'browser' ? await loadBrowserBundle() : NodeWebTorrent) as unknown as new (options: object) => Client
+  const WebTorrent = (build === 'browser' ? await loadBrowserBundle() : NodeWebTorrent) as unknown as new (
+    options: object,
+  ) => Client
   const tracker = new Server({ udp: false, http: false, ws: true, stats: false })
   await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', () => resolve()))
   const port = ((tracker as unknown as { ws: { address(): AddressInfo } }).ws.address() as AddressInfo).port
   // One process pools tracker sockets by URL, and the tracker knows a peer by its socket: each client gets its own URL.
   const announceAs = (name: string) => [`ws://127.0.0.1:${port}/${name}`]
-  const options = { tracker: { rtcConfig: { iceServers: [] } }, dht: false, lsd: false, utPex: false, natUpnp: false, natPmp: false, utp: false, torrentPort: 0 }
+  const options = {
+    tracker: { rtcConfig: { iceServers: [] } },
+    dht: false,
+    lsd: false,
+    utPex: false,
+    natUpnp: false,
+    natPmp: false,
+    utp: false,
+    torrentPort: 0,
+  }
   const clients = [new WebTorrent(options), new WebTorrent(options)] as const
   const sent = new Uint8Array(FILE_BYTES).map((_, i) => (i * 7) % 251)
   const runtime = RUNTIME_OF[build]
 
-  const input = build === 'browser' ? new File([sent], 'contract.bin') : Object.assign(Buffer.from(sent), { name: 'contract.bin' })
+  const input =
+    build === 'browser' ? new File([sent], 'contract.bin') : Object.assign(Buffer.from(sent), { name: 'contract.bin' })
   // Pieces of 256 KiB, as the app makes them for files of this size (the default would be 16 KiB).
-  const seeder = clients[0].seed(input, { announce: announceAs('seeder'), name: 'contract.bin', pieceLength: 256 * 1024 })
+  const seeder = clients[0].seed(input, {
+    announce: announceAs('seeder'),
+    name: 'contract.bin',
+    pieceLength: 256 * 1024,
+  })
   if (adopt) adoptTorrent(seeder, { runtime })
   await once(seeder, 'ready')
   // As the app does: before the metadata, webtorrent announces `left: NaN`, which trackers read as a seeder.
-  const leecher = clients[1].add(seeder.infoHash, { announce: announceAs('leecher'), getAnnounceOpts: () => (leecher?.length ? {} : { left: 16 * 1024 }) })
+  const leecher = clients[1].add(seeder.infoHash, {
+    announce: announceAs('leecher'),
+    getAnnounceOpts: () => (leecher?.length ? {} : { left: 16 * 1024 }),
+  })
   if (adopt) adoptTorrent(leecher, { runtime, fresh: true })
   let Piece: Constructor | null = null
   leecher.once('metadata', () => {
     Piece = (leecher.pieces.find((piece) => piece !== null) as object).constructor as Constructor
   })
   const blockLengths = new Set<number>()
-  leecher.on('wire', (wire: { on(event: 'piece', listener: (index: number, offset: number, block: Uint8Array) => void): unknown }) => {
-    wire.on('piece', (_index, _offset, block) => blockLengths.add(block.length))
-  })
+  leecher.on(
+    'wire',
+    (wire: { on(event: 'piece', listener: (index: number, offset: number, block: Uint8Array) => void): unknown }) => {
+      wire.on('piece', (_index, _offset, block) => blockLengths.add(block.length))
+    },
+  )
   // A mismatch would throw inside webtorrent's handlers, where nothing can catch it: here it ends the
   // wait instead, and the transfer fails with it.
   let stopListening = () => {}

@@ -13,17 +13,22 @@ const completed = new WeakSet<object>()
 
 /** Makes Node's RTCPeerConnection end gathering as browsers do. Idempotent. */
 export function endGatheringAsBrowsersDo(): void {
-  patchPrototype<RTCPeerConnection>('node-end-of-candidates', 'webrtc-polyfill RTCPeerConnection', RTCPeerConnection.prototype, (prototype) => {
-    const dispatchEvent = prototype.dispatchEvent
-    prototype.dispatchEvent = function (this: RTCPeerConnection, event: Event): boolean {
-      const result = dispatchEvent.call(this, event)
-      if (event.type === 'icegatheringstatechange' && this.iceGatheringState === 'complete' && !completed.has(this)) {
-        completed.add(this)
-        const endOfCandidates = new Event('icecandidate')
-        Object.defineProperty(endOfCandidates, 'candidate', { value: null })
-        dispatchEvent.call(this, endOfCandidates)
+  patchPrototype<RTCPeerConnection>(
+    'node-end-of-candidates',
+    'webrtc-polyfill RTCPeerConnection',
+    RTCPeerConnection.prototype,
+    (prototype) => {
+      const dispatchEvent = prototype.dispatchEvent
+      prototype.dispatchEvent = function (this: RTCPeerConnection, event: Event): boolean {
+        const result = dispatchEvent.call(this, event)
+        if (event.type === 'icegatheringstatechange' && this.iceGatheringState === 'complete' && !completed.has(this)) {
+          completed.add(this)
+          const endOfCandidates = new Event('icecandidate')
+          Object.defineProperty(endOfCandidates, 'candidate', { value: null })
+          dispatchEvent.call(this, endOfCandidates)
+        }
+        return result
       }
-      return result
-    }
-  })
+    },
+  )
 }

@@ -59,7 +59,11 @@ describe('peers that stop answering', () => {
 
   it("drop the browser bundle's real simple-peer, which then closes", { timeout: 10_000 }, async (context) => {
     context.mock.timers.enable({ apis: ['setTimeout'] })
-    const peer = new (BundlePeer as unknown as new (options: object) => FakePeer)({ initiator: true, trickle: false, config: { iceServers: [] } })
+    const peer = new (BundlePeer as unknown as new (options: object) => FakePeer)({
+      initiator: true,
+      trickle: false,
+      config: { iceServers: [] },
+    })
     const closed = new Promise((resolve) => peer.once('close', resolve))
     peer.on('error', () => {})
     dropWhenDisconnected(peer, () => true, GRACE_MS)

@@ -18,7 +18,11 @@ type IcePeer = {
 }
 
 /** `othersConnected`: whether the torrent has other peers to ask, read when the grace runs out. */
-export function dropWhenDisconnected(peer: IcePeer, othersConnected: () => boolean, graceMs = DISCONNECTED_GRACE_MS): void {
+export function dropWhenDisconnected(
+  peer: IcePeer,
+  othersConnected: () => boolean,
+  graceMs = DISCONNECTED_GRACE_MS,
+): void {
   let timer: ReturnType<typeof setTimeout> | null = null
   const cancel = () => {
     if (timer) clearTimeout(timer)
@@ -28,7 +32,8 @@ export function dropWhenDisconnected(peer: IcePeer, othersConnected: () => boole
     if (state !== 'disconnected') return cancel()
     timer ??= setTimeout(() => {
       timer = null
-      if (!peer.destroyed && othersConnected()) peer.destroy(new Error(`The peer stopped answering for ${graceMs / 1000} s.`))
+      if (!peer.destroyed && othersConnected())
+        peer.destroy(new Error(`The peer stopped answering for ${graceMs / 1000} s.`))
     }, graceMs)
   })
   peer.once('close', cancel)

@@ -17,14 +17,19 @@ class FakePeer {
   completions = 0
   readonly _pc: EventTarget & { getConfiguration(): RTCConfiguration; localDescription: { sdp: string } }
   constructor(config: RTCConfiguration) {
-    this._pc = Object.assign(new EventTarget(), { getConfiguration: () => config, localDescription: { sdp: 'v=0\r\n' } })
+    this._pc = Object.assign(new EventTarget(), {
+      getConfiguration: () => config,
+      localDescription: { sdp: 'v=0\r\n' },
+    })
   }
   emit(event: string) {
     if (event === '_iceComplete') this.completions++
   }
   candidate(line: string | null) {
     if (line) this._pc.localDescription.sdp += `a=${line}\r\n`
-    this._pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: line === null ? null : { candidate: line } }))
+    this._pc.dispatchEvent(
+      Object.assign(new Event('icecandidate'), { candidate: line === null ? null : { candidate: line } }),
+    )
   }
 }
 
@@ -34,11 +39,25 @@ const { SimplePeer: BundlePeer } = await upstreamClasses('browser')
 describe('ending ICE gathering once the candidates that matter have arrived', () => {
   it('knows which kinds of candidate each configuration can yield', () => {
     assert.deepEqual([...awaitedCandidateTypes({})], ['host'])
-    assert.deepEqual([...awaitedCandidateTypes({ iceServers: [{ urls: 'stun:stun.example:3478' }] })], ['host', 'srflx'])
-    const turn = { urls: ['turn:relay.example:3478?transport=udp', 'turns:relay.example:5349'], username: 'u', credential: 'c' }
-    assert.deepEqual([...awaitedCandidateTypes({ iceServers: [{ urls: 'stun:stun.example' }, turn] })], ['host', 'srflx', 'relay'])
+    assert.deepEqual(
+      [...awaitedCandidateTypes({ iceServers: [{ urls: 'stun:stun.example:3478' }] })],
+      ['host', 'srflx'],
+    )
+    const turn = {
+      urls: ['turn:relay.example:3478?transport=udp', 'turns:relay.example:5349'],
+      username: 'u',
+      credential: 'c',
+    }
+    assert.deepEqual(
+      [...awaitedCandidateTypes({ iceServers: [{ urls: 'stun:stun.example' }, turn] })],
+      ['host', 'srflx', 'relay'],
+    )
     assert.deepEqual([...awaitedCandidateTypes({ iceServers: [turn], iceTransportPolicy: 'relay' })], ['relay'])
-    assert.deepEqual([...awaitedCandidateTypes({ iceTransportPolicy: 'relay' })], [], 'relay-only without TURN: nothing to wait for')
+    assert.deepEqual(
+      [...awaitedCandidateTypes({ iceTransportPolicy: 'relay' })],
+      [],
+      'relay-only without TURN: nothing to wait for',
+    )
   })
 
   it('reads the type of a candidate line', () => {
@@ -64,7 +83,9 @@ describe('ending ICE gathering once the candidates that matter have arrived', ()
 
   it('waits for a server-reflexive candidate when a STUN server is set, and a relayed one when TURN is', (context) => {
     context.mock.timers.enable({ apis: ['setTimeout'] })
-    const peer = new FakePeer({ iceServers: [{ urls: 'stun:stun.example' }, { urls: 'turn:relay.example', username: 'u', credential: 'c' }] })
+    const peer = new FakePeer({
+      iceServers: [{ urls: 'stun:stun.example' }, { urls: 'turn:relay.example', username: 'u', credential: 'c' }],
+    })
     sendOnceCandidatesArrive(peer, SETTLE_MS)
     peer.candidate(HOST)
     peer.candidate(SRFLX)
@@ -77,7 +98,10 @@ describe('ending ICE gathering once the candidates that matter have arrived', ()
 
   it('relay-only: sends with the relayed candidate alone', (context) => {
     context.mock.timers.enable({ apis: ['setTimeout'] })
-    const peer = new FakePeer({ iceServers: [{ urls: 'turn:relay.example', username: 'u', credential: 'c' }], iceTransportPolicy: 'relay' })
+    const peer = new FakePeer({
+      iceServers: [{ urls: 'turn:relay.example', username: 'u', credential: 'c' }],
+      iceTransportPolicy: 'relay',
+    })
     sendOnceCandidatesArrive(peer, SETTLE_MS)
     peer.candidate(RELAY)
     context.mock.timers.tick(SETTLE_MS)
@@ -115,7 +139,10 @@ describe('ending ICE gathering once the candidates that matter have arrived', ()
     context.mock.timers.enable({ apis: ['setTimeout'] })
     const fake = new FakePeer({})
     // The class's own methods, with the fields its constructor would set (it would open a connection).
-    const peer = Object.assign(Object.create(BundlePeer.prototype) as object, { _iceComplete: false, _pc: fake._pc }) as unknown as { _iceComplete: boolean; once(event: string, listener: () => void): unknown }
+    const peer = Object.assign(Object.create(BundlePeer.prototype) as object, {
+      _iceComplete: false,
+      _pc: fake._pc,
+    }) as unknown as { _iceComplete: boolean; once(event: string, listener: () => void): unknown }
     let ended = 0
     peer.once('_iceComplete', () => ended++)
     sendOnceCandidatesArrive(peer, SETTLE_MS)

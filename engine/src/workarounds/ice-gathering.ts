@@ -17,7 +17,9 @@ export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay'
 export const CANDIDATE_SETTLE_MS = 10
 
 /** The candidate kinds worth waiting for with this configuration; empty when there is nothing to wait for. */
-export function awaitedCandidateTypes(config: Pick<RTCConfiguration, 'iceServers' | 'iceTransportPolicy'>): Set<CandidateType> {
+export function awaitedCandidateTypes(
+  config: Pick<RTCConfiguration, 'iceServers' | 'iceTransportPolicy'>,
+): Set<CandidateType> {
   const urls = (config.iceServers ?? []).flatMap((server) => [server.urls].flat())
   const turn = urls.some((url) => /^turns?:/i.test(url))
   if (config.iceTransportPolicy === 'relay') return new Set(turn ? ['relay'] : [])

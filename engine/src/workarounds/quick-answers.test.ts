@@ -7,16 +7,31 @@ import { ANSWER_AFTER_MS, delayQuickAnswers } from './quick-answers.js'
 /** The part of bittorrent-tracker's WebSocketTracker the patch wraps; its peers record when they are signalled. */
 class FakeWebSocketTracker {
   destroyed = false
-  readonly client = { updates: 0, update() { this.updates++ } }
+  readonly client = {
+    updates: 0,
+    update() {
+      this.updates++
+    },
+  }
   _createPeer(opts?: { initiator?: boolean }) {
     const createdAt = Date.now()
     // bittorrent-tracker listens for a peer's errors itself (it reports them as warnings).
     const peer = new EventEmitter().on('error', () => {})
-    return Object.assign(peer, { initiator: !!opts?.initiator, signalledAfter: [] as number[], signal(this: { signalledAfter: number[] }) { this.signalledAfter.push(Date.now() - createdAt) } })
+    return Object.assign(peer, {
+      initiator: !!opts?.initiator,
+      signalledAfter: [] as number[],
+      signal(this: { signalledAfter: number[] }) {
+        this.signalledAfter.push(Date.now() - createdAt)
+      },
+    })
   }
 }
 
-const refused = () => Object.assign(new Error('libdatachannel error while adding remote description: Got a remote candidate without ICE transport'), { code: 'ERR_SET_REMOTE_DESCRIPTION' })
+const refused = () =>
+  Object.assign(
+    new Error('libdatachannel error while adding remote description: Got a remote candidate without ICE transport'),
+    { code: 'ERR_SET_REMOTE_DESCRIPTION' },
+  )
 
 describe('quick answers', () => {
   it("applies an answer to the node's own offer no sooner than ANSWER_AFTER_MS after the offer", (context) => {
@@ -55,12 +70,27 @@ describe('quick answers', () => {
     assert.equal(tracker.client.updates, 1, 'other errors, and peers it answers, do not')
   })
 
-  it('announces again when libdatachannel refuses an answer, on the Node build\'s real tracker class and WebRTC', async () => {
+  it("announces again when libdatachannel refuses an answer, on the Node build's real tracker class and WebRTC", async () => {
     const { WebSocketTracker } = await upstreamClasses('node')
     const updates: string[] = []
     // The class's own methods, with the fields its constructor would set (it would open a socket).
-    const client = { _rtcConfig: { iceServers: [] }, _wrtc: undefined, update: () => updates.push('announce'), emit() {} }
-    const tracker = Object.assign(Object.create(WebSocketTracker.prototype) as object, { destroyed: false, client, peers: {} }) as unknown as { _createPeer(opts: object): { signal(data: object): void; destroy(): void; once(event: 'error', listener: (err: Error) => void): unknown } }
+    const client = {
+      _rtcConfig: { iceServers: [] },
+      _wrtc: undefined,
+      update: () => updates.push('announce'),
+      emit() {},
+    }
+    const tracker = Object.assign(Object.create(WebSocketTracker.prototype) as object, {
+      destroyed: false,
+      client,
+      peers: {},
+    }) as unknown as {
+      _createPeer(opts: object): {
+        signal(data: object): void
+        destroy(): void
+        once(event: 'error', listener: (err: Error) => void): unknown
+      }
+    }
     delayQuickAnswers(tracker)
     const offering = tracker._createPeer({ initiator: true })
     const failed = new Promise((resolve) => offering.once('error', resolve))

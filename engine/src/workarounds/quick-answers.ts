@@ -13,7 +13,10 @@ import { patchClass } from '../check.js'
  * be applied also makes the tracker client announce again at once, with fresh offers.
  */
 
-type SignalingPeer = { signal(data: unknown): void; once(event: 'error', listener: (err: Error & { code?: string }) => void): unknown }
+type SignalingPeer = {
+  signal(data: unknown): void
+  once(event: 'error', listener: (err: Error & { code?: string }) => void): unknown
+}
 type WebSocketTracker = {
   destroyed?: boolean
   client: { update(): void }

@@ -30,11 +30,19 @@ class FakeRarityMap {
 }
 
 /** webtorrent's loop that fills a pipeline: take the rarest untried piece and try it, until `wanted` are requested. */
-function fillPipeline(map: Pick<FakeRarityMap, 'getRarestPiece' | 'held'>, usable: (piece: number) => boolean, wanted: number): number[] {
+function fillPipeline(
+  map: Pick<FakeRarityMap, 'getRarestPiece' | 'held'>,
+  usable: (piece: number) => boolean,
+  wanted: number,
+): number[] {
   const tried = new Set<number>()
   const filter = (index: number) => !tried.has(index)
   const requested: number[] = []
-  for (let piece = map.getRarestPiece(filter); piece >= 0 && requested.length < wanted; piece = map.getRarestPiece(filter)) {
+  for (
+    let piece = map.getRarestPiece(filter);
+    piece >= 0 && requested.length < wanted;
+    piece = map.getRarestPiece(filter)
+  ) {
     tried.add(piece)
     if (!map.held.has(piece) && usable(piece)) requested.push(piece)
   }
@@ -75,7 +83,12 @@ describe('rarest first, sorted once per search', () => {
 for (const { build, RarityMap } of realMaps) {
   /** A real rarity map of `availability.length` pieces, `held` already in the torrent. */
   const realMap = (availability: number[], held = new Set<number>()) => {
-    const torrent = { pieces: availability.map(() => ({})), wires: [], bitfield: { get: (index: number) => held.has(index) }, on() {} }
+    const torrent = {
+      pieces: availability.map(() => ({})),
+      wires: [],
+      bitfield: { get: (index: number) => held.has(index) },
+      on() {},
+    }
     const map = new (RarityMap as unknown as new (torrent: object) => RealRarityMap)(torrent)
     map._pieces = [...availability]
     rarestFirstOnce(map)
@@ -96,7 +109,11 @@ for (const { build, RarityMap } of realMaps) {
       const tried = new Set<number>()
       const filter = (index: number) => (looks++, !tried.has(index))
       const requested: number[] = []
-      for (let piece = map.getRarestPiece(filter); piece >= 0 && requested.length < 10; piece = map.getRarestPiece(filter)) {
+      for (
+        let piece = map.getRarestPiece(filter);
+        piece >= 0 && requested.length < 10;
+        piece = map.getRarestPiece(filter)
+      ) {
         tried.add(piece)
         if (piece >= 900) requested.push(piece)
       }

@@ -43,7 +43,8 @@ function rarestOrder(map: RarityMap, filter: PieceFilter): number[] {
   const availability = map._pieces!
   const held = map._torrent?.bitfield
   const candidates: number[] = []
-  for (let index = 0; index < availability.length; index++) if (!held?.get(index) && filter(index)) candidates.push(index)
+  for (let index = 0; index < availability.length; index++)
+    if (!held?.get(index) && filter(index)) candidates.push(index)
   for (let i = candidates.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1))
     ;[candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!]

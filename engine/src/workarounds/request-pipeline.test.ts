@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { upstreamClasses } from '../contract/classes.js'
 import { BLOCK_BYTES } from './block-size.js'
-import { endStreamGrace, pipelineLength, PIPELINE_SECONDS, shortRequestPipelines, STREAM_GRACE_MS } from './request-pipeline.js'
+import {
+  endStreamGrace,
+  pipelineLength,
+  PIPELINE_SECONDS,
+  shortRequestPipelines,
+  STREAM_GRACE_MS,
+} from './request-pipeline.js'
 
 /** webtorrent's Torrent as far as the patch sees it: each request it lets through is one more in the wire's pipeline. */
 class FakeTorrent {
@@ -129,7 +135,9 @@ describe('shortRequestPipelines', () => {
 for (const { build, Torrent } of torrentClasses) {
   describe(`shortRequestPipelines on the real Torrent class (${build} build)`, () => {
     // The class's own methods, with the one field the patch reads (a torrent would need a client).
-    const torrent = Object.assign(Object.create(Torrent.prototype) as object, { _selections: new FakeTorrent()._selections }) as FakeTorrent
+    const torrent = Object.assign(Object.create(Torrent.prototype) as object, {
+      _selections: new FakeTorrent()._selections,
+    }) as FakeTorrent
     shortRequestPipelines(torrent)
 
     it("refuses a request past a quarter second while a file streams, before webtorrent's own code runs", () => {

@@ -27,7 +27,8 @@ export function shortRequestPipelines(torrent: object): void {
   patchClass<RequestingTorrent>('short-request-pipelines', 'webtorrent Torrent', torrent, (prototype) => {
     const { _updateWire: updateWire, _request: request } = prototype
     prototype._updateWire = function (this: RequestingTorrent, wire: Wire) {
-      if (shortens(this, wire) && wire.requests.length >= pipelineLength(wire, PIPELINE_SECONDS.refill)) return undefined
+      if (shortens(this, wire) && wire.requests.length >= pipelineLength(wire, PIPELINE_SECONDS.refill))
+        return undefined
       return updateWire.call(this, wire)
     }
     prototype._request = function (this: RequestingTorrent, wire: Wire, index: number, hotswap: boolean) {

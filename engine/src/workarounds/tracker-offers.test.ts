@@ -13,11 +13,20 @@ class FakeWebSocketTracker {
   made: number[] = []
   _generateOffers(numwant: number, callback: (offers: Offer[]) => void) {
     this.made.push(numwant)
-    setTimeout(() => callback(Array.from({ length: numwant }, (_, i) => ({ offer: `sdp ${this.made.length}.${i}`, offer_id: String(i) }))), 1)
+    setTimeout(
+      () =>
+        callback(
+          Array.from({ length: numwant }, (_, i) => ({ offer: `sdp ${this.made.length}.${i}`, offer_id: String(i) })),
+        ),
+      1,
+    )
   }
   /** A non-trickle simple-peer: its connection, and the flag and event that end its wait for candidates. */
   _createPeer() {
-    const pc = Object.assign(new EventTarget(), { getConfiguration: () => ({}), localDescription: { sdp: 'a=candidate:1 1 udp 2113937151 192.0.2.2 45169 typ host' } })
+    const pc = Object.assign(new EventTarget(), {
+      getConfiguration: () => ({}),
+      localDescription: { sdp: 'a=candidate:1 1 udp 2113937151 192.0.2.2 45169 typ host' },
+    })
     return {
       destroyed: false,
       _iceComplete: false,
@@ -29,7 +38,8 @@ class FakeWebSocketTracker {
     }
   }
 }
-const announceOffers = (tracker: { _generateOffers: FakeWebSocketTracker['_generateOffers'] }, numwant: number) => new Promise<Offer[]>((resolve) => tracker._generateOffers(numwant, resolve))
+const announceOffers = (tracker: { _generateOffers: FakeWebSocketTracker['_generateOffers'] }, numwant: number) =>
+  new Promise<Offer[]>((resolve) => tracker._generateOffers(numwant, resolve))
 
 // The browser bundle's own WebSocketTracker class, making real offers (on Node's WebRTC here).
 await loadBrowserBundle()
@@ -77,7 +87,11 @@ describe('offers made while the tracker connects', () => {
     const tracker = new FakeWebSocketTracker()
     offerWhileConnecting(tracker)
     const peer = tracker._createPeer()
-    peer._pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: { candidate: 'candidate:1 1 udp 2113937151 192.0.2.2 45169 typ host' } }))
+    peer._pc.dispatchEvent(
+      Object.assign(new Event('icecandidate'), {
+        candidate: { candidate: 'candidate:1 1 udp 2113937151 192.0.2.2 45169 typ host' },
+      }),
+    )
     context.mock.timers.tick(50)
     assert.equal(peer.ended, 1)
   })
@@ -85,7 +99,12 @@ describe('offers made while the tracker connects', () => {
   it("makes the browser bundle's real tracker offer while it connects, and announce with those offers", async () => {
     const client = { _rtcConfig: { iceServers: [] }, _wrtc: undefined, emit() {}, update() {} }
     // The class's own methods, with the fields its constructor would set (it would open a socket).
-    const tracker = Object.assign(Object.create(BundleTracker.prototype) as object, { destroyed: false, socket: { connected: false }, client, peers: {} })
+    const tracker = Object.assign(Object.create(BundleTracker.prototype) as object, {
+      destroyed: false,
+      socket: { connected: false },
+      client,
+      peers: {},
+    })
     const { peers } = tracker as { peers: Record<string, { destroy(): void }> }
     offerWhileConnecting(tracker)
     assert.equal(Object.keys(peers).length, 5, 'five peers offering before the socket connects')

@@ -30,24 +30,39 @@ const OFFERS_PER_ANNOUNCE = 5
  * every offer and answer of its class goes out once its candidates have arrived.
  */
 export function offerWhileConnecting(tracker: object): void {
-  const patched = patchClass<OfferingTracker>('offers-while-connecting', 'bittorrent-tracker WebSocketTracker', tracker, (prototype) => {
-    const generate = prototype._generateOffers
-    generateOffers.set(prototype, generate)
-    prototype._generateOffers = function (this: OfferingTracker, numwant, callback) {
-      const early = this[EARLY_OFFERS]
-      this[EARLY_OFFERS] = null
-      if (!early) return generate.call(this, numwant, callback)
-      void early.then((offers) => (offers.length === numwant ? callback(offers) : generate.call(this, numwant, callback)))
-    }
-    const createPeer = prototype._createPeer
-    prototype._createPeer = function (this: OfferingTracker, opts) {
-      const peer = createPeer.call(this, opts)
-      sendOnceCandidatesArrive(peer)
-      return peer
-    }
-  })
+  const patched = patchClass<OfferingTracker>(
+    'offers-while-connecting',
+    'bittorrent-tracker WebSocketTracker',
+    tracker,
+    (prototype) => {
+      const generate = prototype._generateOffers
+      generateOffers.set(prototype, generate)
+      prototype._generateOffers = function (this: OfferingTracker, numwant, callback) {
+        const early = this[EARLY_OFFERS]
+        this[EARLY_OFFERS] = null
+        if (!early) return generate.call(this, numwant, callback)
+        void early.then((offers) =>
+          offers.length === numwant ? callback(offers) : generate.call(this, numwant, callback),
+        )
+      }
+      const createPeer = prototype._createPeer
+      prototype._createPeer = function (this: OfferingTracker, opts) {
+        const peer = createPeer.call(this, opts)
+        sendOnceCandidatesArrive(peer)
+        return peer
+      }
+    },
+  )
   const offering = tracker as OfferingTracker
   const generate = generateOffers.get(Object.getPrototypeOf(tracker) as object)
-  if (!patched || !generate || offering.destroyed || !offering.socket || offering.socket.connected || offering[EARLY_OFFERS]) return
+  if (
+    !patched ||
+    !generate ||
+    offering.destroyed ||
+    !offering.socket ||
+    offering.socket.connected ||
+    offering[EARLY_OFFERS]
+  )
+    return
   offering[EARLY_OFFERS] = new Promise((resolve) => generate.call(offering, OFFERS_PER_ANNOUNCE, resolve))
 }

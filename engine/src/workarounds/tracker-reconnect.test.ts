@@ -23,11 +23,26 @@ const trackerClasses = [
 
 describe('prompt tracker reconnects', () => {
   it('retries within about 3 s for two minutes, then once a minute, with jitter', () => {
-    assert.equal(reconnectDelayMs(0, () => 0), 250)
-    assert.equal(reconnectDelayMs(1, () => 0), 500)
-    assert.equal(reconnectDelayMs(3, () => 0.999), 2_999)
-    assert.equal(reconnectDelayMs(40, () => 0), 2_000)
-    assert.equal(reconnectDelayMs(48, () => 0), 60_000)
+    assert.equal(
+      reconnectDelayMs(0, () => 0),
+      250,
+    )
+    assert.equal(
+      reconnectDelayMs(1, () => 0),
+      500,
+    )
+    assert.equal(
+      reconnectDelayMs(3, () => 0.999),
+      2_999,
+    )
+    assert.equal(
+      reconnectDelayMs(40, () => 0),
+      2_000,
+    )
+    assert.equal(
+      reconnectDelayMs(48, () => 0),
+      60_000,
+    )
   })
 
   for (const { name, WebSocketTracker } of trackerClasses) {
@@ -35,7 +50,12 @@ describe('prompt tracker reconnects', () => {
       context.mock.timers.enable({ apis: ['setTimeout'] })
       // The class's own methods, with the fields its constructor would set (it would open a socket).
       const opened = mock.fn()
-      const tracker = Object.assign(Object.create(WebSocketTracker.prototype) as object, { reconnecting: false, retries: 0, reconnectTimer: null, _openSocket: opened })
+      const tracker = Object.assign(Object.create(WebSocketTracker.prototype) as object, {
+        reconnecting: false,
+        retries: 0,
+        reconnectTimer: null,
+        _openSocket: opened,
+      })
       reconnectPromptly(tracker)
       reconnectPromptly(new FakeWebSocketTracker()) // once per class
       const reconnecting = tracker as unknown as FakeWebSocketTracker

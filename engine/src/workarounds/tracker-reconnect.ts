@@ -43,7 +43,12 @@ function startReconnectTimer(this: ReconnectingTracker): void {
 
 /** Makes a WebSocket tracker, and every other of its class, reconnect promptly. */
 export function reconnectPromptly(tracker: object): void {
-  patchClass<ReconnectingTracker>('prompt-tracker-reconnect', 'bittorrent-tracker WebSocketTracker', tracker, (prototype) => {
-    prototype._startReconnectTimer = startReconnectTimer
-  })
+  patchClass<ReconnectingTracker>(
+    'prompt-tracker-reconnect',
+    'bittorrent-tracker WebSocketTracker',
+    tracker,
+    (prototype) => {
+      prototype._startReconnectTimer = startReconnectTimer
+    },
+  )
 }

@@ -49,16 +49,30 @@ declare module 'webtorrent' {
     natPmp?: boolean
     uploadLimit?: number
     downloadLimit?: number
-    tracker?: { rtcConfig?: { iceServers: Array<{ urls: string[]; username?: string; credential?: string }>; iceTransportPolicy?: 'all' | 'relay' } }
+    tracker?: {
+      rtcConfig?: {
+        iceServers: Array<{ urls: string[]; username?: string; credential?: string }>
+        iceTransportPolicy?: 'all' | 'relay'
+      }
+    }
   }
 
   /** `pieceLength`, `createdBy`, `creationDate` (ms): for `seed`, passed to create-torrent. */
-  export type AddOptions = { path?: string; announce?: string[]; pieceLength?: number; createdBy?: string; creationDate?: number }
+  export type AddOptions = {
+    path?: string
+    announce?: string[]
+    pieceLength?: number
+    createdBy?: string
+    creationDate?: number
+  }
 
   export default class WebTorrent extends EventEmitter {
     constructor(options?: ClientOptions)
     readonly torrents: Torrent[]
-    readonly dht?: { on(event: string, listener: (...args: unknown[]) => void): void; address(): { port: number } | null } | null
+    readonly dht?: {
+      on(event: string, listener: (...args: unknown[]) => void): void
+      address(): { port: number } | null
+    } | null
     seed(input: string | string[], options: AddOptions, onseed?: (torrent: Torrent) => void): Torrent
     add(torrentId: string | Uint8Array, options: AddOptions, ontorrent?: (torrent: Torrent) => void): Torrent
     address(): { port: number } | null

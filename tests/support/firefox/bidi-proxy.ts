@@ -48,7 +48,9 @@ function bridge(client: WebSocket, firefoxSocket: WebSocket): void {
   })
   firefoxSocket.on('message', (data) => {
     const message = parse(data)
-    client.send(message.method?.startsWith('browsingContext.download') ? JSON.stringify(downloads.tag(message)) : data.toString())
+    client.send(
+      message.method?.startsWith('browsingContext.download') ? JSON.stringify(downloads.tag(message)) : data.toString(),
+    )
   })
   client.on('close', () => firefoxSocket.close())
   firefoxSocket.on('close', () => client.close())
@@ -72,7 +74,9 @@ class DownloadIds {
     }
     if (message.method === 'browsingContext.downloadEnd') this.open.delete(key)
     // On stderr, which Playwright shows beside a failed test: a save that never reached the test shows here.
-    process.stderr.write(`bidi-proxy: ${message.method} ${id} ${String(params.context)} ${String(params.url).slice(0, 80)} ${String(params.status ?? '')}\n`)
+    process.stderr.write(
+      `bidi-proxy: ${message.method} ${id} ${String(params.context)} ${String(params.url).slice(0, 80)} ${String(params.status ?? '')}\n`,
+    )
     return { ...message, params: { ...params, download: id } }
   }
 }

@@ -41,7 +41,10 @@ describe('tracker instances sharing swarms through Redis', () => {
     const { port } = await server.listen()
     assert.equal(server.redisState(), 'down')
     const infoHash = randomId()
-    const [seeder, leecher] = await Promise.all([TrackerPeer.connect(`ws://127.0.0.1:${port}/announce`), TrackerPeer.connect(`ws://127.0.0.1:${port}/announce`)])
+    const [seeder, leecher] = await Promise.all([
+      TrackerPeer.connect(`ws://127.0.0.1:${port}/announce`),
+      TrackerPeer.connect(`ws://127.0.0.1:${port}/announce`),
+    ])
     await seeder.announce(infoHash, { left: 0 })
     assert.equal((await leecher.announce(infoHash, { offers: 1 })).complete, 1)
     await eventually(() => seeder.offers.length === 1, 'a local offer')
@@ -77,7 +80,10 @@ describe('tracker instances sharing swarms through Redis', () => {
     alice.answer(alice.offers[0]!)
     await eventually(() => bob.answers.length === 1, "Alice's answer on Bob's instance")
     assert.equal(bob.answers[0]!.peer_id, alice.peerId)
-    assert.match(await (await fetch(one.url.replace('ws:', 'http:').replace('/announce', '/healthz'))).text(), /"redis":"up"/)
+    assert.match(
+      await (await fetch(one.url.replace('ws:', 'http:').replace('/announce', '/healthz'))).text(),
+      /"redis":"up"/,
+    )
     await Promise.all([alice.close(), bob.close()])
   })
 
@@ -88,7 +94,10 @@ describe('tracker instances sharing swarms through Redis', () => {
     await alice.announce(infoHash, { left: 0 })
     const mallory = await TrackerPeer.connect(two.url, { peerId: alice.peerId })
     mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, numwant: 0, left: 0, offers: [] })
-    await eventually(() => mallory.failures.some((reason) => /in use by another open connection/.test(reason)), 'the refusal on the other instance')
+    await eventually(
+      () => mallory.failures.some((reason) => /in use by another open connection/.test(reason)),
+      'the refusal on the other instance',
+    )
     const bob = await TrackerPeer.connect(two.url)
     await bob.announce(infoHash, { offers: 2 })
     await eventually(() => alice.offers.length === 1, 'the offer reaching Alice on her instance')
@@ -150,7 +159,10 @@ describe('tracker instances sharing swarms through Redis', () => {
 
     await redis.stop()
     await eventually(() => one.server.redisState() === 'down', 'Redis to be seen down')
-    assert.match(await (await fetch(one.url.replace('ws:', 'http:').replace('/announce', '/metrics'))).text(), /swarmdrop_tracker_redis_up 0/)
+    assert.match(
+      await (await fetch(one.url.replace('ws:', 'http:').replace('/announce', '/metrics'))).text(),
+      /swarmdrop_tracker_redis_up 0/,
+    )
     // Peers on the same instance still find each other.
     const local = await TrackerPeer.connect(one.url)
     const reply = await local.announce(infoHash, { offers: 2 })
@@ -164,7 +176,10 @@ describe('tracker instances sharing swarms through Redis', () => {
     const remote = await TrackerPeer.connect(two.url)
     const seen = await remote.announce(infoHash, { offers: 5 })
     assert.equal(seen.complete, 1)
-    await eventually(() => seeder.offers.some((offer) => offer.peer_id === remote.peerId), 'the offer across instances after the restart')
+    await eventually(
+      () => seeder.offers.some((offer) => offer.peer_id === remote.peerId),
+      'the offer across instances after the restart',
+    )
     await Promise.all([seeder.close(), local.close(), remote.close()])
   })
 })

@@ -73,7 +73,18 @@ const channelOf = (instanceId: string) => `swarmdrop:deliver:${instanceId}`
 const aliveKeyOf = (instanceId: string) => `swarmdrop:alive:${instanceId}`
 
 type ScriptedRedis = Redis & {
-  swarmAnnounce(k1: string, k2: string, k3: string, now: number, ttlMs: number, peer: string, instance: string, complete: string, wanted: number, takeOver: string): Promise<[number, number | string, string[]?]>
+  swarmAnnounce(
+    k1: string,
+    k2: string,
+    k3: string,
+    now: number,
+    ttlMs: number,
+    peer: string,
+    instance: string,
+    complete: string,
+    wanted: number,
+    takeOver: string,
+  ): Promise<[number, number | string, string[]?]>
   swarmLeave(k1: string, k2: string, k3: string, peer: string, instance: string): Promise<number>
 }
 
@@ -96,12 +107,22 @@ export class RedisDirectory extends EventEmitter {
     super()
     // Commands fail at once while Redis is away (and after COMMAND_TIMEOUT_MS when it hangs), so an
     // announce falls back to this instance's peers instead of waiting.
-    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000) }
+    const options = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000),
+    }
     this.redis = new Redis(url, { ...options, lazyConnect: true }) as ScriptedRedis
     this.redis.defineCommand('swarmAnnounce', { numberOfKeys: 3, lua: ANNOUNCE_SCRIPT })
     this.redis.defineCommand('swarmLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT })
     // The subscription waits in the offline queue until Redis is there; ioredis renews it after reconnects.
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined, lazyConnect: true })
+    this.subscriber = new Redis(url, {
+      ...options,
+      enableOfflineQueue: true,
+      commandTimeout: undefined,
+      lazyConnect: true,
+    })
     for (const connection of [this.redis, this.subscriber]) {
       connection.on('error', (err: Error) => this.emit('warning', new Error(`Redis: ${err.message}`)))
       connection.on('ready', () => this.emitState())
@@ -128,8 +149,23 @@ export class RedisDirectory extends EventEmitter {
    * peers; or 'taken' when a live instance keeps the same peer ID (one that dies gives it up within
    * its heartbeat's lifetime; one whose socket for it closes, at once).
    */
-  async announce(infoHash: string, peerId: string, complete: boolean, wanted: number): Promise<AnnounceResult | 'taken'> {
-    const run = (takeOver: boolean) => this.redis.swarmAnnounce(...keysOf(infoHash), Date.now(), this.ttlMs, hex(peerId), this.instanceId, complete ? '1' : '0', wanted, takeOver ? '1' : '0')
+  async announce(
+    infoHash: string,
+    peerId: string,
+    complete: boolean,
+    wanted: number,
+  ): Promise<AnnounceResult | 'taken'> {
+    const run = (takeOver: boolean) =>
+      this.redis.swarmAnnounce(
+        ...keysOf(infoHash),
+        Date.now(),
+        this.ttlMs,
+        hex(peerId),
+        this.instanceId,
+        complete ? '1' : '0',
+        wanted,
+        takeOver ? '1' : '0',
+      )
     // Held elsewhere: wait for that instance to let the ID go (its socket closing: a client handing
     // over to a new one) or to die (its heartbeat lapsing); refuse only if it keeps both.
     const deadlineMs = Date.now() + HEARTBEAT_TTL_MS + HEARTBEAT_MS
@@ -144,14 +180,17 @@ export class RedisDirectory extends EventEmitter {
     }
     const [seeders, peers, flat = []] = reply as [number, number, string[]]
     const targets: RemoteTarget[] = []
-    for (let i = 0; i < flat.length; i += 2) if (flat[i + 1]) targets.push({ peerId: binary(flat[i]!), instanceId: flat[i + 1]! })
+    for (let i = 0; i < flat.length; i += 2)
+      if (flat[i + 1]) targets.push({ peerId: binary(flat[i]!), instanceId: flat[i + 1]! })
     return { complete: seeders, incomplete: peers - seeders, targets }
   }
 
   /** Forgets the peer, if this instance still holds its socket. */
   leave(infoHash: string, peerId: string): void {
     if (this.state !== 'up') return
-    this.redis.swarmLeave(...keysOf(infoHash), hex(peerId), this.instanceId).catch((err: Error) => this.emit('warning', err))
+    this.redis
+      .swarmLeave(...keysOf(infoHash), hex(peerId), this.instanceId)
+      .catch((err: Error) => this.emit('warning', err))
   }
 
   /** The instance holding a peer's socket, or null. */
@@ -175,7 +214,9 @@ export class RedisDirectory extends EventEmitter {
 
   private sayAlive(): void {
     if (this.redis.status !== 'ready') return
-    this.redis.set(aliveKeyOf(this.instanceId), '1', 'PX', HEARTBEAT_TTL_MS).catch((err: Error) => this.emit('warning', err))
+    this.redis
+      .set(aliveKeyOf(this.instanceId), '1', 'PX', HEARTBEAT_TTL_MS)
+      .catch((err: Error) => this.emit('warning', err))
   }
 
   private emitState(): void {
@@ -188,7 +229,11 @@ export class RedisDirectory extends EventEmitter {
   private onDelivery(payload: Buffer): void {
     try {
       const delivery = JSON.parse(payload.toString()) as Delivery
-      this.emit('delivery', { ...delivery, infoHash: binary(delivery.infoHash), toPeerId: binary(delivery.toPeerId) } satisfies Delivery)
+      this.emit('delivery', {
+        ...delivery,
+        infoHash: binary(delivery.infoHash),
+        toPeerId: binary(delivery.toPeerId),
+      } satisfies Delivery)
     } catch (err) {
       this.emit('warning', err as Error)
     }

@@ -25,7 +25,9 @@ const STOP_TIMEOUT_MS = 3_000
 
 /** The full path of an executable on PATH (or the path itself, when absolute and executable), or null. */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | null {
-  const candidates = isAbsolute(name) ? [name] : [...path.split(delimiter), '/usr/sbin', '/usr/bin'].filter(Boolean).map((dir) => join(dir, name))
+  const candidates = isAbsolute(name)
+    ? [name]
+    : [...path.split(delimiter), '/usr/sbin', '/usr/bin'].filter(Boolean).map((dir) => join(dir, name))
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK)
@@ -106,7 +108,9 @@ export class CoturnProcess extends EventEmitter {
 
   private spawn(): void {
     if (this.stopped || !this.runDir) return
-    const child = spawn(this.options.binary, ['-c', join(this.runDir, 'turnserver.conf')], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(this.options.binary, ['-c', join(this.runDir, 'turnserver.conf')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     this.child = child
     const startedAt = Date.now()
     for (const stream of [child.stdout, child.stderr]) {

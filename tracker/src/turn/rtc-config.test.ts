@@ -6,7 +6,11 @@ describe('rtc-config', () => {
   const turn = { urls: ['turn:{host}:3478?transport=udp'], secret: 's', ttlS: 3600 }
 
   it('hands out TURN with fresh credentials for the host the browser used', () => {
-    const config = rtcConfigFor({ iceServers: [{ urls: ['stun:{host}:3478'] }], turn, host: undefined }, 'share.example:8080', 1_000_000)
+    const config = rtcConfigFor(
+      { iceServers: [{ urls: ['stun:{host}:3478'] }], turn, host: undefined },
+      'share.example:8080',
+      1_000_000,
+    )
     assert.equal(config.turn, true)
     assert.equal(config.expiresAtMs, (1000 + 3600) * 1000)
     assert.deepEqual(config.iceServers[0], { urls: ['stun:share.example:3478'] })
@@ -15,7 +19,11 @@ describe('rtc-config', () => {
   })
 
   it('says TURN is unavailable without it', () => {
-    assert.deepEqual(rtcConfigFor({ iceServers: [], turn: null, host: undefined }, 'x'), { iceServers: [], turn: false, expiresAtMs: null })
+    assert.deepEqual(rtcConfigFor({ iceServers: [], turn: null, host: undefined }, 'x'), {
+      iceServers: [],
+      turn: false,
+      expiresAtMs: null,
+    })
   })
 
   it('never puts a hostile Host header into a URL', () => {

@@ -10,9 +10,16 @@ const SAFE_HOSTNAME = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i
  * REST credentials. `{host}` in a URL becomes the host name the browser used to reach the app, so an
  * embedded coturn works for whoever can reach the app.
  */
-export function rtcConfigFor(config: Pick<ServerConfig, 'iceServers' | 'turn' | 'host'>, hostHeader: string | undefined, nowMs = Date.now()): RtcConfigResponse {
+export function rtcConfigFor(
+  config: Pick<ServerConfig, 'iceServers' | 'turn' | 'host'>,
+  hostHeader: string | undefined,
+  nowMs = Date.now(),
+): RtcConfigResponse {
   const host = hostnameOf(hostHeader) ?? config.host ?? 'localhost'
-  const expand = (server: IceServer): IceServer => ({ ...server, urls: server.urls.map((url) => url.replaceAll(HOST_PLACEHOLDER, host)) })
+  const expand = (server: IceServer): IceServer => ({
+    ...server,
+    urls: server.urls.map((url) => url.replaceAll(HOST_PLACEHOLDER, host)),
+  })
   const iceServers = config.iceServers.map(expand)
   if (!config.turn) return { iceServers, turn: false, expiresAtMs: null }
   const { username, credential, expiresAtMs } = createTurnCredentials(config.turn.secret, config.turn.ttlS, nowMs)

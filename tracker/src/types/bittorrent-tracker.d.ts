@@ -14,7 +14,11 @@ declare module 'bittorrent-tracker' {
   }
 
   /** What a swarm answers an announce with; peers carry their ID (hex). */
-  export type AnnounceResponse = { complete: number; incomplete: number; peers: Array<{ peerId: string; ip: string; port: number }> }
+  export type AnnounceResponse = {
+    complete: number
+    incomplete: number
+    peers: Array<{ peerId: string; ip: string; port: number }>
+  }
 
   export type Swarm = {
     infoHash: string

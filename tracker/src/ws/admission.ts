@@ -28,7 +28,8 @@ export class ConnectionAdmission {
     if (this.limits.socketsPerIp > 0 && open >= this.limits.socketsPerIp) return 'sockets-per-ip'
     if (this.limits.connectionsPerIpPerMinute > 0) {
       let bucket = this.rates.get(address)
-      if (!bucket) this.rates.set(address, (bucket = new TokenBucket(this.limits.connectionsPerIpPerMinute, this.now())))
+      if (!bucket)
+        this.rates.set(address, (bucket = new TokenBucket(this.limits.connectionsPerIpPerMinute, this.now())))
       if (!bucket.take(1, this.now())) return 'connection-rate'
     }
     this.open.set(address, open + 1)

@@ -4,7 +4,8 @@ import { DEFAULT_LIMITS } from './limits.js'
 import { isBinaryId, parseTrackerRequest } from './protocol.js'
 
 const id = (char: string) => char.repeat(20)
-const announce = (extra: Record<string, unknown> = {}) => JSON.stringify({ action: 'announce', info_hash: id('a'), peer_id: id('p'), ...extra })
+const announce = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ action: 'announce', info_hash: id('a'), peer_id: id('p'), ...extra })
 const offer = (sdp = 'v=0') => ({ offer: { type: 'offer', sdp }, offer_id: id('o') })
 const parse = (raw: string) => parseTrackerRequest(raw, DEFAULT_LIMITS)
 
@@ -13,12 +14,29 @@ describe('WebSocket tracker protocol parser', () => {
     const result = parse(announce({ left: 100, event: 'started', offers: [offer()], numwant: 1, extra: 'ignored' }))
     assert.deepEqual(result, {
       ok: true,
-      request: { action: 'announce', infoHash: id('a'), peerId: id('p'), event: 'started', left: 100, offers: [{ offerId: id('o'), offer: { type: 'offer', sdp: 'v=0' } }], answer: null },
+      request: {
+        action: 'announce',
+        infoHash: id('a'),
+        peerId: id('p'),
+        event: 'started',
+        left: 100,
+        offers: [{ offerId: id('o'), offer: { type: 'offer', sdp: 'v=0' } }],
+        answer: null,
+      },
     })
-    const answer = parse(announce({ answer: { type: 'answer', sdp: 'v=0', junk: 1 }, offer_id: id('o'), to_peer_id: id('t') }))
+    const answer = parse(
+      announce({ answer: { type: 'answer', sdp: 'v=0', junk: 1 }, offer_id: id('o'), to_peer_id: id('t') }),
+    )
     assert.ok(answer.ok && answer.request.action === 'announce')
-    assert.deepEqual(answer.request.answer, { offerId: id('o'), toPeerId: id('t'), answer: { type: 'answer', sdp: 'v=0' } })
-    assert.deepEqual(parse(JSON.stringify({ action: 'scrape', info_hash: id('a') })), { ok: true, request: { action: 'scrape', infoHashes: [id('a')] } })
+    assert.deepEqual(answer.request.answer, {
+      offerId: id('o'),
+      toPeerId: id('t'),
+      answer: { type: 'answer', sdp: 'v=0' },
+    })
+    assert.deepEqual(parse(JSON.stringify({ action: 'scrape', info_hash: id('a') })), {
+      ok: true,
+      request: { action: 'scrape', infoHashes: [id('a')] },
+    })
   })
 
   it('refuses each kind of malformed message with its reason', () => {
@@ -69,7 +87,9 @@ describe('WebSocket tracker protocol parser', () => {
 
   it('never throws, whatever the bytes', () => {
     for (let i = 0; i < 5_000; i++) {
-      const bytes = Array.from({ length: Math.floor(Math.random() * 80) }, () => String.fromCharCode(Math.floor(Math.random() * 256))).join('')
+      const bytes = Array.from({ length: Math.floor(Math.random() * 80) }, () =>
+        String.fromCharCode(Math.floor(Math.random() * 256)),
+      ).join('')
       const mutated = announce({ offers: [offer()] }).split('')
       mutated[Math.floor(Math.random() * mutated.length)] = String.fromCharCode(Math.floor(Math.random() * 256))
       parse(bytes)

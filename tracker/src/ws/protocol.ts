@@ -77,7 +77,8 @@ export function parseTrackerRequest(raw: string, limits: MessageLimits): ParseRe
   } catch {
     return refuse('not-json', 'The message is not JSON.')
   }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return refuse('not-object', 'The message is not a JSON object.')
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return refuse('not-object', 'The message is not a JSON object.')
   const m = message as Record<string, unknown>
   if (m.action === 'scrape') return parseScrape(m, limits)
   if (m.action !== 'announce') return refuse('bad-action', 'The action must be announce or scrape.')
@@ -85,16 +86,23 @@ export function parseTrackerRequest(raw: string, limits: MessageLimits): ParseRe
   if (!isBinaryId(m.peer_id)) return refuse('bad-peer-id', 'peer_id must be 20 bytes.')
 
   const event = m.event === undefined || m.event === 'empty' ? 'update' : m.event
-  if (typeof event !== 'string' || !EVENTS.has(event)) return refuse('bad-event', 'event must be started, stopped, completed, update or paused.')
+  if (typeof event !== 'string' || !EVENTS.has(event))
+    return refuse('bad-event', 'event must be started, stopped, completed, update or paused.')
 
   const offers: Offer[] = []
   if (m.offers !== undefined) {
     if (!Array.isArray(m.offers)) return refuse('bad-offers', 'offers must be an array.')
-    if (m.offers.length > limits.maxOffersPerAnnounce) return refuse('too-many-offers', `At most ${limits.maxOffersPerAnnounce} offers per announce.`)
+    if (m.offers.length > limits.maxOffersPerAnnounce)
+      return refuse('too-many-offers', `At most ${limits.maxOffersPerAnnounce} offers per announce.`)
     for (const entry of m.offers as unknown[]) {
       const candidate = entry as { offer?: unknown; offer_id?: unknown } | null
-      const offer = candidate && isBinaryId(candidate.offer_id) ? sessionDescription(candidate.offer, 'offer', limits) : null
-      if (!offer) return refuse('bad-offers', `Each offer needs an offer_id of 20 bytes and an SDP offer of at most ${kib(limits.maxSdpBytes)}.`)
+      const offer =
+        candidate && isBinaryId(candidate.offer_id) ? sessionDescription(candidate.offer, 'offer', limits) : null
+      if (!offer)
+        return refuse(
+          'bad-offers',
+          `Each offer needs an offer_id of 20 bytes and an SDP offer of at most ${kib(limits.maxSdpBytes)}.`,
+        )
       offers.push({ offerId: candidate!.offer_id as string, offer })
     }
   }
@@ -103,27 +111,57 @@ export function parseTrackerRequest(raw: string, limits: MessageLimits): ParseRe
   if (m.answer !== undefined) {
     const sdp = sessionDescription(m.answer, 'answer', limits)
     if (!sdp || !isBinaryId(m.offer_id) || !isBinaryId(m.to_peer_id)) {
-      return refuse('bad-answer', `An answer needs an SDP answer of at most ${kib(limits.maxSdpBytes)}, an offer_id and a to_peer_id of 20 bytes.`)
+      return refuse(
+        'bad-answer',
+        `An answer needs an SDP answer of at most ${kib(limits.maxSdpBytes)}, an offer_id and a to_peer_id of 20 bytes.`,
+      )
     }
     answer = { offerId: m.offer_id, toPeerId: m.to_peer_id, answer: sdp }
   }
 
   // JSON turns a client's `left: NaN` into null; that means "unknown", never 0 (a seeder).
   const left = typeof m.left === 'number' && Number.isFinite(m.left) && m.left >= 0 ? m.left : undefined
-  return { ok: true, request: { action: 'announce', infoHash: m.info_hash, peerId: m.peer_id, event: event as AnnounceEvent, left, offers, answer } }
+  return {
+    ok: true,
+    request: {
+      action: 'announce',
+      infoHash: m.info_hash,
+      peerId: m.peer_id,
+      event: event as AnnounceEvent,
+      left,
+      offers,
+      answer,
+    },
+  }
 }
 
 function parseScrape(m: Record<string, unknown>, limits: MessageLimits): ParseResult {
   const hashes = typeof m.info_hash === 'string' ? [m.info_hash] : m.info_hash
-  if (!Array.isArray(hashes) || hashes.length === 0 || hashes.length > limits.maxScrapeHashes || !hashes.every(isBinaryId)) {
+  if (
+    !Array.isArray(hashes) ||
+    hashes.length === 0 ||
+    hashes.length > limits.maxScrapeHashes ||
+    !hashes.every(isBinaryId)
+  ) {
     return refuse('bad-scrape', `A scrape names 1 to ${limits.maxScrapeHashes} info hashes of 20 bytes.`)
   }
   return { ok: true, request: { action: 'scrape', infoHashes: hashes } }
 }
 
-function sessionDescription(value: unknown, type: SessionDescription['type'], limits: MessageLimits): SessionDescription | null {
+function sessionDescription(
+  value: unknown,
+  type: SessionDescription['type'],
+  limits: MessageLimits,
+): SessionDescription | null {
   const sdp = value as { type?: unknown; sdp?: unknown } | null
-  if (typeof sdp !== 'object' || sdp === null || sdp.type !== type || typeof sdp.sdp !== 'string' || sdp.sdp.length > limits.maxSdpBytes) return null
+  if (
+    typeof sdp !== 'object' ||
+    sdp === null ||
+    sdp.type !== type ||
+    typeof sdp.sdp !== 'string' ||
+    sdp.sdp.length > limits.maxSdpBytes
+  )
+    return null
   return { type, sdp: sdp.sdp }
 }
 
@@ -140,14 +178,29 @@ export function announceReply(infoHash: string, intervalS: number, complete: num
 }
 
 export function relayedOffer(infoHash: string, fromPeerId: string, offer: Offer): string {
-  return JSON.stringify({ action: 'announce', offer: offer.offer, offer_id: offer.offerId, peer_id: fromPeerId, info_hash: infoHash })
+  return JSON.stringify({
+    action: 'announce',
+    offer: offer.offer,
+    offer_id: offer.offerId,
+    peer_id: fromPeerId,
+    info_hash: infoHash,
+  })
 }
 
 export function relayedAnswer(infoHash: string, fromPeerId: string, answer: Answer): string {
-  return JSON.stringify({ action: 'announce', answer: answer.answer, offer_id: answer.offerId, peer_id: fromPeerId, info_hash: infoHash })
+  return JSON.stringify({
+    action: 'announce',
+    answer: answer.answer,
+    offer_id: answer.offerId,
+    peer_id: fromPeerId,
+    info_hash: infoHash,
+  })
 }
 
-export function scrapeReply(files: Record<string, { complete: number; incomplete: number; downloaded: number }>, intervalS: number): string {
+export function scrapeReply(
+  files: Record<string, { complete: number; incomplete: number; downloaded: number }>,
+  intervalS: number,
+): string {
   return JSON.stringify({ action: 'scrape', files, flags: { min_request_interval: intervalS } })
 }
 
@@ -155,6 +208,9 @@ export function scrapeReply(files: Record<string, { complete: number; incomplete
  * A refusal. webtorrent's client only reads failures that name an action (and, for an announce, the
  * torrent), and treats anything else as a broken tracker; so the action and info hash are echoed when known.
  */
-export function failureReply(detail: string, context: { action?: 'announce' | 'scrape'; infoHash?: string } = {}): string {
+export function failureReply(
+  detail: string,
+  context: { action?: 'announce' | 'scrape'; infoHash?: string } = {},
+): string {
   return JSON.stringify({ action: context.action, info_hash: context.infoHash, 'failure reason': detail })
 }

@@ -36,7 +36,9 @@ describe('WebSocket tracker', () => {
     await rm(webRoot, { recursive: true, force: true })
   })
 
-  async function start(limits: Partial<TrackerLimits> = {}): Promise<{ server: SwarmdropServer; url: string; base: string }> {
+  async function start(
+    limits: Partial<TrackerLimits> = {},
+  ): Promise<{ server: SwarmdropServer; url: string; base: string }> {
     const base = localServerConfig({ webRoot })
     const server = new SwarmdropServer({ ...base, limits: { ...base.limits, ...limits } })
     servers.push(server)
@@ -45,7 +47,9 @@ describe('WebSocket tracker', () => {
   }
 
   const metric = async (base: string, reason: string) => {
-    const match = new RegExp(`rejections_total\\{reason="${reason}"\\} (\\d+)`).exec(await (await fetch(`${base}/metrics`)).text())
+    const match = new RegExp(`rejections_total\\{reason="${reason}"\\} (\\d+)`).exec(
+      await (await fetch(`${base}/metrics`)).text(),
+    )
     return Number(match?.[1] ?? 0)
   }
 
@@ -101,7 +105,10 @@ describe('WebSocket tracker', () => {
     const mallory = await TrackerPeer.connect(url, { peerId: alice.peerId })
     // Mallory announces as Alice: refused, and offers for Alice still go to Alice.
     mallory.send({ action: 'announce', info_hash: infoHash, peer_id: alice.peerId, numwant: 0, left: 0, offers: [] })
-    await eventually(() => mallory.failures.some((reason) => /in use by another open connection/.test(reason)), 'the refusal')
+    await eventually(
+      () => mallory.failures.some((reason) => /in use by another open connection/.test(reason)),
+      'the refusal',
+    )
     await bob.announce(infoHash, { offers: 1 })
     await eventually(() => alice.offers.length === 1, 'the offer reaching Alice')
     assert.equal(mallory.offers.length, 0)
@@ -143,16 +150,23 @@ describe('WebSocket tracker', () => {
     const swarms = Array.from({ length: 60 }, randomId)
     const peers = await Promise.all(Array.from({ length: 300 }, () => TrackerPeer.connect(url)))
     const swarmOf = (index: number) => swarms[index % swarms.length]!
-    const started = await Promise.all(peers.map((peer, i) => peer.announce(swarmOf(i), { event: 'started', left: i < swarms.length ? 0 : 1000 })))
+    const started = await Promise.all(
+      peers.map((peer, i) => peer.announce(swarmOf(i), { event: 'started', left: i < swarms.length ? 0 : 1000 })),
+    )
     assert.equal(started.length, 300)
     assert.deepEqual(server.stats(), { swarms: 60, peers: 300, seeders: 60, leechers: 240 })
 
     // Everyone announces again at once with three offers; each swarm has four others to reach.
     const replies = await Promise.all(peers.map((peer, i) => peer.announce(swarmOf(i), { offers: 3 })))
-    assert.deepEqual(replies.find((reply) => reply.complete !== 1 || reply.incomplete !== 4), undefined)
+    assert.deepEqual(
+      replies.find((reply) => reply.complete !== 1 || reply.incomplete !== 4),
+      undefined,
+    )
     const received = () => peers.reduce((sum, peer) => sum + peer.offers.length, 0)
     await eventually(() => received() === 900, 'all 900 offers')
-    for (const peer of peers) for (const offer of peer.offers) assert.equal(offer.info_hash, swarmOf(peers.findIndex((p) => p.peerId === offer.peer_id)))
+    for (const peer of peers)
+      for (const offer of peer.offers)
+        assert.equal(offer.info_hash, swarmOf(peers.findIndex((p) => p.peerId === offer.peer_id)))
 
     // Every offer answered reaches its offerer.
     for (const peer of peers) for (const offer of peer.offers) peer.answer(offer)
@@ -168,25 +182,53 @@ describe('WebSocket tracker', () => {
     const infoHash = randomId()
     // Valid-looking offers from the fuzzers go to Carol's swarm; hostile answers aim at Alice's.
     const decoy = randomId()
-    const [alice, bob, carol] = await Promise.all([TrackerPeer.connect(url), TrackerPeer.connect(url), TrackerPeer.connect(url)])
+    const [alice, bob, carol] = await Promise.all([
+      TrackerPeer.connect(url),
+      TrackerPeer.connect(url),
+      TrackerPeer.connect(url),
+    ])
     await alice.announce(infoHash, { event: 'started', left: 0 })
     await carol.announce(decoy, { event: 'started', left: 0 })
     const heapBefore = liveHeapBytes()
 
-    const valid = JSON.stringify({ action: 'announce', info_hash: decoy, peer_id: randomId(), offers: [{ offer: { type: 'offer', sdp: 'v=0' }, offer_id: randomId() }] })
+    const valid = JSON.stringify({
+      action: 'announce',
+      info_hash: decoy,
+      peer_id: randomId(),
+      offers: [{ offer: { type: 'offer', sdp: 'v=0' }, offer_id: randomId() }],
+    })
     const mutate = (text: string) => {
       const chars = text.split('')
-      for (let n = 0; n < 3; n++) chars[Math.floor(Math.random() * chars.length)] = String.fromCharCode(Math.floor(Math.random() * 256))
+      for (let n = 0; n < 3; n++)
+        chars[Math.floor(Math.random() * chars.length)] = String.fromCharCode(Math.floor(Math.random() * 256))
       return chars.join('')
     }
     const hostile: Array<() => string | Buffer> = [
-      () => Buffer.from(Array.from({ length: 1 + Math.floor(Math.random() * 200) }, () => Math.floor(Math.random() * 256))),
+      () =>
+        Buffer.from(Array.from({ length: 1 + Math.floor(Math.random() * 200) }, () => Math.floor(Math.random() * 256))),
       () => valid.slice(0, Math.floor(Math.random() * valid.length)),
       () => mutate(valid),
       () => JSON.stringify({ action: 'announce', info_hash: 'x'.repeat(100_000), peer_id: randomId() }),
       () => JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: [1, 2], offers: { length: 1e9 } }),
-      () => JSON.stringify({ action: 'announce', info_hash: decoy, peer_id: randomId(), offers: Array.from({ length: 10 }, () => ({ offer: { type: 'offer', sdp: 'v'.repeat(16_000) }, offer_id: randomId() })) }),
-      () => JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: randomId(), answer: { type: 'answer', sdp: 'x' }, offer_id: randomId(), to_peer_id: alice.peerId }),
+      () =>
+        JSON.stringify({
+          action: 'announce',
+          info_hash: decoy,
+          peer_id: randomId(),
+          offers: Array.from({ length: 10 }, () => ({
+            offer: { type: 'offer', sdp: 'v'.repeat(16_000) },
+            offer_id: randomId(),
+          })),
+        }),
+      () =>
+        JSON.stringify({
+          action: 'announce',
+          info_hash: infoHash,
+          peer_id: randomId(),
+          answer: { type: 'answer', sdp: 'x' },
+          offer_id: randomId(),
+          to_peer_id: alice.peerId,
+        }),
       () => JSON.stringify({ action: 'scrape', info_hash: Array.from({ length: 5000 }, randomId) }),
       () => JSON.stringify({ action: 'announce', info_hash: randomId(), peer_id: randomId(), event: 'started' }),
       () => '{"action":"announce","__proto__":{"polluted":true},"info_hash":1}',
@@ -236,7 +278,12 @@ describe('WebSocket tracker', () => {
   })
 
   it('rate limits announces and offers per socket, and sockets and connections per address', async () => {
-    const { url, base } = await start({ announcesPerSocketPerMinute: 5, offersPerSocketPerMinute: 12, socketsPerIp: 3, connectionsPerIpPerMinute: 4 })
+    const { url, base } = await start({
+      announcesPerSocketPerMinute: 5,
+      offersPerSocketPerMinute: 12,
+      socketsPerIp: 3,
+      connectionsPerIpPerMinute: 4,
+    })
     const infoHash = randomId()
     const peer = await TrackerPeer.connect(url)
     const replies = []
@@ -270,7 +317,9 @@ describe('WebSocket tracker', () => {
       const socket = connect(Number(port), '127.0.0.1')
       socket.on('error', () => {})
       socket.resume()
-      socket.end('GET /announce HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: bad\r\nSec-WebSocket-Version: 13\r\n\r\n')
+      socket.end(
+        'GET /announce HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: bad\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      )
       await once(socket, 'close')
     }
     await sleep(50)
@@ -298,7 +347,11 @@ describe('WebSocket tracker', () => {
   })
 
   it('stops queueing messages for a reader that does not read, instead of buffering without bound', async () => {
-    const { url, server } = await start({ maxBufferedBytesPerSocket: 64 * 1024, offersPerSocketPerMinute: 0, announcesPerSocketPerMinute: 0 })
+    const { url, server } = await start({
+      maxBufferedBytesPerSocket: 64 * 1024,
+      offersPerSocketPerMinute: 0,
+      announcesPerSocketPerMinute: 0,
+    })
     const infoHash = randomId()
     const slow = await TrackerPeer.connect(url)
     await slow.announce(infoHash, { event: 'started' })

@@ -143,7 +143,9 @@ export class WebSocketTracker extends EventEmitter {
    * resolves once every client has acknowledged.
    */
   closeAll(code: number, reason: string): Promise<void> {
-    const closed = [...this.connections].map((connection) => new Promise((resolve) => connection.socket.once('close', resolve)))
+    const closed = [...this.connections].map(
+      (connection) => new Promise((resolve) => connection.socket.once('close', resolve)),
+    )
     for (const connection of this.connections) connection.socket.close(code, reason)
     return Promise.all(closed).then(() => {})
   }
@@ -170,10 +172,18 @@ export class WebSocketTracker extends EventEmitter {
     const nowMs = connection.lastMessageAtMs
     const context = { action: 'announce', infoHash: request.infoHash } as const
     if (!connection.announceRate.take(1, nowMs)) {
-      return this.refuse(connection, { reason: 'announce-rate', detail: 'Too many announces on this connection; slow down.' }, context)
+      return this.refuse(
+        connection,
+        { reason: 'announce-rate', detail: 'Too many announces on this connection; slow down.' },
+        context,
+      )
     }
     if (request.offers.length > 0 && !connection.offerRate.take(request.offers.length, nowMs)) {
-      return this.refuse(connection, { reason: 'offer-rate', detail: 'Too many offers on this connection; slow down.' }, context)
+      return this.refuse(
+        connection,
+        { reason: 'offer-rate', detail: 'Too many offers on this connection; slow down.' },
+        context,
+      )
     }
     this.admitAnnounce(connection, request, { mayWait: true })
   }
@@ -191,34 +201,56 @@ export class WebSocketTracker extends EventEmitter {
     const owner = swarm?.get(request.peerId)?.connection
     if (owner && owner !== connection && !owner.closed) {
       if (!mayWait) return this.refuse(connection, PEER_ID_TAKEN, context)
-      return void ownerClosed(owner, PEER_ID_HANDOVER_MS).then(() => !connection.closed && !this.destroyed && this.admitAnnounce(connection, request, { mayWait: false }))
+      return void ownerClosed(owner, PEER_ID_HANDOVER_MS).then(
+        () => !connection.closed && !this.destroyed && this.admitAnnounce(connection, request, { mayWait: false }),
+      )
     }
 
     if (request.event === 'stopped') {
       if (swarm?.get(request.peerId)?.connection === connection) this.leave(swarm, request.infoHash, request.peerId)
       connection.memberships.delete(key)
       this.counters.announces++
-      this.send(connection, announceReply(request.infoHash, this.intervalS, swarm?.complete ?? 0, swarm?.incomplete ?? 0))
+      this.send(
+        connection,
+        announceReply(request.infoHash, this.intervalS, swarm?.complete ?? 0, swarm?.incomplete ?? 0),
+      )
       return
     }
 
     if (!connection.memberships.has(key) && connection.memberships.size >= this.limits.maxSwarmsPerSocket) {
-      return this.refuse(connection, { reason: 'too-many-swarms', detail: `One connection may join at most ${this.limits.maxSwarmsPerSocket} swarms.` }, context)
+      return this.refuse(
+        connection,
+        {
+          reason: 'too-many-swarms',
+          detail: `One connection may join at most ${this.limits.maxSwarmsPerSocket} swarms.`,
+        },
+        context,
+      )
     }
     if (!swarm) {
       swarm = new Swarm<Connection>()
       this.swarms.set(request.infoHash, swarm)
     }
-    const { peer, movedFrom } = swarm.upsert(request.peerId, connection, request.left === 0 || request.event === 'completed')
+    const { peer, movedFrom } = swarm.upsert(
+      request.peerId,
+      connection,
+      request.left === 0 || request.event === 'completed',
+    )
     movedFrom?.memberships.delete(key)
     connection.memberships.set(key, swarm)
     this.counters.announces++
-    if (this.directory?.state === 'up') void this.announceAcrossInstances(this.directory, connection, swarm, peer, request)
+    if (this.directory?.state === 'up')
+      void this.announceAcrossInstances(this.directory, connection, swarm, peer, request)
     else this.announceHere(connection, swarm, peer, request)
   }
 
   /** Answers from this instance's swarm alone and relays the offers to its peers. */
-  private announceHere(connection: Connection, swarm: Swarm<Connection>, peer: Peer<Connection>, request: AnnounceRequest): void {
+  private announceHere(
+    connection: Connection,
+    swarm: Swarm<Connection>,
+    peer: Peer<Connection>,
+    request: AnnounceRequest,
+  ): void {
     this.send(connection, announceReply(request.infoHash, this.intervalS, swarm.complete, swarm.incomplete))
     if (request.offers.length > 0) this.relayOffers(swarm, peer, request)
   }
@@ -227,7 +259,13 @@ export class WebSocketTracker extends EventEmitter {
    * With Redis: counts and offer targets come from every instance's peers; offers for peers on other
    * instances go through their channel. If Redis fails mid-way, this instance's own peers still answer.
    */
-  private async announceAcrossInstances(directory: RedisDirectory, connection: Connection, swarm: Swarm<Connection>, peer: Peer<Connection>, request: AnnounceRequest): Promise<void> {
+  private async announceAcrossInstances(
+    directory: RedisDirectory,
+    connection: Connection,
+    swarm: Swarm<Connection>,
+    peer: Peer<Connection>,
+    request: AnnounceRequest,
+  ): Promise<void> {
     let result
     try {
       result = await directory.announce(request.infoHash, request.peerId, peer.complete, request.offers.length)
@@ -236,14 +274,20 @@ export class WebSocketTracker extends EventEmitter {
     }
     if (result === 'taken') {
       // Another instance holds this peer ID on an open connection.
-      if (swarm.get(peer.id) === peer && peer.connection === connection) this.leave(swarm, request.infoHash, peer.id, { here: true })
+      if (swarm.get(peer.id) === peer && peer.connection === connection)
+        this.leave(swarm, request.infoHash, peer.id, { here: true })
       connection.memberships.delete(request.infoHash + request.peerId)
       return this.refuse(connection, PEER_ID_TAKEN, { action: 'announce', infoHash: request.infoHash })
     }
     this.send(connection, announceReply(request.infoHash, this.intervalS, result.complete, result.incomplete))
     result.targets.forEach((target, i) => {
       const offer = request.offers[i]!
-      const delivery: Delivery = { infoHash: request.infoHash, toPeerId: target.peerId, message: relayedOffer(request.infoHash, request.peerId, offer), offerKey: offerKey(offer, request) }
+      const delivery: Delivery = {
+        infoHash: request.infoHash,
+        toPeerId: target.peerId,
+        message: relayedOffer(request.infoHash, request.peerId, offer),
+        offerKey: offerKey(offer, request),
+      }
       if (target.instanceId !== directory.instanceId) directory.deliver(target.instanceId, delivery)
       else if (!this.deliverHere(delivery)) return
       this.relayed('offer', request.infoHash, offer.offer)
@@ -279,10 +323,18 @@ export class WebSocketTracker extends EventEmitter {
   private onAnswer(connection: Connection, request: AnnounceRequest): void {
     const answer = request.answer!
     if (!connection.offers.take(answer.offerId + request.infoHash + answer.toPeerId)) {
-      return this.refuse(connection, { reason: 'unsolicited-answer', detail: 'This answer is for an offer this connection was never sent.' }, { action: 'announce', infoHash: request.infoHash })
+      return this.refuse(
+        connection,
+        { reason: 'unsolicited-answer', detail: 'This answer is for an offer this connection was never sent.' },
+        { action: 'announce', infoHash: request.infoHash },
+      )
     }
     // The offering peer may be on another instance, or have left since (then the answer has nowhere to go).
-    const delivery: Delivery = { infoHash: request.infoHash, toPeerId: answer.toPeerId, message: relayedAnswer(request.infoHash, request.peerId, answer) }
+    const delivery: Delivery = {
+      infoHash: request.infoHash,
+      toPeerId: answer.toPeerId,
+      message: relayedAnswer(request.infoHash, request.peerId, answer),
+    }
     if (this.deliverHere(delivery)) this.relayed('answer', request.infoHash, answer.answer)
     else if (this.directory?.state === 'up') void this.answerAcrossInstances(this.directory, delivery, answer)
   }
@@ -305,7 +357,11 @@ export class WebSocketTracker extends EventEmitter {
     const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {}
     for (const infoHash of request.infoHashes) {
       const swarm = this.swarms.get(infoHash)
-      files[infoHash] = { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0, downloaded: swarm?.complete ?? 0 }
+      files[infoHash] = {
+        complete: swarm?.complete ?? 0,
+        incomplete: swarm?.incomplete ?? 0,
+        downloaded: swarm?.complete ?? 0,
+      }
     }
     this.counters.scrapes++
     this.send(connection, scrapeReply(files, this.intervalS))
@@ -351,7 +407,11 @@ export class WebSocketTracker extends EventEmitter {
     this.corked.length = 0
   }
 
-  private refuse(connection: Connection, refusal: Refusal, context: { action?: 'announce' | 'scrape'; infoHash?: string } = {}): void {
+  private refuse(
+    connection: Connection,
+    refusal: Refusal,
+    context: { action?: 'announce' | 'scrape'; infoHash?: string } = {},
+  ): void {
     this.count(connection, refusal.reason, refusal.detail)
     this.send(connection, failureReply(refusal.detail, context))
     // Rate limits are a client being busy; malformed messages are a client being broken or hostile.

@@ -17,7 +17,11 @@ export function PieceMap({ cells, progress, label, tone = 'active' }: Props) {
       data-testid="piece-map"
     >
       {cells.map((fraction, index) => (
-        <span key={index} className="piece-map__cell" style={{ opacity: fraction === 0 ? 0 : 0.25 + 0.75 * fraction }} />
+        <span
+          key={index}
+          className="piece-map__cell"
+          style={{ opacity: fraction === 0 ? 0 : 0.25 + 0.75 * fraction }}
+        />
       ))}
     </div>
   )

@@ -16,5 +16,9 @@ export function QrCode({ text, label }: { text: string; label: string }) {
     }
   }, [text])
 
-  return dataUrl ? <img className="qr" src={dataUrl} width={220} height={220} alt={label} /> : <div className="qr qr--empty" />
+  return dataUrl ? (
+    <img className="qr" src={dataUrl} width={220} height={220} alt={label} />
+  ) : (
+    <div className="qr qr--empty" />
+  )
 }

@@ -11,7 +11,12 @@ import type { WORKER_PROTOCOL } from './protocol'
 /** Written by the build: a version (the shell's content hash), every file of the shell, and what pages and worker agree on. */
 declare const APP_SHELL: { version: string; files: string[]; protocol: typeof WORKER_PROTOCOL }
 const worker = self as unknown as ServiceWorkerGlobalScope
-const { keepShell: KEEP_SHELL, sharedFilesCache: SHARED_FILES_CACHE, shareTargetPath: SHARE_TARGET_PATH, sharedLink: SHARED_LINK } = APP_SHELL.protocol
+const {
+  keepShell: KEEP_SHELL,
+  sharedFilesCache: SHARED_FILES_CACHE,
+  shareTargetPath: SHARE_TARGET_PATH,
+  sharedLink: SHARED_LINK,
+} = APP_SHELL.protocol
 
 const SHELL_CACHE_PREFIX = 'swarmdrop-shell-'
 const SHELL_CACHE = SHELL_CACHE_PREFIX + APP_SHELL.version
@@ -40,11 +45,18 @@ worker.addEventListener('fetch', (event) => {
   const { request } = event
   const url = new URL(request.url)
   // Other origins, the API, the trackers and webtorrent's streams (its own listener) go to the network.
-  if (url.origin !== worker.location.origin || url.pathname.startsWith('/webtorrent/') || url.pathname.startsWith('/api/')) return
-  if (request.method === 'POST' && url.pathname === SHARE_TARGET_PATH) return event.respondWith(receiveSharedFiles(request))
+  if (
+    url.origin !== worker.location.origin ||
+    url.pathname.startsWith('/webtorrent/') ||
+    url.pathname.startsWith('/api/')
+  )
+    return
+  if (request.method === 'POST' && url.pathname === SHARE_TARGET_PATH)
+    return event.respondWith(receiveSharedFiles(request))
   if (request.method !== 'GET') return
   if (request.mode === 'navigate') return event.respondWith(pageOrShell(request))
-  if (APP_SHELL.files.includes(url.pathname)) event.respondWith(caches.match(request).then((cached) => cached ?? fetch(request)))
+  if (APP_SHELL.files.includes(url.pathname))
+    event.respondWith(caches.match(request).then((cached) => cached ?? fetch(request)))
 })
 
 /** The page from the network when it answers (always the newest app), else the shell kept offline. */
@@ -74,7 +86,15 @@ async function receiveSharedFiles(request: Request): Promise<Response> {
     if (files.length === 0 && link) await cache.put(`${SHARE_TARGET_PATH}/${id}/${SHARED_LINK}`, new Response(link))
     await Promise.all(
       files.map((file, index) =>
-        cache.put(`${SHARE_TARGET_PATH}/${id}/${index}`, new Response(file, { headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) } })),
+        cache.put(
+          `${SHARE_TARGET_PATH}/${id}/${index}`,
+          new Response(file, {
+            headers: {
+              'Content-Type': file.type || 'application/octet-stream',
+              'X-File-Name': encodeURIComponent(file.name),
+            },
+          }),
+        ),
       ),
     )
     return Response.redirect(`/?shared=${id}`, 303)

@@ -10,7 +10,8 @@ let registering: Promise<ServiceWorkerRegistration> | null = null
  * offline starts) and by the streaming server; a browser without service workers gets a rejection.
  */
 export function registerAppWorker(): Promise<ServiceWorkerRegistration> {
-  if (!('serviceWorker' in navigator) || !navigator.serviceWorker) return Promise.reject(new Error('This browser has no service workers.'))
+  if (!('serviceWorker' in navigator) || !navigator.serviceWorker)
+    return Promise.reject(new Error('This browser has no service workers.'))
   registering ??= navigator.serviceWorker.register(APP_WORKER_URL, { scope: '/' })
   return registering
 }
@@ -23,6 +24,8 @@ export async function keepShellForOffline(): Promise<void> {
   await registerAppWorker()
   const registration = await navigator.serviceWorker.ready
   await new Promise<void>((resolve) => setTimeout(resolve, KEEP_SHELL_AFTER_MS))
-  await new Promise<void>((resolve) => ('requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 5_000 }) : resolve()))
+  await new Promise<void>((resolve) =>
+    'requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 5_000 }) : resolve(),
+  )
   registration.active?.postMessage({ type: WORKER_PROTOCOL.keepShell })
 }

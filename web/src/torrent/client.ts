@@ -109,7 +109,8 @@ export class TorrentClient {
     let content = privately ? sealedContent(layout.value, randomSecret(), randomSalt()) : publicContent(layout.value)
     // The same names and sizes as a private share already here: sealed with its key and salt, the
     // same files make the same torrent (as a public torrent's would), which is then kept.
-    const twin = content.source.kind === 'sealed' ? sealedTwinOf(this.sessions.values(), content.source.spec.manifest) : null
+    const twin =
+      content.source.kind === 'sealed' ? sealedTwinOf(this.sessions.values(), content.source.spec.manifest) : null
     if (twin) content = sealedContent(layout.value, twin.secret, twin.salt)
     const { length } = content
     const session = this.add({ role: 'sent', displayName: layout.value.name, trackers: [] })
@@ -123,7 +124,8 @@ export class TorrentClient {
         this.refresh()
       }
       // A private share's .torrent carries no creation date either: nothing but its size bucket.
-      const create = () => createTorrent(content, { announce: this.trackers, onProgress, createdAtS: privately ? null : undefined })
+      const create = () =>
+        createTorrent(content, { announce: this.trackers, onProgress, createdAtS: privately ? null : undefined })
       created = await create()
       if (twin && created.infoHash !== twin.infoHash) {
         // Other bytes under the twin's key and nonces must never be served (two ciphertexts of one
@@ -150,8 +152,20 @@ export class TorrentClient {
       existing.end()
     }
     const spec = content.source.kind === 'sealed' ? content.source.spec : null
-    const sealed = spec ? { secret: encodeSecret(spec.secret), sender: { salt: spec.salt, manifest: spec.manifest }, share: null } : null
-    Object.assign(target, { infoHash: created.infoHash, hashing: null, error: null, stopped: false, stopReason: null, blobs, torrentFile: created.torrentFile, length, sealed })
+    const sealed = spec
+      ? { secret: encodeSecret(spec.secret), sender: { salt: spec.salt, manifest: spec.manifest }, share: null }
+      : null
+    Object.assign(target, {
+      infoHash: created.infoHash,
+      hashing: null,
+      error: null,
+      stopped: false,
+      stopReason: null,
+      blobs,
+      torrentFile: created.torrentFile,
+      length,
+      sealed,
+    })
     target.start(client, this.trackers, { fresh: true })
     target.persist()
     // Where the browser would store a copy of the files rather than a reference, nothing is stored
@@ -178,7 +192,9 @@ export class TorrentClient {
     const size = blobs.reduce((sum, blob) => sum + blob.size, 0)
     const free = await storageFree()
     if (free !== null && free < size) {
-      throw new Error(`There is not enough room for a copy: it needs ${formatBytes(size)}, and this browser has ${formatBytes(free)} left for Swarmdrop. The share goes on while this tab is open.`)
+      throw new Error(
+        `There is not enough room for a copy: it needs ${formatBytes(size)}, and this browser has ${formatBytes(free)} left for Swarmdrop. The share goes on while this tab is open.`,
+      )
     }
     session.kept = 'copying'
     this.refresh()
@@ -190,7 +206,9 @@ export class TorrentClient {
       else await deleteCopy(infoHash)
     } catch (err) {
       session.kept = 'tab'
-      const message = isOutOfSpace(err) ? 'This browser ran out of storage space for the copy.' : `The copy could not be stored (${(err as Error).message}).`
+      const message = isOutOfSpace(err)
+        ? 'This browser ran out of storage space for the copy.'
+        : `The copy could not be stored (${(err as Error).message}).`
       throw new Error(`${message} The share goes on while this tab is open.`, { cause: err })
     } finally {
       this.refresh()
@@ -218,7 +236,12 @@ export class TorrentClient {
     const existing = this.byInfoHash(source.infoHash)
     if (existing) {
       // A share that did not open (no key, or a wrong one) opened again with another key: try that.
-      if (source.secret && existing.role === 'received' && !existing.sealed?.share && existing.sealed?.secret !== source.secret) {
+      if (
+        source.secret &&
+        existing.role === 'received' &&
+        !existing.sealed?.share &&
+        existing.sealed?.secret !== source.secret
+      ) {
         existing.sealed = { secret: source.secret, sender: null, share: null }
         if (!existing.running) existing.resume(client, this.trackers, { afterError: true })
       }
@@ -346,7 +369,9 @@ export class TorrentClient {
       ])
       // Stored copies are looked for only when a share has no reference to its files: opening the
       // private file system costs a first visit ~80 ms before its first peer (measured).
-      const copies = library.some((record) => record.role === 'sent' && !sharedFiles.has(record.infoHash)) ? await loadCopies() : new Map<string, Blob[]>()
+      const copies = library.some((record) => record.role === 'sent' && !sharedFiles.has(record.infoHash))
+        ? await loadCopies()
+        : new Map<string, Blob[]>()
       this.trackers = defaultTrackers(config)
       // Every new peer connection reads this one, continually updated, configuration.
       const client = new WebTorrent({ tracker: { rtcConfig: this.relay.rtcConfig } })
@@ -369,7 +394,13 @@ export class TorrentClient {
       })
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
-      for (const record of library) this.restoreRecord(client, record, sharedFiles.get(record.infoHash) ?? null, copies.get(record.infoHash) ?? null)
+      for (const record of library)
+        this.restoreRecord(
+          client,
+          record,
+          sharedFiles.get(record.infoHash) ?? null,
+          copies.get(record.infoHash) ?? null,
+        )
       // A copy left by a share deleted in a tab that closed before it finished.
       for (const infoHash of copies.keys()) if (!this.byInfoHash(infoHash)) void deleteCopy(infoHash)
       return { client, trackers: this.trackers }
@@ -385,16 +416,36 @@ export class TorrentClient {
   private loadWebTorrent(): Promise<{ default: typeof WebTorrent }> {
     return import('webtorrent/dist/webtorrent.min.js').catch((err: Error) => {
       this.started = null
-      throw new Error(`Part of Swarmdrop could not be loaded (${err.message}). Check your connection and reload the page.`)
+      throw new Error(
+        `Part of Swarmdrop could not be loaded (${err.message}). Check your connection and reload the page.`,
+      )
     })
   }
 
-  private restoreRecord(client: WebTorrent, record: LibraryRecord, referenced: Blob[] | null, copy: Blob[] | null): void {
+  private restoreRecord(
+    client: WebTorrent,
+    record: LibraryRecord,
+    referenced: Blob[] | null,
+    copy: Blob[] | null,
+  ): void {
     if (this.byInfoHash(record.infoHash)) return
     const blobs = referenced ?? copy
-    const session = this.add({ role: record.role, displayName: record.name, trackers: record.trackers, infoHash: record.infoHash })
+    const session = this.add({
+      role: record.role,
+      displayName: record.name,
+      trackers: record.trackers,
+      infoHash: record.infoHash,
+    })
     const sealed = record.sealed && { ...record.sealed, share: null }
-    Object.assign(session, { addedAtMs: record.addedAtMs, length: record.length, torrentFile: record.torrentFile, blobs, stopped: record.stopped, stopReason: record.stopReason, sealed })
+    Object.assign(session, {
+      addedAtMs: record.addedAtMs,
+      length: record.length,
+      torrentFile: record.torrentFile,
+      blobs,
+      stopped: record.stopped,
+      stopReason: record.stopReason,
+      sealed,
+    })
     if (record.role === 'sent') {
       session.kept = referenced ? 'reference' : copy ? 'copy' : 'tab'
       // Shared while its tab was open: this browser has nothing to share it from until they are dropped again.
@@ -425,7 +476,8 @@ export class TorrentClient {
   private async readPeerPaths(): Promise<void> {
     await Promise.all(
       [...this.sessions.values()].map(async (session) => {
-        session.peers = session.torrent && !session.torrent.destroyed ? await peerPaths(webrtcConnections(session.torrent)) : []
+        session.peers =
+          session.torrent && !session.torrent.destroyed ? await peerPaths(webrtcConnections(session.torrent)) : []
       }),
     )
   }
@@ -456,7 +508,9 @@ export class TorrentClient {
     const snapshot = [...this.sessions.values()].map((session) => {
       sampleSpeed(session, nowMs, takeHistorySample)
       const torrent = session.torrent
-      const unreachable = Boolean(torrent && !torrent.done && connectedPeers(torrent) === 0 && (session.trackerSeeders ?? 0) > 0)
+      const unreachable = Boolean(
+        torrent && !torrent.done && connectedPeers(torrent) === 0 && (session.trackerSeeders ?? 0) > 0,
+      )
       session.unreachableSinceMs = unreachable ? (session.unreachableSinceMs ?? nowMs) : null
       return toSnapshot(session, nowMs)
     })

@@ -1,4 +1,10 @@
-import { CLIENT_CONFIG_PATH, DEFAULT_CLIENT_CONFIG, originTrackerUrl, parseClientConfig, type ClientConfig } from '@swarmdrop/common'
+import {
+  CLIENT_CONFIG_PATH,
+  DEFAULT_CLIENT_CONFIG,
+  originTrackerUrl,
+  parseClientConfig,
+  type ClientConfig,
+} from '@swarmdrop/common'
 
 let configPromise: Promise<ClientConfig> | null = null
 

@@ -1,4 +1,12 @@
-import { decryptFileRange, manifestFilePath, openSealedShare, recordsOfRange, SEALED_TORRENT_NAME, type SealedFileSpan, type SealedShare } from '@swarmdrop/common'
+import {
+  decryptFileRange,
+  manifestFilePath,
+  openSealedShare,
+  recordsOfRange,
+  SEALED_TORRENT_NAME,
+  type SealedFileSpan,
+  type SealedShare,
+} from '@swarmdrop/common'
 import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
 
 /** Bytes `start`..`end` of a file, inclusive. */
@@ -21,7 +29,8 @@ export type ContentFile = {
 }
 
 /** A torrent whose single file is a private share's records. */
-export const isSealedTorrent = (torrent: Torrent): boolean => torrent.name === SEALED_TORRENT_NAME && torrent.files.length === 1
+export const isSealedTorrent = (torrent: Torrent): boolean =>
+  torrent.name === SEALED_TORRENT_NAME && torrent.files.length === 1
 
 export function publicFiles(torrent: Torrent): ContentFile[] {
   return torrent.files.map((file) => ({
@@ -30,7 +39,10 @@ export function publicFiles(torrent: Torrent): ContentFile[] {
     length: file.length,
     type: file.type,
     stream: (range) => file.stream(range),
-    tailRange: (bytes) => ({ start: Math.max(file.offset, file.offset + file.length - bytes), end: file.offset + file.length - 1 }),
+    tailRange: (bytes) => ({
+      start: Math.max(file.offset, file.offset + file.length - bytes),
+      end: file.offset + file.length - 1,
+    }),
   }))
 }
 
@@ -38,7 +50,11 @@ export function publicFiles(torrent: Torrent): ContentFile[] {
  * A private share's files. `onFailure` hears of a record that failed authentication (the file is
  * damaged or was tampered with): its stream errors, and nothing unverified is ever returned.
  */
-export function sealedFiles(torrent: Torrent, share: SealedShare, onFailure: (file: string, err: Error) => void): ContentFile[] {
+export function sealedFiles(
+  torrent: Torrent,
+  share: SealedShare,
+  onFailure: (file: string, err: Error) => void,
+): ContentFile[] {
   const records = torrent.files[0]!
   return share.manifest.files.map((file, index) => {
     const span = share.plan.files[index]!
@@ -52,7 +68,10 @@ export function sealedFiles(torrent: Torrent, share: SealedShare, onFailure: (fi
         const { start, end } = range ?? { start: 0, end: file.length - 1 }
         if (file.length === 0) return new ReadableStream({ start: (controller) => controller.close() })
         const { cipherStart, cipherEnd } = recordsOfRange(span, start, end)
-        return toStream(decryptFileRange(share, index, start, end, iterate(records.stream({ start: cipherStart, end: cipherEnd }))), (err) => onFailure(path, err))
+        return toStream(
+          decryptFileRange(share, index, start, end, iterate(records.stream({ start: cipherStart, end: cipherEnd }))),
+          (err) => onFailure(path, err),
+        )
       },
       tailRange(bytes) {
         if (file.length === 0) return { start: 0, end: 0 }
@@ -64,12 +83,14 @@ export function sealedFiles(torrent: Torrent, share: SealedShare, onFailure: (fi
 }
 
 /** A private share's file's path as a public torrent of the same files would name it, so saving and zips look the same either way. */
-export const sealedPath = ({ manifest }: SealedShare, index: number): string => manifestFilePath(manifest, index).join('/')
+export const sealedPath = ({ manifest }: SealedShare, index: number): string =>
+  manifestFilePath(manifest, index).join('/')
 
 /** Opens a private share from its torrent once the torrent is ready (its first records are fetched first). */
 export function openShareOf(torrent: Torrent, secret: Uint8Array): ReturnType<typeof openSealedShare> {
   const records = torrent.files[0]!
-  const read = async (start: number, end: number) => new Uint8Array(await new Response(records.stream({ start, end: end - 1 })).arrayBuffer())
+  const read = async (start: number, end: number) =>
+    new Uint8Array(await new Response(records.stream({ start, end: end - 1 })).arrayBuffer())
   return openSealedShare(secret, records.length, read)
 }
 
@@ -84,7 +105,6 @@ export function sealedFileProgress(torrent: Torrent, span: SealedFileSpan): numb
   return have / (last - first + 1)
 }
 
-
 async function* iterate(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader()
   try {
@@ -94,7 +114,10 @@ async function* iterate(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint
   }
 }
 
-export function toStream(chunks: AsyncGenerator<Uint8Array>, onError: (err: Error) => void): ReadableStream<Uint8Array> {
+export function toStream(
+  chunks: AsyncGenerator<Uint8Array>,
+  onError: (err: Error) => void,
+): ReadableStream<Uint8Array> {
   // A reader that cancels (a player seeking elsewhere, a page left) while a chunk is on its way is no
   // failure: that chunk is dropped, and nothing is reported.
   let cancelled = false

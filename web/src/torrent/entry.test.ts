@@ -4,7 +4,12 @@ import { sampleSpeed, type Entry } from './entry.js'
 
 /** An entry whose torrent measures `speeds.now` bytes/s. */
 function downloading(speeds: { now: number }): Entry {
-  const torrent = { get downloadSpeed() { return speeds.now }, uploadSpeed: 0 }
+  const torrent = {
+    get downloadSpeed() {
+      return speeds.now
+    },
+    uploadSpeed: 0,
+  }
   return { torrent, smoothedSpeed: 0, speedReadAtMs: null, speedHistory: [] } as unknown as Entry
 }
 
@@ -20,7 +25,8 @@ describe('sampleSpeed', () => {
       return entry.smoothedSpeed
     }
     // 63 % of the way after 2.5 s, read every 250 ms, every 500 ms, or once.
-    for (const every of [250, 500, 2_500]) assert.ok(Math.abs(smoothedAfterJump(every) - 1_632_000) < 1_000, String(every))
+    for (const every of [250, 500, 2_500])
+      assert.ok(Math.abs(smoothedAfterJump(every) - 1_632_000) < 1_000, String(every))
   })
 
   it('keeps one history sample per call that asks for it, at most a minute of them', () => {

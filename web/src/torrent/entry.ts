@@ -73,11 +73,16 @@ export function sampleSpeed(entry: Entry, nowMs: number, takeHistorySample: bool
   const torrent = entry.torrent
   const download = torrent?.downloadSpeed ?? 0
   // The first reading, and any while the smoothed speed is still 0, is taken as it is.
-  const weight = entry.speedReadAtMs === null || entry.smoothedSpeed === 0 ? 1 : 1 - Math.exp(-Math.max(nowMs - entry.speedReadAtMs, 0) / SPEED_SMOOTHING_MS)
+  const weight =
+    entry.speedReadAtMs === null || entry.smoothedSpeed === 0
+      ? 1
+      : 1 - Math.exp(-Math.max(nowMs - entry.speedReadAtMs, 0) / SPEED_SMOOTHING_MS)
   entry.speedReadAtMs = nowMs
   entry.smoothedSpeed += weight * (download - entry.smoothedSpeed)
   if (takeHistorySample) {
-    entry.speedHistory = [...entry.speedHistory, Math.round(download + (torrent?.uploadSpeed ?? 0))].slice(-SPEED_HISTORY_SAMPLES)
+    entry.speedHistory = [...entry.speedHistory, Math.round(download + (torrent?.uploadSpeed ?? 0))].slice(
+      -SPEED_HISTORY_SAMPLES,
+    )
   }
 }
 
@@ -111,7 +116,8 @@ function nameOf({ torrent, sealed, displayName }: Entry): string {
 }
 
 /** A private share's size in plain bytes, once its manifest is open (its torrent's records are padded). */
-export const plainLengthOf = (share: SealedShare | null): number | null => share?.manifest.files.reduce((sum, file) => sum + file.length, 0) ?? null
+export const plainLengthOf = (share: SealedShare | null): number | null =>
+  share?.manifest.files.reduce((sum, file) => sum + file.length, 0) ?? null
 
 /** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
 export const connectedPeers = (torrent: Torrent | null): number => torrent?.wires?.length ?? 0
@@ -131,10 +137,16 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
   const share = entry.sealed?.share ?? null
   const sealedTorrent = Boolean(torrent?.files?.length && isSealedTorrent(torrent))
   // A private share's files are known once its manifest is open, not with the torrent's metadata.
-  const hasMetadata = sealedTorrent ? share !== null : Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
+  const hasMetadata = sealedTorrent
+    ? share !== null
+    : Boolean(torrent && (torrent.ready || (torrent.files?.length ?? 0) > 0))
   const plainLength = plainLengthOf(share)
   const progress = !torrent ? 0 : torrent.done ? 1 : (torrent.progress ?? 0)
-  const hashingProgress = entry.hashing ? (entry.hashing.total > 0 ? entry.hashing.done / entry.hashing.total : 0) : null
+  const hashingProgress = entry.hashing
+    ? entry.hashing.total > 0
+      ? entry.hashing.done / entry.hashing.total
+      : 0
+    : null
   const status = deriveStatus({
     role: entry.role,
     hashing: entry.hashing !== null,
@@ -158,18 +170,33 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     error: entry.error ?? entry.stopReason ?? entry.notice,
     hashingProgress,
     progress,
-    pieceMap: torrent && hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
+    pieceMap:
+      torrent && hasMetadata && bitfield ? foldPieces(torrent.pieces.length, (index) => bitfield.get(index)) : [],
     // A private share's records are padded: its plain size times the progress is what has arrived.
     downloaded: plainLength !== null ? Math.round(plainLength * progress) : (torrent?.downloaded ?? 0),
     // ...and what has gone out is counted in the same plain bytes, so "Uploaded" compares with "Size".
-    uploaded: plainLength !== null && torrent?.length ? Math.round(((torrent.uploaded ?? 0) * plainLength) / torrent.length) : (torrent?.uploaded ?? 0),
+    uploaded:
+      plainLength !== null && torrent?.length
+        ? Math.round(((torrent.uploaded ?? 0) * plainLength) / torrent.length)
+        : (torrent?.uploaded ?? 0),
     downloadSpeed: Math.round(torrent?.downloadSpeed ?? 0),
     uploadSpeed: Math.round(torrent?.uploadSpeed ?? 0),
     numPeers: connectedPeers(torrent),
     timeRemainingMs: timeRemainingMs(entry),
     speedHistory: entry.speedHistory,
     onlySeeder: isOnlySeeder(entry),
-    files: !torrent || !hasMetadata ? [] : share ? sealedFileSnapshots(torrent, share) : torrent.files.map((file, index) => ({ index, path: file.path, name: file.name, length: file.length, progress: fileProgress(file, torrent) })),
+    files:
+      !torrent || !hasMetadata
+        ? []
+        : share
+          ? sealedFileSnapshots(torrent, share)
+          : torrent.files.map((file, index) => ({
+              index,
+              path: file.path,
+              name: file.name,
+              length: file.length,
+              progress: fileProgress(file, torrent),
+            })),
     peers: entry.peers,
     cannotConnect: entry.unreachableSinceMs !== null && nowMs - entry.unreachableSinceMs >= CANNOT_CONNECT_AFTER_MS,
     magnetUri: torrent?.infoHash && !entry.sealed ? (torrent.magnetURI ?? null) : null,
@@ -222,7 +249,13 @@ export function describeTorrentError(failure: unknown): { message: string; outOf
 export function describeTorrentWarning(warning: unknown): string | null {
   const message = asError(warning).message.trim()
   if (!message) return null
-  if (/^Piece \d+ failed verification|^Connection error|^Error connecting|WebSocket|ECONN|socket|timed? ?out|xs param|web seed/i.test(message)) return null
-  if (/^invalid (tracker|scrape) response/i.test(message)) return 'The tracker sent an answer this app cannot read; peers may not be found through it.'
+  if (
+    /^Piece \d+ failed verification|^Connection error|^Error connecting|WebSocket|ECONN|socket|timed? ?out|xs param|web seed/i.test(
+      message,
+    )
+  )
+    return null
+  if (/^invalid (tracker|scrape) response/i.test(message))
+    return 'The tracker sent an answer this app cannot read; peers may not be found through it.'
   return `The tracker refused this torrent: “${message.replace(/[.\s]+$/, '')}”. Peers may not be found through it.`
 }

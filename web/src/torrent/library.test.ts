@@ -13,7 +13,10 @@ const record = {
   trackers: ['wss://t.example/announce'],
   stopped: false,
   stopReason: null,
-  sealed: { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: { salt: new Uint8Array(16), manifest: new Uint8Array([123, 125]) } },
+  sealed: {
+    secret: 'AAECAwQFBgcICQoLDA0ODw',
+    sender: { salt: new Uint8Array(16), manifest: new Uint8Array([123, 125]) },
+  },
 }
 
 describe('library records', () => {
@@ -37,7 +40,13 @@ describe('library records', () => {
   })
 
   it('drops damaged entries instead of failing', () => {
-    for (const bad of [null, 'x', { ...record, infoHash: 'nope' }, { ...record, role: 'owner' }, { ...record, torrentFile: 'bytes' }]) {
+    for (const bad of [
+      null,
+      'x',
+      { ...record, infoHash: 'nope' },
+      { ...record, role: 'owner' },
+      { ...record, torrentFile: 'bytes' },
+    ]) {
       assert.equal(parseLibraryRecord(bad), null)
     }
   })
@@ -45,7 +54,10 @@ describe('library records', () => {
 
 describe('private shares in the library', () => {
   it('keeps the key, and drops a damaged one rather than the record', () => {
-    assert.deepEqual(parseLibraryRecord({ ...record, sealed: { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: null } })?.sealed, { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: null })
+    assert.deepEqual(
+      parseLibraryRecord({ ...record, sealed: { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: null } })?.sealed,
+      { secret: 'AAECAwQFBgcICQoLDA0ODw', sender: null },
+    )
     assert.equal(parseLibraryRecord({ ...record, sealed: { secret: 'short' } })?.sealed, null)
   })
 })

@@ -59,7 +59,9 @@ export function saveRecord(record: LibraryRecord): Promise<void> {
 }
 
 export function deleteRecord(infoHash: string): Promise<void> {
-  return del(infoHash, libraryStore()).catch((err: unknown) => console.warn(`Could not delete ${infoHash} from the library: ${asError(err).message}`))
+  return del(infoHash, libraryStore()).catch((err: unknown) =>
+    console.warn(`Could not delete ${infoHash} from the library: ${asError(err).message}`),
+  )
 }
 
 /** Parses a stored value (written by an older version, or damaged) into a record, or null. */
@@ -113,7 +115,8 @@ export async function loadSharedFiles(): Promise<Map<string, Blob[]>> {
   const shared = new Map<string, Blob[]>()
   try {
     for (const [infoHash, blobs] of await entries(sharedFilesStore())) {
-      if (typeof infoHash === 'string' && Array.isArray(blobs) && blobs.every((blob) => blob instanceof Blob)) shared.set(infoHash, blobs)
+      if (typeof infoHash === 'string' && Array.isArray(blobs) && blobs.every((blob) => blob instanceof Blob))
+        shared.set(infoHash, blobs)
     }
   } catch (err) {
     console.warn(`The shared files could not be read back: ${asError(err).message}`)
@@ -122,5 +125,7 @@ export async function loadSharedFiles(): Promise<Map<string, Blob[]>> {
 }
 
 export function deleteSharedFiles(infoHash: string): Promise<void> {
-  return del(infoHash, sharedFilesStore()).catch((err: unknown) => console.warn(`Could not forget the shared files of ${infoHash}: ${asError(err).message}`))
+  return del(infoHash, sharedFilesStore()).catch((err: unknown) =>
+    console.warn(`Could not forget the shared files of ${infoHash}: ${asError(err).message}`),
+  )
 }

@@ -10,12 +10,26 @@ const candidates = [
 
 describe('peer connection path', () => {
   it('follows the transport to the selected pair', () => {
-    const stats = [...candidates, { id: 'P1', type: 'candidate-pair', localCandidateId: 'L2', remoteCandidateId: 'R1' }, { id: 'T', type: 'transport', selectedCandidatePairId: 'P1' }]
+    const stats = [
+      ...candidates,
+      { id: 'P1', type: 'candidate-pair', localCandidateId: 'L2', remoteCandidateId: 'R1' },
+      { id: 'T', type: 'transport', selectedCandidatePairId: 'P1' },
+    ]
     assert.deepEqual(pathFromStats(stats), { path: 'relayed', candidates: 'relay → srflx' })
   })
 
   it('falls back to the nominated, succeeded pair', () => {
-    const stats = [...candidates, { id: 'P1', type: 'candidate-pair', state: 'succeeded', nominated: true, localCandidateId: 'L1', remoteCandidateId: 'R1' }]
+    const stats = [
+      ...candidates,
+      {
+        id: 'P1',
+        type: 'candidate-pair',
+        state: 'succeeded',
+        nominated: true,
+        localCandidateId: 'L1',
+        remoteCandidateId: 'R1',
+      },
+    ]
     assert.deepEqual(pathFromStats(stats), { path: 'direct', candidates: 'host → srflx' })
   })
 

@@ -14,12 +14,19 @@ export function pathFromStats(entries: Iterable<StatsEntry>): Omit<PeerPath, 'id
   for (const entry of entries) byId.set(entry.id, entry)
   const transport = [...byId.values()].find((entry) => entry.type === 'transport')
   const pair =
-    (typeof transport?.selectedCandidatePairId === 'string' ? byId.get(transport.selectedCandidatePairId) : undefined) ??
-    [...byId.values()].find((entry) => entry.type === 'candidate-pair' && entry.state === 'succeeded' && entry.nominated === true)
+    (typeof transport?.selectedCandidatePairId === 'string'
+      ? byId.get(transport.selectedCandidatePairId)
+      : undefined) ??
+    [...byId.values()].find(
+      (entry) => entry.type === 'candidate-pair' && entry.state === 'succeeded' && entry.nominated === true,
+    )
   if (!pair) return null
   const local = byId.get(String(pair.localCandidateId))?.candidateType
   const remote = byId.get(String(pair.remoteCandidateId))?.candidateType
-  return { path: local === 'relay' || remote === 'relay' ? 'relayed' : 'direct', candidates: `${String(local)} → ${String(remote)}` }
+  return {
+    path: local === 'relay' || remote === 'relay' ? 'relayed' : 'direct',
+    candidates: `${String(local)} → ${String(remote)}`,
+  }
 }
 
 /** How each connection is routed (the connections as the engine reads them from webtorrent). */

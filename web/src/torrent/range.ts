@@ -21,7 +21,8 @@ export function parseRange(header: string | null, size: number): Result<{ start:
 }
 
 /** Media types a private share's file is served inline with: what the player and previews show. */
-const INLINE_TYPE = /^(video\/[\w.+-]+|audio\/[\w.+-]+|image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|text\/(plain|csv|markdown|vtt))$/
+const INLINE_TYPE =
+  /^(video\/[\w.+-]+|audio\/[\w.+-]+|image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|text\/(plain|csv|markdown|vtt))$/
 
 /**
  * The Content-Type a private share's file is served with. Its type comes from the sender's manifest,

@@ -1,4 +1,10 @@
-import { isTurnServer, parseRtcConfigResponse, RTC_CONFIG_PATH, type IceServer, type RtcConfigResponse } from '@swarmdrop/common'
+import {
+  isTurnServer,
+  parseRtcConfigResponse,
+  RTC_CONFIG_PATH,
+  type IceServer,
+  type RtcConfigResponse,
+} from '@swarmdrop/common'
 import { getSettings, subscribeToSettings, type RelayMode } from '../settings'
 
 /** Refresh TURN credentials when this share of their lifetime has passed. */
@@ -93,7 +99,10 @@ export function refreshDelayMs(expiresAtMs: number, nowMs: number): number {
 }
 
 /** The ICE servers and transport policy for a relay mode. */
-export function iceConfigFor(servers: IceServer[], mode: RelayMode): { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy } {
+export function iceConfigFor(
+  servers: IceServer[],
+  mode: RelayMode,
+): { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy } {
   const turn = servers.filter(isTurnServer)
   const others = servers.filter((server) => !isTurnServer(server))
   if (mode === 'off') return { iceServers: others, iceTransportPolicy: 'all' }
@@ -121,8 +130,15 @@ async function probeRelay(iceServers: RTCIceServer[]): Promise<{ ok: true } | { 
     pc.createDataChannel('relay-check')
     await pc.setLocalDescription(await pc.createOffer())
     if (await gotRelay) return { ok: true }
-    if (errors.some((error) => error.startsWith('401'))) return { ok: false, error: 'The relay refused its credentials (401 Unauthorized). Connections through it will fail.' }
-    return { ok: false, error: `The relay did not answer${errors.length ? ` (${errors[0]})` : ''}. Connections through it will fail.` }
+    if (errors.some((error) => error.startsWith('401')))
+      return {
+        ok: false,
+        error: 'The relay refused its credentials (401 Unauthorized). Connections through it will fail.',
+      }
+    return {
+      ok: false,
+      error: `The relay did not answer${errors.length ? ` (${errors[0]})` : ''}. Connections through it will fail.`,
+    }
   } finally {
     pc.close()
   }

@@ -25,7 +25,10 @@ export async function saveAllAsZip(files: ContentFile[], name: string): Promise<
 }
 
 export function saveTorrentFile(torrent: Torrent): void {
-  triggerDownload(new Blob([torrent.torrentFile as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' }), `${lastSegment(torrent.name)}.torrent`)
+  triggerDownload(
+    new Blob([torrent.torrentFile as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' }),
+    `${lastSegment(torrent.name)}.torrent`,
+  )
 }
 
 function lastSegment(name: string): string {

@@ -4,7 +4,15 @@ import { DONE_MARK, FIRST_PEER_MARK, parseSecret, type SealedShare } from '@swar
 import { adoptTorrent, endStreamGrace, type EngineTorrent, type TrackerClient } from '@swarmdrop/engine'
 import { pieceHashesOf } from './create/create-torrent'
 import { isSealedTorrent } from './content'
-import { connectedPeers, describeTorrentError, describeTorrentWarning, plainLengthOf, toRecord, type Entry, type FilesKept } from './entry'
+import {
+  connectedPeers,
+  describeTorrentError,
+  describeTorrentWarning,
+  plainLengthOf,
+  toRecord,
+  type Entry,
+  type FilesKept,
+} from './entry'
 import { deleteCopy } from './store/share-copies'
 import { deleteRecord, deleteSharedFiles, saveRecord, type SealedRecord } from './library'
 import type { PeerPath } from './peers'
@@ -28,8 +36,10 @@ const UPLOAD_CACHE_PIECES = 16
 const LARGE_DOWNLOAD_BYTES = 1024 ** 3
 
 /** Said by a download held in memory, its store finding the private file system unusable. */
-const IN_MEMORY_ONLY = 'This browser cannot store downloads here (a private window?), so this one is held in memory: a reload starts it again.'
-const ASKING_TO_KEEP = 'A large download: Swarmdrop asks this browser to keep it, rather than clear it when space runs low.'
+const IN_MEMORY_ONLY =
+  'This browser cannot store downloads here (a private window?), so this one is held in memory: a reload starts it again.'
+const ASKING_TO_KEEP =
+  'A large download: Swarmdrop asks this browser to keep it, rather than clear it when space runs low.'
 /** What a torrent says when its library record could not be stored (most often: the browser's storage is full). */
 const NOT_REMEMBERED = 'This browser could not remember this torrent'
 const notRemembered = (err: Error) =>
@@ -47,7 +57,10 @@ export type SessionHost = {
 }
 
 /** What webtorrent starts a session from: shared files (hashed already), a .torrent, or only an info hash. */
-type Source = { kind: 'seed'; torrentFile: Uint8Array; source: SourceSpec } | { kind: 'file'; bytes: Uint8Array } | { kind: 'link'; infoHash: string }
+type Source =
+  | { kind: 'seed'; torrentFile: Uint8Array; source: SourceSpec }
+  | { kind: 'file'; bytes: Uint8Array }
+  | { kind: 'link'; infoHash: string }
 
 export type SessionInit = { role: Role; displayName: string; trackers: string[]; infoHash?: string | null }
 
@@ -125,14 +138,29 @@ export class TorrentSession implements Entry {
         ...(source.source.kind === 'sealed' ? { pieceHashes: pieceHashesOf(source.torrentFile) } : {}),
         onReadError: (err) => {
           // A read still in flight for a run already ended (the files dropped again) is not news.
-          this.say(run, () => (this.error ??= `The shared files cannot be read any more (${err.message}): they were moved, changed or deleted. Drop them again to keep sharing.`))
+          this.say(
+            run,
+            () =>
+              (this.error ??= `The shared files cannot be read any more (${err.message}): they were moved, changed or deleted. Drop them again to keep sharing.`),
+          )
         },
       }
       // The pieces were just hashed from these files, so every piece is known to be present. Their
       // store keeps whole windows already: no piece cache in front of it.
-      torrent = client.add(source.torrentFile, { announce, store: FileChunkStore, storeOpts, storeCacheSlots: 0, skipVerify: true })
+      torrent = client.add(source.torrentFile, {
+        announce,
+        store: FileChunkStore,
+        storeOpts,
+        storeCacheSlots: 0,
+        skipVerify: true,
+      })
     } else {
-      const download = { announce, store: OpfsChunkStore, storeOpts: { onMemoryOnly }, storeCacheSlots: UPLOAD_CACHE_PIECES }
+      const download = {
+        announce,
+        store: OpfsChunkStore,
+        storeOpts: { onMemoryOnly },
+        storeCacheSlots: UPLOAD_CACHE_PIECES,
+      }
       torrent = client.add(source.kind === 'file' ? source.bytes : source.infoHash, {
         ...download,
         // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
@@ -250,8 +278,12 @@ export class TorrentSession implements Entry {
     const infoHash = this.infoHash
     // Not known by its info hash yet (or a repeat of one kept here): nothing stored is its own.
     if (!infoHash) return void (torrent && !torrent.destroyed && torrent.destroy({ destroyStore: false }))
-    if (torrent && !torrent.destroyed) await new Promise<void>((resolve) => torrent.destroy({ destroyStore: true }, () => resolve()))
-    else if (this.role === 'received') await deleteStoredBytes(infoHash).catch((err: Error) => console.warn(`Could not delete the data of ${this.displayName}: ${err.message}`))
+    if (torrent && !torrent.destroyed)
+      await new Promise<void>((resolve) => torrent.destroy({ destroyStore: true }, () => resolve()))
+    else if (this.role === 'received')
+      await deleteStoredBytes(infoHash).catch((err: Error) =>
+        console.warn(`Could not delete the data of ${this.displayName}: ${err.message}`),
+      )
     if (this.kept === 'reference') await deleteSharedFiles(infoHash)
     if (this.kept === 'copy') await deleteCopy(infoHash)
     await deleteRecord(infoHash)
@@ -280,7 +312,10 @@ export class TorrentSession implements Entry {
     if (this.blobs && this.torrentFile) {
       const sender = this.sealed?.sender
       const secret = this.sealed && parseSecret(this.sealed.secret)
-      const source: SourceSpec = sender && secret?.ok ? { kind: 'sealed', spec: { secret: secret.value, ...sender, blobs: this.blobs } } : { kind: 'plain', blobs: this.blobs }
+      const source: SourceSpec =
+        sender && secret?.ok
+          ? { kind: 'sealed', spec: { secret: secret.value, ...sender, blobs: this.blobs } }
+          : { kind: 'plain', blobs: this.blobs }
       return { kind: 'seed', torrentFile: this.torrentFile, source }
     }
     if (this.torrentFile) return { kind: 'file', bytes: this.torrentFile }
@@ -295,7 +330,9 @@ export class TorrentSession implements Entry {
       this.host.changed()
     }
     tracker.on('update', onUpdate)
-    run.signal.addEventListener('abort', () => (tracker as TrackerClient & { off(event: string, listener: unknown): unknown }).off('update', onUpdate))
+    run.signal.addEventListener('abort', () =>
+      (tracker as TrackerClient & { off(event: string, listener: unknown): unknown }).off('update', onUpdate),
+    )
   }
 
   /**
@@ -331,7 +368,9 @@ export class TorrentSession implements Entry {
     const kept = await requestPersistence()
     // Its own word is replaced (or cleared); a notice something else gave since stays.
     if (run.signal.aborted || this.notice !== ASKING_TO_KEEP) return
-    this.notice = kept ? null : 'This browser may clear this large download when space runs low: allow this site persistent storage to keep it.'
+    this.notice = kept
+      ? null
+      : 'This browser may clear this large download when space runs low: allow this site persistent storage to keep it.'
     this.host.changed()
   }
 

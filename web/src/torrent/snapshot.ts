@@ -60,11 +60,19 @@ export type TorrentSnapshot = {
 }
 
 /** The progress a person sees: preparing (hashing, then storing) while a share is prepared, else the transfer. */
-export const shownProgress = (torrent: TorrentSnapshot): number => (torrent.status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress)
+export const shownProgress = (torrent: TorrentSnapshot): number =>
+  torrent.status === 'hashing' ? (torrent.hashingProgress ?? 0) : torrent.progress
 
 export const progressTone = (torrent: TorrentSnapshot): 'active' | 'done' | 'error' =>
   torrent.status === 'error' ? 'error' : shownProgress(torrent) >= 1 ? 'done' : 'active'
 
 /** The link that opens this torrent in the app, or null before its info hash is known. */
 export const linkOf = (torrent: TorrentSnapshot): TorrentLink | null =>
-  torrent.infoHash ? { infoHash: torrent.infoHash, name: torrent.name, trackers: torrent.extraTrackers, ...(torrent.secret ? { secret: torrent.secret } : {}) } : null
+  torrent.infoHash
+    ? {
+        infoHash: torrent.infoHash,
+        name: torrent.name,
+        trackers: torrent.extraTrackers,
+        ...(torrent.secret ? { secret: torrent.secret } : {}),
+      }
+    : null

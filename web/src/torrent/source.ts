@@ -10,7 +10,10 @@ export type SourceSpec = { kind: 'plain'; blobs: Blob[] } | { kind: 'sealed'; sp
 export function openSource(spec: SourceSpec): Promise<ByteSource> {
   if (spec.kind === 'sealed') return sealedSource(spec.spec)
   const all = new Blob(spec.blobs)
-  return Promise.resolve({ size: all.size, read: async (start, end) => new Uint8Array(await all.slice(start, end).arrayBuffer()) })
+  return Promise.resolve({
+    size: all.size,
+    read: async (start, end) => new Uint8Array(await all.slice(start, end).arrayBuffer()),
+  })
 }
 
 const SHA1_BYTES = 20
@@ -34,7 +37,11 @@ export function verifiedSource(source: ByteSource, pieceHashes: Uint8Array, piec
       for (let offset = 0; offset < bytes.length; offset += pieceLength) {
         const piece = firstPiece + offset / pieceLength
         const expected = pieceHashes.subarray(piece * SHA1_BYTES, (piece + 1) * SHA1_BYTES)
-        checks.push(crypto.subtle.digest('SHA-1', bytes.subarray(offset, offset + pieceLength) as Uint8Array<ArrayBuffer>).then((digest) => equalBytes(new Uint8Array(digest), expected)))
+        checks.push(
+          crypto.subtle
+            .digest('SHA-1', bytes.subarray(offset, offset + pieceLength) as Uint8Array<ArrayBuffer>)
+            .then((digest) => equalBytes(new Uint8Array(digest), expected)),
+        )
       }
       if ((await Promise.all(checks)).includes(false)) throw new Error(CHANGED_MESSAGE)
       return bytes

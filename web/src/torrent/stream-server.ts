@@ -37,7 +37,10 @@ export async function startStreamServer(client: WebTorrent, sealedFile: SealedFi
     withCancelFetchSettled(() => client.createServer({ controller: registration }))
     return { ok: true }
   } catch (err) {
-    return { ok: false, reason: `Streaming is unavailable (${(err as Error).message}); playback starts once the file has downloaded.` }
+    return {
+      ok: false,
+      reason: `Streaming is unavailable (${(err as Error).message}); playback starts once the file has downloaded.`,
+    }
   }
 }
 
@@ -61,7 +64,13 @@ function withCancelFetchSettled(create: () => void): void {
 }
 
 /** What the worker forwards of a request (webtorrent's worker-server protocol). */
-type ForwardedRequest = { type?: unknown; url?: unknown; method?: unknown; destination?: unknown; headers?: Record<string, string> }
+type ForwardedRequest = {
+  type?: unknown
+  url?: unknown
+  method?: unknown
+  destination?: unknown
+  headers?: Record<string, string>
+}
 
 let activeStreams = 0
 let keepalive: ReturnType<typeof setInterval> | null = null
@@ -79,12 +88,24 @@ function serveSealed(event: MessageEvent, sealedFile: SealedFileLookup): void {
   event.stopImmediatePropagation()
   const [infoHash = '', index = ''] = path.slice(SEALED_PREFIX.length).split('/')
   const file = /^\d+$/.test(index) ? sealedFile(infoHash, Number(index)) : null
-  const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Accept-Ranges': 'bytes' }
+  const headers: Record<string, string> = {
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Accept-Ranges': 'bytes',
+  }
   if (!file) return port.postMessage({ status: 404, headers, body: 'This file is not available in this tab.' })
   const range = parseRange(request.headers?.range ?? null, file.length)
-  if (!range.ok) return port.postMessage({ status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.length}` }, body: '' })
+  if (!range.ok)
+    return port.postMessage({
+      status: 416,
+      headers: { ...headers, 'Content-Range': `bytes */${file.length}` },
+      body: '',
+    })
   const { start, end } = range.value ?? { start: 0, end: file.length - 1 }
-  Object.assign(headers, { 'Content-Type': servedMediaType(file.type), 'Content-Length': String(Math.max(0, end - start + 1)) })
+  Object.assign(headers, {
+    'Content-Type': servedMediaType(file.type),
+    'Content-Length': String(Math.max(0, end - start + 1)),
+  })
   // Opened as a page of its own (a new tab), it is saved, never shown in the app's origin.
   if (request.destination === 'document') headers['Content-Disposition'] = 'attachment'
   if (range.value) headers['Content-Range'] = `bytes ${start}-${end}/${file.length}`

@@ -13,7 +13,10 @@ export function StorageInfo({ torrentCount }: { torrentCount: number }) {
     if (!navigator.storage?.estimate) return
     let cancelled = false
     const read = async () => {
-      const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false])
+      const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([
+        navigator.storage.estimate(),
+        navigator.storage.persisted?.() ?? false,
+      ])
       if (!cancelled) setStorage({ usage, quota, persisted })
     }
     void read()

@@ -26,7 +26,12 @@ export function TorrentList({ currentInfoHash }: { currentInfoHash: string | nul
             if (torrent.infoHash !== null && torrent.infoHash === currentInfoHash) goHome()
           }
           return (
-            <li key={torrent.id} className="library__item" data-testid="library-item" aria-current={torrent.infoHash !== null && torrent.infoHash === currentInfoHash ? 'page' : undefined}>
+            <li
+              key={torrent.id}
+              className="library__item"
+              data-testid="library-item"
+              aria-current={torrent.infoHash !== null && torrent.infoHash === currentInfoHash ? 'page' : undefined}
+            >
               <button type="button" className="library__open" onClick={open} disabled={!link}>
                 <span className="library__name">{torrent.name}</span>
                 <span className="library__meta">
@@ -39,7 +44,12 @@ export function TorrentList({ currentInfoHash }: { currentInfoHash: string | nul
               <span className="library__actions">
                 {stopped ? (
                   torrent.canResume && (
-                    <button type="button" className="button button--small" aria-label={`Resume ${torrent.name}`} onClick={() => torrents().resume(torrent.id)}>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`Resume ${torrent.name}`}
+                      onClick={() => torrents().resume(torrent.id)}
+                    >
                       Resume
                     </button>
                   )
@@ -54,7 +64,12 @@ export function TorrentList({ currentInfoHash }: { currentInfoHash: string | nul
                     Stop
                   </button>
                 )}
-                <button type="button" className="button button--small button--ghost" aria-label={`Delete ${torrent.name}`} onClick={remove}>
+                <button
+                  type="button"
+                  className="button button--small button--ghost"
+                  aria-label={`Delete ${torrent.name}`}
+                  onClick={remove}
+                >
                   Delete
                 </button>
               </span>

@@ -19,7 +19,8 @@ export async function shareFiles(inputs: ShareInput[]): Promise<void> {
   const rootFolders = new Set(inputs.map((input) => (input.path.includes('/') ? input.path.split('/')[0] : null)))
   const [rootFolder] = rootFolders
   // One folder keeps its name; loose files get one so the torrent is not named after the first file.
-  const name = rootFolders.size === 1 && rootFolder ? rootFolder : inputs.length > 1 ? `${inputs.length} files` : undefined
+  const name =
+    rootFolders.size === 1 && rootFolder ? rootFolder : inputs.length > 1 ? `${inputs.length} files` : undefined
   goToOpened(await torrents().share(inputs, { name, privately: getSettings().sharePrivately }))
 }
 
@@ -37,7 +38,9 @@ export async function openTorrentFile(file: File): Promise<void> {
 
 /** Shows a torrent that was just shared or opened, under the same link others get. */
 function goToOpened(infoHash: string): void {
-  const opened = torrents().getSnapshot().find((torrent) => torrent.infoHash === infoHash)
+  const opened = torrents()
+    .getSnapshot()
+    .find((torrent) => torrent.infoHash === infoHash)
   goToTorrent((opened && linkOf(opened)) ?? { infoHash, trackers: [] })
 }
 

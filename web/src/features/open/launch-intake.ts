@@ -17,7 +17,10 @@ export function useLaunchIntake(onError: (message: string) => void): void {
   useEffect(() => {
     if (handled) return
     handled = true
-    const run = (task: () => Promise<void> | void) => void Promise.resolve().then(task).catch((err: Error) => onError(err.message))
+    const run = (task: () => Promise<void> | void) =>
+      void Promise.resolve()
+        .then(task)
+        .catch((err: Error) => onError(err.message))
     const params = new URLSearchParams(location.search)
     const shared = params.get('shared')
     const opened = params.get('open')
@@ -52,7 +55,9 @@ async function takeShared(id: string): Promise<{ inputs: ShareInput[]; link: str
   const cache = await caches.open(WORKER_PROTOCOL.sharedFilesCache)
   const prefix = `${location.origin}${WORKER_PROTOCOL.shareTargetPath}/${id}/`
   const nameOf = (request: Request) => request.url.slice(prefix.length)
-  const requests = (await cache.keys()).filter((request) => request.url.startsWith(prefix)).sort((a, b) => Number(nameOf(a)) - Number(nameOf(b)))
+  const requests = (await cache.keys())
+    .filter((request) => request.url.startsWith(prefix))
+    .sort((a, b) => Number(nameOf(a)) - Number(nameOf(b)))
   const inputs: ShareInput[] = []
   let link: string | null = null
   for (const request of requests) {
@@ -64,8 +69,12 @@ async function takeShared(id: string): Promise<{ inputs: ShareInput[]; link: str
       continue
     }
     const name = decodeURIComponent(response.headers.get('X-File-Name') ?? '') || `shared file ${inputs.length + 1}`
-    inputs.push({ file: new File([await response.blob()], name, { type: response.headers.get('Content-Type') ?? '' }), path: name })
+    inputs.push({
+      file: new File([await response.blob()], name, { type: response.headers.get('Content-Type') ?? '' }),
+      path: name,
+    })
   }
-  if (inputs.length === 0 && !link) throw new Error('The shared files were not found. Share them again, or drop them here.')
+  if (inputs.length === 0 && !link)
+    throw new Error('The shared files were not found. Share them again, or drop them here.')
   return { inputs, link }
 }

@@ -19,7 +19,11 @@ export function ConnectionHint({ torrent }: { torrent: TorrentSnapshot }) {
     return (
       <div className="hint" role="alert" data-testid="connection-hint">
         <p>The sender is online, but a direct connection does not work (a firewall or strict NAT is in the way).</p>
-        <button type="button" className="button button--primary" onClick={() => updateSettings({ relayMode: 'fallback' })}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => updateSettings({ relayMode: 'fallback' })}
+        >
           Connect through the relay
         </button>
       </div>

@@ -31,9 +31,7 @@ export function FileList({ torrent, onError }: Props) {
   return (
     <section className="card" aria-labelledby="files-title">
       <div className="card__header">
-        <h2 id="files-title">
-          {torrent.files.length === 1 ? '1 file' : `${torrent.files.length} files`}
-        </h2>
+        <h2 id="files-title">{torrent.files.length === 1 ? '1 file' : `${torrent.files.length} files`}</h2>
         {torrent.files.length > 1 && (
           <button
             type="button"
@@ -55,32 +53,39 @@ export function FileList({ torrent, onError }: Props) {
               <span className="file-list__path" title={file.path} data-testid="file-path">
                 {file.path}
               </span>
-              <span className="file-list__size">{ready ? formatBytes(file.length) : `${formatPercent(file.progress)} of ${formatBytes(file.length)}`}</span>
+              <span className="file-list__size">
+                {ready ? formatBytes(file.length) : `${formatPercent(file.progress)} of ${formatBytes(file.length)}`}
+              </span>
               <span className="file-list__actions">
-              {kind && (
+                {kind && (
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    aria-expanded={shown}
+                    aria-label={`${shown ? 'Hide' : isPlayable(kind) ? 'Play' : 'Preview'} ${file.name}`}
+                    onClick={() => setOpenIndex(shown ? null : file.index)}
+                  >
+                    {shown ? 'Hide' : isPlayable(kind) ? 'Play' : 'Preview'}
+                  </button>
+                )}
                 <button
                   type="button"
-                  className="button button--small button--ghost"
-                  aria-expanded={shown}
-                  aria-label={`${shown ? 'Hide' : isPlayable(kind) ? 'Play' : 'Preview'} ${file.name}`}
-                  onClick={() => setOpenIndex(shown ? null : file.index)}
+                  className="button button--small"
+                  disabled={!ready || saving !== null}
+                  aria-label={`Save ${file.name}`}
+                  onClick={() => save(`file-${file.index}`, () => saveTorrentFileByIndex(torrent.id, file.index))}
                 >
-                  {shown ? 'Hide' : isPlayable(kind) ? 'Play' : 'Preview'}
+                  {saving === `file-${file.index}` ? 'Saving…' : 'Save'}
                 </button>
-              )}
-              <button
-                type="button"
-                className="button button--small"
-                disabled={!ready || saving !== null}
-                aria-label={`Save ${file.name}`}
-                onClick={() => save(`file-${file.index}`, () => saveTorrentFileByIndex(torrent.id, file.index))}
-              >
-                {saving === `file-${file.index}` ? 'Saving…' : 'Save'}
-              </button>
               </span>
               {shown && kind && (
                 // The file shown by itself on a download still arriving plays at once: a link was just opened.
-                <MediaView torrentId={torrent.id} file={file} kind={kind} autoPlay={torrent.role === 'received' && openIndex === undefined && !complete} />
+                <MediaView
+                  torrentId={torrent.id}
+                  file={file}
+                  kind={kind}
+                  autoPlay={torrent.role === 'received' && openIndex === undefined && !complete}
+                />
               )}
             </li>
           )

@@ -48,7 +48,10 @@ export function TorrentView({ link, onError }: Props) {
     )
   }
 
-  const summary = torrent.length === null ? 'Waiting for file details from the sender' : `${formatBytes(torrent.length)} · ${torrent.files.length === 1 ? '1 file' : `${torrent.files.length} files`}`
+  const summary =
+    torrent.length === null
+      ? 'Waiting for file details from the sender'
+      : `${formatBytes(torrent.length)} · ${torrent.files.length === 1 ? '1 file' : `${torrent.files.length} files`}`
   return (
     <div className="torrent-view">
       <header className="torrent-header">

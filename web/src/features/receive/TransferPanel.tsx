@@ -10,7 +10,8 @@ import { PeerList } from './PeerList'
 const STATUS_HINTS: Partial<Record<TorrentSnapshot['status'], string>> = {
   connecting: 'Reaching the tracker that introduces you to the sender.',
   searching: 'The tracker knows this file; connecting to whoever has it.',
-  'sender-offline': 'Nobody is sharing this right now. Keep this tab open: the download starts as soon as the sender is back.',
+  'sender-offline':
+    'Nobody is sharing this right now. Keep this tab open: the download starts as soon as the sender is back.',
   stalled: 'Connected, but no data is arriving yet.',
   done: 'Everything arrived and was verified. This tab now shares it too.',
   seeding: 'Keep this tab open so people can download.',
@@ -58,17 +59,30 @@ export function TransferPanel({ torrent }: { torrent: TorrentSnapshot }) {
         {torrent.role === 'sent' ? (
           <>
             <Stat label="Size" value={torrent.length === null ? '—' : formatBytes(torrent.length)} testId="stat-size" />
-            <Stat label="Uploaded" value={formatBytes(torrent.uploaded)} testId="stat-uploaded" raw={torrent.uploaded} />
+            <Stat
+              label="Uploaded"
+              value={formatBytes(torrent.uploaded)}
+              testId="stat-uploaded"
+              raw={torrent.uploaded}
+            />
             <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
             <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
           </>
         ) : (
           <>
-            <Stat label="Received" value={torrent.length === null ? '—' : formatBytesOf(torrent.downloaded, torrent.length)} testId="stat-received" />
+            <Stat
+              label="Received"
+              value={torrent.length === null ? '—' : formatBytesOf(torrent.downloaded, torrent.length)}
+              testId="stat-received"
+            />
             <Stat label="Download" value={formatSpeed(torrent.downloadSpeed)} testId="stat-download" />
             <Stat label="Upload" value={formatSpeed(torrent.uploadSpeed)} testId="stat-upload" />
             <Stat label="Peers" value={String(torrent.numPeers)} testId="stat-peers" />
-            <Stat label="Time left" value={torrent.progress >= 1 ? 'Done' : formatEta(torrent.timeRemainingMs)} testId="stat-eta" />
+            <Stat
+              label="Time left"
+              value={torrent.progress >= 1 ? 'Done' : formatEta(torrent.timeRemainingMs)}
+              testId="stat-eta"
+            />
           </>
         )}
       </dl>

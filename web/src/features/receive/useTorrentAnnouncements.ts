@@ -29,7 +29,13 @@ export function useTorrentAnnouncements(torrent: TorrentSnapshot | undefined): s
       const previous = lastStatus.current
       lastStatus.current = torrent.status
       if (previous !== null) setAnnouncement(`${torrent.name}: ${STATUS_LABELS[torrent.status]}.`)
-      if (torrent.status === 'done' && previous !== null && document.hidden && 'Notification' in window && Notification.permission === 'granted') {
+      if (
+        torrent.status === 'done' &&
+        previous !== null &&
+        document.hidden &&
+        'Notification' in window &&
+        Notification.permission === 'granted'
+      ) {
         new Notification('Download complete', { body: torrent.name, tag: torrent.infoHash ?? torrent.id })
       }
       return

@@ -4,7 +4,11 @@ import { updateSettings, type RelayMode } from '../../settings'
 
 const OPTIONS: ReadonlyArray<{ mode: RelayMode; label: string; hint: string }> = [
   { mode: 'off', label: 'Off', hint: 'Direct connections only.' },
-  { mode: 'fallback', label: 'Fallback', hint: 'Direct first; through the relay when a firewall or strict NAT blocks that.' },
+  {
+    mode: 'fallback',
+    label: 'Fallback',
+    hint: 'Direct first; through the relay when a firewall or strict NAT blocks that.',
+  },
   { mode: 'relay', label: 'Relay only', hint: 'Always through the relay. Peers never see your IP address; slower.' },
 ]
 
@@ -39,7 +43,12 @@ export function RelaySetting() {
           </span>
         </label>
       ))}
-      <p className={relay.status === 'failed' ? 'error-text' : 'muted'} role="status" data-testid="relay-status" data-status={relay.status}>
+      <p
+        className={relay.status === 'failed' ? 'error-text' : 'muted'}
+        role="status"
+        data-testid="relay-status"
+        data-status={relay.status}
+      >
         {relay.status === 'failed' ? relay.error : STATUS_TEXT[relay.status]}
       </p>
     </fieldset>

@@ -10,7 +10,11 @@ export function SettingsMenu() {
         <UploadLimit />
         <RelaySetting />
         {'registerProtocolHandler' in navigator && (
-          <button type="button" className="button button--small" onClick={() => navigator.registerProtocolHandler('magnet', `${location.origin}/#%s`)}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => navigator.registerProtocolHandler('magnet', `${location.origin}/#%s`)}
+          >
             Open magnet links with Swarmdrop
           </button>
         )}

@@ -11,7 +11,9 @@ export function UploadLimit() {
       <select
         id={id}
         value={String(uploadLimitBytesPerS ?? '')}
-        onChange={(event) => updateSettings({ uploadLimitBytesPerS: event.currentTarget.value ? Number(event.currentTarget.value) : null })}
+        onChange={(event) =>
+          updateSettings({ uploadLimitBytesPerS: event.currentTarget.value ? Number(event.currentTarget.value) : null })
+        }
       >
         {UPLOAD_LIMIT_CHOICES.map((choice) => (
           <option key={choice.label} value={String(choice.bytesPerS ?? '')}>

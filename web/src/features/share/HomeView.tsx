@@ -55,7 +55,14 @@ export function HomeView({ onError }: Props) {
           </button>
         </div>
         <PrivacyChoice />
-        <input ref={filesInput} type="file" multiple hidden data-testid="file-input" onChange={(e) => onPicked(e.currentTarget)} />
+        <input
+          ref={filesInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => onPicked(e.currentTarget)}
+        />
         <input
           ref={folderInput}
           type="file"
@@ -93,7 +100,14 @@ export function HomeView({ onError }: Props) {
           <button type="button" className="button button--ghost" onClick={() => torrentInput.current?.click()}>
             Open a .torrent file
           </button>
-          <input ref={torrentInput} type="file" accept=".torrent,application/x-bittorrent" hidden data-testid="torrent-input" onChange={onTorrentPicked} />
+          <input
+            ref={torrentInput}
+            type="file"
+            accept=".torrent,application/x-bittorrent"
+            hidden
+            data-testid="torrent-input"
+            onChange={onTorrentPicked}
+          />
         </div>
       </form>
     </section>

@@ -29,13 +29,23 @@ export function KeepAfterReload({ torrent, onError }: Props) {
       {kept === 'tab' && (
         <>
           <p className="muted">
-            Shared while this tab is open: this browser keeps no link to your files, and after a reload you drop them again (same link).
+            Shared while this tab is open: this browser keeps no link to your files, and after a reload you drop them
+            again (same link).
           </p>
-          <button type="button" className="button" onClick={() => torrents().keepCopy(id).catch((err: Error) => onError(err.message))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              torrents()
+                .keepCopy(id)
+                .catch((err: Error) => onError(err.message))
+            }
+          >
             Keep sharing after reloads
           </button>
           <p className="muted keep__cost">
-            Stores a copy of {size} in this browser{free === null ? '' : ` (${formatBytes(free)} free)`}, and asks it not to clear the copy when space runs low.
+            Stores a copy of {size} in this browser{free === null ? '' : ` (${formatBytes(free)} free)`}, and asks it
+            not to clear the copy when space runs low.
           </p>
         </>
       )}
@@ -43,7 +53,15 @@ export function KeepAfterReload({ torrent, onError }: Props) {
       {kept === 'copy' && (
         <>
           <p className="muted">A copy ({size}) is stored in this browser, so sharing goes on after a reload.</p>
-          <button type="button" className="button button--ghost" onClick={() => torrents().dropCopy(id).catch((err: Error) => onError(err.message))}>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() =>
+              torrents()
+                .dropCopy(id)
+                .catch((err: Error) => onError(err.message))
+            }
+          >
             Delete the stored copy
           </button>
         </>

@@ -23,7 +23,12 @@ export function PrivacyChoice() {
       <legend className="visually-hidden">How to share</legend>
       {OPTIONS.map((option) => (
         <label key={option.label} className="privacy-choice__option">
-          <input type="radio" name={name} checked={sharePrivately === option.privately} onChange={() => updateSettings({ sharePrivately: option.privately })} />
+          <input
+            type="radio"
+            name={name}
+            checked={sharePrivately === option.privately}
+            onChange={() => updateSettings({ sharePrivately: option.privately })}
+          />
           <span>
             <strong>{option.label}</strong> <span className="muted">{option.hint}</span>
           </span>

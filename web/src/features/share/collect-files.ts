@@ -41,4 +41,5 @@ async function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSy
   }
 }
 
-export const isTorrentFile = (file: File): boolean => /\.torrent$/i.test(file.name) || file.type === 'application/x-bittorrent'
+export const isTorrentFile = (file: File): boolean =>
+  /\.torrent$/i.test(file.name) || file.type === 'application/x-bittorrent'

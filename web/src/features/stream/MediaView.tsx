@@ -6,7 +6,11 @@ import { TextPreview } from './TextPreview'
 /** `autoPlay`: start playing as soon as it can (a link just opened); muted where the browser allows only that. */
 type Props = { torrentId: string; file: FileSnapshot; kind: MediaKind; autoPlay?: boolean }
 
-type Source = { state: 'loading' } | { state: 'ready'; url: string; streaming: boolean } | { state: 'waiting'; reason: string } | { state: 'failed'; reason: string }
+type Source =
+  | { state: 'loading' }
+  | { state: 'ready'; url: string; streaming: boolean }
+  | { state: 'waiting'; reason: string }
+  | { state: 'failed'; reason: string }
 
 /**
  * Plays or previews one file. With the service worker the browser's own range requests stream the
@@ -28,7 +32,8 @@ export function MediaView({ torrentId, file, kind, autoPlay = false }: Props) {
     torrents()
       .streamSupport()
       .then(async (support) => {
-        if (support.ok) return settle({ state: 'ready', url: await torrents().streamUrl(torrentId, file.index), streaming: true })
+        if (support.ok)
+          return settle({ state: 'ready', url: await torrents().streamUrl(torrentId, file.index), streaming: true })
         if (!complete) return settle({ state: 'waiting', reason: support.reason })
         blobUrl = await torrents().blobUrl(torrentId, file.index)
         settle({ state: 'ready', url: blobUrl, streaming: false })
@@ -101,7 +106,12 @@ export function MediaView({ torrentId, file, kind, autoPlay = false }: Props) {
           {playbackError}
         </p>
       ) : kind === 'video' ? (
-        <video className="media__video" ref={(element) => void (player.current = element)} playsInline {...playerProps} />
+        <video
+          className="media__video"
+          ref={(element) => void (player.current = element)}
+          playsInline
+          {...playerProps}
+        />
       ) : kind === 'audio' ? (
         <audio className="media__audio" ref={(element) => void (player.current = element)} {...playerProps} />
       ) : kind === 'image' ? (

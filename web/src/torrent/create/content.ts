@@ -17,7 +17,14 @@ export type TorrentContent = {
 export function publicContent(layout: TorrentLayout): TorrentContent {
   const blobs = layout.files.map((file) => file.blob)
   const files = layout.files.map((file) => ({ path: file.path, length: file.blob.size }))
-  return { name: layout.name, single: layout.single, files, length: layout.length, pieceLength: layout.pieceLength, source: { kind: 'plain', blobs } }
+  return {
+    name: layout.name,
+    single: layout.single,
+    files,
+    length: layout.length,
+    pieceLength: layout.pieceLength,
+    source: { kind: 'plain', blobs },
+  }
 }
 
 /**
@@ -39,5 +46,12 @@ export function sealedContent(layout: TorrentLayout, secret: Uint8Array, salt: U
     spec.manifest.length,
     spec.blobs.map((blob) => blob.size),
   )
-  return { name: SEALED_TORRENT_NAME, single: true, files: [{ path: [SEALED_TORRENT_NAME], length }], length, pieceLength: pieceLengthFor(length), source: { kind: 'sealed', spec } }
+  return {
+    name: SEALED_TORRENT_NAME,
+    single: true,
+    files: [{ path: [SEALED_TORRENT_NAME], length }],
+    length,
+    pieceLength: pieceLengthFor(length),
+    source: { kind: 'sealed', spec },
+  }
 }

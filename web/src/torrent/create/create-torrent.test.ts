@@ -12,17 +12,32 @@ const file = (bytes: Uint8Array<ArrayBuffer>, name: string) => new File([bytes],
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest()
 const text = (value: unknown) => new TextDecoder().decode(value as Uint8Array)
 
-type Info = { name: Uint8Array; 'piece length': number; pieces: Uint8Array; length?: number; files?: Array<{ length: number; path: Uint8Array[] }> }
+type Info = {
+  name: Uint8Array
+  'piece length': number
+  pieces: Uint8Array
+  length?: number
+  files?: Array<{ length: number; path: Uint8Array[] }>
+}
 
 describe('planLayout', () => {
   it('names one loose file after itself', () => {
     const layout = planLayout([{ file: file(new Uint8Array(5), 'a.bin'), path: 'a.bin' }])
     assert.ok(layout.ok)
-    assert.deepEqual({ name: layout.value.name, single: layout.value.single, length: layout.value.length }, { name: 'a.bin', single: true, length: 5 })
+    assert.deepEqual(
+      { name: layout.value.name, single: layout.value.single, length: layout.value.length },
+      { name: 'a.bin', single: true, length: 5 },
+    )
   })
 
   it('lists a folder relative to it, named after it, without hidden or junk files', () => {
-    const inputs = ['photos/a.jpg', 'photos/trip/b.jpg', 'photos/.DS_Store', 'photos/trip/Thumbs.db', 'photos/.git/config'].map((path) => ({ file: file(new Uint8Array(3), path.split('/').pop()!), path }))
+    const inputs = [
+      'photos/a.jpg',
+      'photos/trip/b.jpg',
+      'photos/.DS_Store',
+      'photos/trip/Thumbs.db',
+      'photos/.git/config',
+    ].map((path) => ({ file: file(new Uint8Array(3), path.split('/').pop()!), path }))
     const layout = planLayout(inputs)
     assert.ok(layout.ok)
     assert.equal(layout.value.name, 'photos')
@@ -33,9 +48,18 @@ describe('planLayout', () => {
   })
 
   it('keeps loose files at the top under the given name', () => {
-    const layout = planLayout([{ file: file(new Uint8Array(1), 'a'), path: 'a' }, { file: file(new Uint8Array(1), 'b'), path: 'b' }], '2 files')
+    const layout = planLayout(
+      [
+        { file: file(new Uint8Array(1), 'a'), path: 'a' },
+        { file: file(new Uint8Array(1), 'b'), path: 'b' },
+      ],
+      '2 files',
+    )
     assert.ok(layout.ok)
-    assert.deepEqual([layout.value.name, layout.value.single, layout.value.files.map((f) => f.path)], ['2 files', false, [['a'], ['b']]])
+    assert.deepEqual(
+      [layout.value.name, layout.value.single, layout.value.files.map((f) => f.path)],
+      ['2 files', false, [['a'], ['b']]],
+    )
   })
 
   it('refuses nothing, empty files and paths that climb out', () => {
@@ -51,9 +75,17 @@ describe('createTorrent', () => {
     const layout = planLayout(parts.map((bytes, i) => ({ file: file(bytes, `f${i}`), path: `dir/f${i}` })))
     assert.ok(layout.ok)
     const progress: number[] = []
-    const created = await createTorrent(publicContent(layout.value), { announce: ['ws://127.0.0.1:1/announce'], hasher: inlineHasher, onProgress: (done) => progress.push(done) })
+    const created = await createTorrent(publicContent(layout.value), {
+      announce: ['ws://127.0.0.1:1/announce'],
+      hasher: inlineHasher,
+      onProgress: (done) => progress.push(done),
+    })
 
-    const torrent = bencode.decode(created.torrentFile) as { info: Info; announce: Uint8Array; 'announce-list': Uint8Array[][] }
+    const torrent = bencode.decode(created.torrentFile) as {
+      info: Info
+      announce: Uint8Array
+      'announce-list': Uint8Array[][]
+    }
     assert.equal(created.infoHash, sha1(bencode.encode(torrent.info)).toString('hex'))
     assert.equal(text(torrent.announce), 'ws://127.0.0.1:1/announce')
     assert.equal(text(torrent.info.name), 'dir')
@@ -67,7 +99,11 @@ describe('createTorrent', () => {
     )
     const all = Buffer.concat(parts)
     const pieceLength = torrent.info['piece length']
-    const expected = Buffer.concat(Array.from({ length: Math.ceil(all.length / pieceLength) }, (_, i) => sha1(all.subarray(i * pieceLength, (i + 1) * pieceLength))))
+    const expected = Buffer.concat(
+      Array.from({ length: Math.ceil(all.length / pieceLength) }, (_, i) =>
+        sha1(all.subarray(i * pieceLength, (i + 1) * pieceLength)),
+      ),
+    )
     assert.deepEqual(Buffer.from(torrent.info.pieces), expected)
     assert.equal(progress.at(-1), all.length)
   })
@@ -89,7 +125,10 @@ describe('createTorrent', () => {
     const layout = planLayout([{ file: file(new Uint8Array(10), 'gone.bin'), path: 'gone.bin' }])
     assert.ok(layout.ok)
     const failing = { hash: () => Promise.reject(new Error('NotReadableError')), close: () => {} }
-    await assert.rejects(createTorrent(publicContent(layout.value), { announce: [], hasher: failing }), /could not be read \(NotReadableError\)/)
+    await assert.rejects(
+      createTorrent(publicContent(layout.value), { announce: [], hasher: failing }),
+      /could not be read \(NotReadableError\)/,
+    )
   })
 })
 
@@ -97,7 +136,10 @@ describe('private shares', () => {
   it('make a torrent of one file of records under the one name every private share has, with no date and no plaintext', async () => {
     const marker = 'SECRET-NAME-MARKER'
     const layout = planLayout([
-      { file: new File([new TextEncoder().encode(`${marker} body`)], `${marker}.txt`, { type: 'text/plain' }), path: `${marker}/${marker}.txt` },
+      {
+        file: new File([new TextEncoder().encode(`${marker} body`)], `${marker}.txt`, { type: 'text/plain' }),
+        path: `${marker}/${marker}.txt`,
+      },
       { file: file(randomBytes(70_000), 'b.bin'), path: `${marker}/b.bin` },
     ])
     assert.ok(layout.ok)
@@ -112,7 +154,11 @@ describe('private shares', () => {
     const records = await (await sealedSource(content.source.spec)).read(0, content.length)
     assert.equal(Buffer.from(records).includes(Buffer.from(marker)), false)
     const pieceLength = torrent.info['piece length']
-    const expected = Buffer.concat(Array.from({ length: Math.ceil(records.length / pieceLength) }, (_, i) => sha1(records.subarray(i * pieceLength, (i + 1) * pieceLength))))
+    const expected = Buffer.concat(
+      Array.from({ length: Math.ceil(records.length / pieceLength) }, (_, i) =>
+        sha1(records.subarray(i * pieceLength, (i + 1) * pieceLength)),
+      ),
+    )
     assert.deepEqual(Buffer.from(torrent.info.pieces), expected)
   })
 })

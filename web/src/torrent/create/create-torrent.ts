@@ -6,7 +6,10 @@ import type { HashReply, HashRequest } from './hash-worker'
 
 export type CreatedTorrent = { torrentFile: Uint8Array; infoHash: string }
 /** Hashes one job; in the browser a worker does it, in tests the same function in-process. */
-export type PieceHasher = { hash(source: SourceSpec, job: HashJob, pieceLength: number): Promise<Uint8Array>; close(): void }
+export type PieceHasher = {
+  hash(source: SourceSpec, job: HashJob, pieceLength: number): Promise<Uint8Array>
+  close(): void
+}
 
 type CreateOptions = {
   announce: string[]
@@ -38,7 +41,10 @@ export async function createTorrent(layout: TorrentContent, options: CreateOptio
     }
     await Promise.all(Array.from({ length: hashConcurrency() }, drain))
   } catch (err) {
-    throw new Error(`The files could not be read (${(err as Error).message}). Were they moved or changed after they were chosen?`, { cause: err })
+    throw new Error(
+      `The files could not be read (${(err as Error).message}). Were they moved or changed after they were chosen?`,
+      { cause: err },
+    )
   } finally {
     hasher.close()
   }
@@ -49,7 +55,9 @@ export async function createTorrent(layout: TorrentContent, options: CreateOptio
   const infoHash = toHex(await crypto.subtle.digest('SHA-1', bencode.encode(info)))
   const torrentFile = bencode.encode({
     info,
-    ...(options.announce.length > 0 ? { announce: options.announce[0], 'announce-list': options.announce.map((url) => [url]) } : {}),
+    ...(options.announce.length > 0
+      ? { announce: options.announce[0], 'announce-list': options.announce.map((url) => [url]) }
+      : {}),
     'created by': 'Swarmdrop',
     ...(options.createdAtS === null ? {} : { 'creation date': options.createdAtS ?? Math.floor(Date.now() / 1000) }),
   })
@@ -60,7 +68,10 @@ export async function createTorrent(layout: TorrentContent, options: CreateOptio
 const hashConcurrency = (): number => Math.min(4, Math.max(2, globalThis.navigator?.hardwareConcurrency ?? 2))
 
 /** Hashes in-process (tests, and browsers without module workers). */
-export const inlineHasher: PieceHasher = { hash: async (source, job, pieceLength) => hashPieces(await openSource(source), job, pieceLength), close: () => {} }
+export const inlineHasher: PieceHasher = {
+  hash: async (source, job, pieceLength) => hashPieces(await openSource(source), job, pieceLength),
+  close: () => {},
+}
 
 /** A pool of hashing workers, one per concurrent job; closing it ends them. */
 function workerHasher(): PieceHasher {
@@ -70,7 +81,8 @@ function workerHasher(): PieceHasher {
   let nextId = 1
   return {
     hash(source, job, pieceLength) {
-      const worker = idle.pop() ?? new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module', name: 'hash-pieces' })
+      const worker =
+        idle.pop() ?? new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module', name: 'hash-pieces' })
       if (!all.includes(worker)) all.push(worker)
       const id = nextId++
       return new Promise<Uint8Array>((resolve, reject) => {
@@ -89,7 +101,9 @@ function workerHasher(): PieceHasher {
   }
 }
 
-const toHex = (buffer: ArrayBuffer): string => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+const toHex = (buffer: ArrayBuffer): string =>
+  [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 
 /** The SHA-1s of every piece, end to end, from a .torrent file's info. */
-export const pieceHashesOf = (torrentFile: Uint8Array): Uint8Array => (bencode.decode(torrentFile) as { info: { pieces: Uint8Array } }).info.pieces
+export const pieceHashesOf = (torrentFile: Uint8Array): Uint8Array =>
+  (bencode.decode(torrentFile) as { info: { pieces: Uint8Array } }).info.pieces

@@ -14,7 +14,18 @@ import { planLayout } from './layout.js'
 
 // Names whose order differs between byte order, UTF-16 order, locale order and "whole path" order.
 const FOLDER = 'Ferien 2026'
-const FILES = ['b.txt', 'a-c.txt', 'a/z.bin', 'a/B.bin', 'a/sub/deep.txt', 'Z.txt', 'é.txt', '\uFF21.txt', '\u{1F600}.txt', 'a b.txt']
+const FILES = [
+  'b.txt',
+  'a-c.txt',
+  'a/z.bin',
+  'a/B.bin',
+  'a/sub/deep.txt',
+  'Z.txt',
+  'é.txt',
+  '\uFF21.txt',
+  '\u{1F600}.txt',
+  'a b.txt',
+]
 const LEFT_OUT = ['.DS_Store', 'a/Thumbs.db', '.git/config']
 
 describe('one folder, one torrent', async () => {
@@ -25,7 +36,10 @@ describe('one folder, one torrent', async () => {
     await writeFile(join(root, FOLDER, path), randomBytes(1000 + Math.floor(Math.random() * 40_000)))
   }
   const inputs = await Promise.all(
-    [...FILES, ...LEFT_OUT].map(async (path) => ({ file: new File([await openAsBlob(join(root, FOLDER, path))], path.split('/').pop()!), path: `${FOLDER}/${path}` })),
+    [...FILES, ...LEFT_OUT].map(async (path) => ({
+      file: new File([await openAsBlob(join(root, FOLDER, path))], path.split('/').pop()!),
+      path: `${FOLDER}/${path}`,
+    })),
   )
 
   const appInfoHash = async (order: typeof inputs): Promise<string> => {
@@ -35,9 +49,13 @@ describe('one folder, one torrent', async () => {
   }
 
   it('is the torrent create-torrent makes in Node (the hybrid node, webtorrent-cli), whatever order the files come in', async () => {
-    const total = inputs.filter((input) => FILES.includes(input.path.slice(FOLDER.length + 1))).reduce((sum, input) => sum + input.file.size, 0)
+    const total = inputs
+      .filter((input) => FILES.includes(input.path.slice(FOLDER.length + 1)))
+      .reduce((sum, input) => sum + input.file.size, 0)
     const torrent = await new Promise<Uint8Array>((resolve, reject) =>
-      createTorrentInNode(join(root, FOLDER), { pieceLength: pieceLengthFor(total) }, (err, file) => (err ? reject(err) : resolve(file))),
+      createTorrentInNode(join(root, FOLDER), { pieceLength: pieceLengthFor(total) }, (err, file) =>
+        err ? reject(err) : resolve(file),
+      ),
     )
     const { info } = bencode.decode(torrent) as { info: unknown }
     const expected = createHash('sha1').update(bencode.encode(info)).digest('hex')

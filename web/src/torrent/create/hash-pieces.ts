@@ -5,7 +5,8 @@ export const READ_BYTES = 16 * 1024 * 1024
 export const SHA1_BYTES = 20
 
 /** About `bytes`, rounded down to whole pieces (one piece at least). */
-export const wholePieces = (bytes: number, pieceLength: number): number => Math.max(1, Math.floor(bytes / pieceLength)) * pieceLength
+export const wholePieces = (bytes: number, pieceLength: number): number =>
+  Math.max(1, Math.floor(bytes / pieceLength)) * pieceLength
 
 /** A piece-aligned stretch of the torrent's bytes (`end` exclusive), hashed by one worker as one job. */
 export type HashJob = { start: number; end: number; firstPiece: number }
@@ -21,10 +22,13 @@ export async function hashPieces(source: ByteSource, job: HashJob, pieceLength: 
     const bytes = await source.read(start, Math.min(job.end, start + window))
     const digests: Array<Promise<ArrayBuffer>> = []
     for (let offset = 0; offset < bytes.length; offset += pieceLength) {
-      digests.push(crypto.subtle.digest('SHA-1', bytes.subarray(offset, offset + pieceLength) as Uint8Array<ArrayBuffer>))
+      digests.push(
+        crypto.subtle.digest('SHA-1', bytes.subarray(offset, offset + pieceLength) as Uint8Array<ArrayBuffer>),
+      )
     }
     const firstPiece = (start - job.start) / pieceLength
-    for (const [i, digest] of (await Promise.all(digests)).entries()) hashes.set(new Uint8Array(digest), (firstPiece + i) * SHA1_BYTES)
+    for (const [i, digest] of (await Promise.all(digests)).entries())
+      hashes.set(new Uint8Array(digest), (firstPiece + i) * SHA1_BYTES)
   }
   return hashes
 }
@@ -36,6 +40,7 @@ export async function hashPieces(source: ByteSource, job: HashJob, pieceLength: 
 export function planHashJobs(size: number, pieceLength: number): HashJob[] {
   const jobBytes = wholePieces(READ_BYTES, pieceLength)
   const jobs: HashJob[] = []
-  for (let start = 0; start < size; start += jobBytes) jobs.push({ start, end: Math.min(size, start + jobBytes), firstPiece: start / pieceLength })
+  for (let start = 0; start < size; start += jobBytes)
+    jobs.push({ start, end: Math.min(size, start + jobBytes), firstPiece: start / pieceLength })
   return jobs
 }

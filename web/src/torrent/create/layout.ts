@@ -42,5 +42,11 @@ export function planLayout(inputs: ShareInput[], name?: string): Result<TorrentL
   const root = first.path[0]!
   const oneFolder = files.every((file) => file.path.length > 1 && file.path[0] === root)
   const listed = oneFolder ? files.map((file) => ({ ...file, path: file.path.slice(1) })) : files
-  return ok({ name: name ?? (oneFolder ? root : first.path[first.path.length - 1]!), files: listed, single: false, length, pieceLength: pieceLengthFor(length) })
+  return ok({
+    name: name ?? (oneFolder ? root : first.path[first.path.length - 1]!),
+    files: listed,
+    single: false,
+    length,
+    pieceLength: pieceLengthFor(length),
+  })
 }

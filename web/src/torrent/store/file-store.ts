@@ -51,7 +51,10 @@ export class FileChunkStore implements ChunkStore {
     this.size = length
     // A private share is sealed in a worker of its own (reading, AES-GCM, piece hashes), which took
     // that work off the page that serves the peers; a public torrent's reads cost the page nothing.
-    this.source = source.kind === 'sealed' && typeof Worker !== 'undefined' ? this.inWorker(source, pieceHashes ?? null) : this.inPage(source, pieceHashes ?? null)
+    this.source =
+      source.kind === 'sealed' && typeof Worker !== 'undefined'
+        ? this.inWorker(source, pieceHashes ?? null)
+        : this.inPage(source, pieceHashes ?? null)
     this.onReadError = onReadError
     this.windowBytes = wholePieces(WINDOW_BYTES, chunkLength)
   }
@@ -61,14 +64,17 @@ export class FileChunkStore implements ChunkStore {
     if (!callback) return
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
     const start = index * this.chunkLength + (options?.offset ?? 0)
-    const end = options?.length === undefined ? Math.min(this.size, (index + 1) * this.chunkLength) : start + options.length
-    if (start >= this.size || end > this.size) return queueMicrotask(() => callback(new Error(`Piece ${index} is outside the files.`)))
+    const end =
+      options?.length === undefined ? Math.min(this.size, (index + 1) * this.chunkLength) : start + options.length
+    if (start >= this.size || end > this.size)
+      return queueMicrotask(() => callback(new Error(`Piece ${index} is outside the files.`)))
     // Windows hold whole pieces, so a piece never spans two of them.
     const window = Math.floor(start / this.windowBytes)
     const base = window * this.windowBytes
     // Peers mostly ask in order: the next window is read (and, for a private share, encrypted) while
     // this one is served, so a request at a window's edge does not wait for a whole window's read.
-    if (!this.windows.has(window + 1) && (window + 1) * this.windowBytes < this.size) this.window(window + 1).catch(() => {})
+    if (!this.windows.has(window + 1) && (window + 1) * this.windowBytes < this.size)
+      this.window(window + 1).catch(() => {})
     // A view into the window, not a copy: a block is copied into its wire message at once
     // (batchWireWrites), so nothing keeps a window alive through it for long.
     this.window(window).then(

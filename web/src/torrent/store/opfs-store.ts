@@ -28,7 +28,10 @@ function call(request: StoreCall, transfer: Transferable[] = []): Promise<Uint8A
 }
 
 /** Hands a worker call's outcome to a chunk-store callback. */
-function settle(result: Promise<Uint8Array | undefined>, callback: (err: Error | null, data?: Uint8Array) => void): void {
+function settle(
+  result: Promise<Uint8Array | undefined>,
+  callback: (err: Error | null, data?: Uint8Array) => void,
+): void {
   result.then(
     (data) => callback(null, data),
     (err: Error) => callback(err),
@@ -51,7 +54,8 @@ function startWorker(): Worker {
   }
   // A browser that cannot run the worker (no module workers) fails every call, as "not supported".
   started.onerror = () => {
-    for (const waiting of pending.values()) waiting.reject(new DOMException('The storage worker could not start.', 'NotSupportedError'))
+    for (const waiting of pending.values())
+      waiting.reject(new DOMException('The storage worker could not start.', 'NotSupportedError'))
     pending.clear()
   }
   return started
@@ -103,10 +107,15 @@ export class OpfsChunkStore implements ChunkStore {
     const offset = options?.offset ?? 0
     const length = options?.length ?? pieceLength - offset
     if (this.closed) return queueMicrotask(() => callback(new Error('The store is closed.')))
-    if (pieceLength <= 0 || offset < 0 || offset + length > pieceLength) return queueMicrotask(() => callback(new Error(`Piece ${index} has no bytes ${offset}–${offset + length}.`)))
+    if (pieceLength <= 0 || offset < 0 || offset + length > pieceLength)
+      return queueMicrotask(() => callback(new Error(`Piece ${index} has no bytes ${offset}–${offset + length}.`)))
     if (this.memory) {
       const piece = this.memory.get(index)
-      return queueMicrotask(() => (piece ? callback(null, piece.subarray(offset, offset + length)) : callback(new Error(`Piece ${index} is not stored.`))))
+      return queueMicrotask(() =>
+        piece
+          ? callback(null, piece.subarray(offset, offset + length))
+          : callback(new Error(`Piece ${index} is not stored.`)),
+      )
     }
     settle(call({ op: 'get', folder: this.folder, offset: pieceStart + offset, length }), callback)
   }
@@ -122,7 +131,9 @@ export class OpfsChunkStore implements ChunkStore {
     // thread's garbage collector, which runs rarely: ~100 MiB of them piled up during a download.
     const data = new Uint8Array(this.spareBuffers.pop() ?? new ArrayBuffer(this.chunkLength), 0, chunk.length)
     data.set(chunk)
-    call({ op: 'put', folder: this.folder, offset: index * this.chunkLength, data, size: this.length }, [data.buffer]).then(
+    call({ op: 'put', folder: this.folder, offset: index * this.chunkLength, data, size: this.length }, [
+      data.buffer,
+    ]).then(
       (written) => {
         if (written && this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(written.buffer as ArrayBuffer)
         callback(null)

@@ -19,7 +19,11 @@ export type StoreCall =
   | { op: 'close' | 'destroy'; folder: string }
 export type StoreRequest = StoreCall & { id: number }
 /** `data`: the bytes read by a get; for a put, the bytes written, handed back for reuse. */
-export type StoreReply = { id: number; data?: Uint8Array; error?: { name: string; message: string; room?: NotEnoughRoom } }
+export type StoreReply = {
+  id: number
+  data?: Uint8Array
+  error?: { name: string; message: string; room?: NotEnoughRoom }
+}
 
 /** The torrent's bytes, end to end, in `<folder>/data` at the root of the private file system. */
 const DATA_FILE = 'data'
@@ -48,7 +52,10 @@ function open(folder: string): Promise<FileSystemSyncAccessHandle> {
  */
 async function checkRoom(needed: number): Promise<void> {
   const free = await storageFree()
-  if (free !== null && free < needed) throw Object.assign(new DOMException('Not enough storage space for this download.', 'QuotaExceededError'), { room: { needed, free } })
+  if (free !== null && free < needed)
+    throw Object.assign(new DOMException('Not enough storage space for this download.', 'QuotaExceededError'), {
+      room: { needed, free },
+    })
 }
 
 async function close(folder: string): Promise<void> {
@@ -74,14 +81,16 @@ async function handle(request: StoreRequest): Promise<Uint8Array | undefined> {
         sized.add(request.folder)
       }
       const written = file.write(request.data, { at: request.offset })
-      if (written !== request.data.byteLength) throw new DOMException('The disk or the storage quota is full.', 'QuotaExceededError')
+      if (written !== request.data.byteLength)
+        throw new DOMException('The disk or the storage quota is full.', 'QuotaExceededError')
       return request.data
     }
     case 'get': {
       const file = await open(request.folder)
       const data = new Uint8Array(request.length)
       const read = file.read(data, { at: request.offset })
-      if (read !== request.length) throw new Error(`Bytes ${request.offset}–${request.offset + request.length} are not stored.`)
+      if (read !== request.length)
+        throw new Error(`Bytes ${request.offset}–${request.offset + request.length} are not stored.`)
       return data
     }
     case 'close':

@@ -37,7 +37,10 @@ export async function loadCopies(): Promise<Map<string, Blob[]>> {
       for await (const [index, file] of (handle as FileSystemDirectoryHandle).entries()) {
         if (file.kind === 'file') files.push([Number(index), await (file as FileSystemFileHandle).getFile()])
       }
-      copies.set(name.slice(COPY_PREFIX.length), files.sort(([a], [b]) => a - b).map(([, file]) => file))
+      copies.set(
+        name.slice(COPY_PREFIX.length),
+        files.sort(([a], [b]) => a - b).map(([, file]) => file),
+      )
     }
   } catch (err) {
     console.warn(`The stored copies of shared files could not be read: ${asError(err).message}`)
@@ -49,6 +52,7 @@ export async function deleteCopy(infoHash: string): Promise<void> {
   try {
     await (await navigator.storage.getDirectory()).removeEntry(copyFolder(infoHash), { recursive: true })
   } catch (err) {
-    if (asError(err).name !== 'NotFoundError') console.warn(`Could not delete the stored copy of ${infoHash}: ${asError(err).message}`)
+    if (asError(err).name !== 'NotFoundError')
+      console.warn(`Could not delete the stored copy of ${infoHash}: ${asError(err).message}`)
   }
 }

@@ -18,7 +18,9 @@ scope.onmessage = async ({ data }: MessageEvent<SourceRequest>) => {
   try {
     if (data.op === 'open') {
       const { spec, pieceHashes, pieceLength } = data
-      source = openSource(spec).then((opened) => (pieceHashes ? verifiedSource(opened, pieceHashes, pieceLength) : opened))
+      source = openSource(spec).then((opened) =>
+        pieceHashes ? verifiedSource(opened, pieceHashes, pieceLength) : opened,
+      )
       await source
       return scope.postMessage({ id: data.id, bytes: new Uint8Array(0) } satisfies SourceReply)
     }

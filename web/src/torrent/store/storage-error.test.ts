@@ -12,14 +12,20 @@ describe('storage failures', () => {
     assert.equal(isOutOfSpace(null), true)
     // Through the store worker, an error is rebuilt from its name and message.
     assert.equal(isOutOfSpace(Object.assign(new Error(''), { name: 'NS_ERROR_FILE_NO_DEVICE_SPACE' })), true)
-    assert.equal(isOutOfSpace(new DOMException('A requested file or directory could not be found.', 'NotFoundError')), false)
+    assert.equal(
+      isOutOfSpace(new DOMException('A requested file or directory could not be found.', 'NotFoundError')),
+      false,
+    )
     assert.equal(isOutOfSpace(new Error('Bytes 0–16 are not stored.')), false)
   })
 
   it('become Errors with a name and a message, whatever was thrown', () => {
     const fromFirefox = asError({ name: 'NS_ERROR_FILE_NO_DEVICE_SPACE' })
     assert.ok(fromFirefox instanceof Error)
-    assert.deepEqual([fromFirefox.name, fromFirefox.message], ['NS_ERROR_FILE_NO_DEVICE_SPACE', 'NS_ERROR_FILE_NO_DEVICE_SPACE'])
+    assert.deepEqual(
+      [fromFirefox.name, fromFirefox.message],
+      ['NS_ERROR_FILE_NO_DEVICE_SPACE', 'NS_ERROR_FILE_NO_DEVICE_SPACE'],
+    )
     assert.match(asError(null).message, /gave no reason/)
     const original = new TypeError('x')
     assert.equal(asError(original), original)
