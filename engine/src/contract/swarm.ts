@@ -50,8 +50,29 @@ export type Transfer = {
 
 const FILE_BYTES = 3 * 1024 * 1024
 
-/** `adopt: false` leaves the engine out: the classes stay as upstream ships them. */
+/** How long a transfer's first connection may take before the transfer is tried again. */
+const CONNECT_TIMEOUT_MS = 6_000
+const ATTEMPTS = 4
+
+class NoConnection extends Error {}
+
+/**
+ * `adopt: false` leaves the engine out: the classes stay as upstream ships them. Node's WebRTC now and
+ * then refuses an answer between two clients of one process ("Got a remote candidate without ICE
+ * transport", see the quick-answers workaround); the two clients then wait out webtorrent's 25 s, so
+ * a transfer with no connection after a few seconds starts over instead (about one in five here).
+ */
 export async function transfer(build: Build, { adopt = true }: { adopt?: boolean } = {}): Promise<Transfer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptTransfer(build, adopt)
+    } catch (err) {
+      if (!(err instanceof NoConnection) || attempt === ATTEMPTS) throw err
+    }
+  }
+}
+
+async function attemptTransfer(build: Build, adopt: boolean): Promise<Transfer> {
   // Node's WebRTC needs this whichever webtorrent build runs on it.
   endGatheringAsBrowsersDo()
   const WebTorrent = (build === 'browser' ? await loadBrowserBundle() : NodeWebTorrent) as unknown as new (
@@ -113,12 +134,23 @@ export async function transfer(build: Build, { adopt = true }: { adopt?: boolean
     await Promise.all(clients.map((client) => new Promise<void>((resolve) => client.destroy(() => resolve()))))
     await new Promise<void>((resolve) => tracker.close(() => resolve()))
   }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const connected = new Promise<void>((resolve) => leecher.once('wire', () => resolve()))
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new NoConnection(`No connection within ${CONNECT_TIMEOUT_MS} ms.`)),
+      CONNECT_TIMEOUT_MS,
+    )
+  })
   try {
+    await Promise.race([connected, timedOut, mismatched])
+    clearTimeout(timer)
     await Promise.race([once(leecher, 'done'), mismatched])
   } catch (err) {
     await close()
     throw err
   } finally {
+    clearTimeout(timer)
     stopListening()
   }
   const received = await readAll(leecher)
