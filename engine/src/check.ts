@@ -1,4 +1,4 @@
-import { WORKAROUNDS, type Runtime, type UpstreamClass, type WorkaroundId } from './manifest.js'
+import { WORKAROUNDS, workaroundsFor, type Runtime, type UpstreamClass, type WorkaroundId } from './manifest.js'
 
 /*
  * Before a workaround touches an upstream object, the members the manifest names for its class are
@@ -52,12 +52,8 @@ export function onEngineReport(listener: (report: EngineReport) => void): () => 
 }
 
 /** The workarounds of a runtime that touch a class. */
-export function workaroundsOf(runtime: Runtime, upstream: UpstreamClass): WorkaroundId[] {
-  return (Object.keys(WORKAROUNDS) as WorkaroundId[]).filter((id) => {
-    const workaround = WORKAROUNDS[id]
-    return (workaround.runtimes as readonly Runtime[]).includes(runtime) && upstream in workaround.touches
-  })
-}
+export const workaroundsOf = (runtime: Runtime, upstream: UpstreamClass): WorkaroundId[] =>
+  workaroundsFor(runtime).filter((id) => upstream in WORKAROUNDS[id].touches)
 
 /**
  * Whether `instance` (an object of `upstream`) has every member workaround `id` touches on that

@@ -1,4 +1,11 @@
-export { WEBTORRENT_VERSION, WORKAROUNDS, type Runtime, type UpstreamClass, type WorkaroundId } from './manifest.js'
+export {
+  WEBTORRENT_VERSION,
+  WORKAROUNDS,
+  workaroundsFor,
+  type Runtime,
+  type UpstreamClass,
+  type WorkaroundId,
+} from './manifest.js'
 export {
   EngineMismatchError,
   engineReport,

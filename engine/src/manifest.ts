@@ -153,3 +153,9 @@ export const WORKAROUNDS = {
 } as const satisfies Record<string, Workaround>
 
 export type WorkaroundId = keyof typeof WORKAROUNDS
+
+/** The workarounds a runtime applies. */
+export const workaroundsFor = (runtime: Runtime): WorkaroundId[] =>
+  (Object.keys(WORKAROUNDS) as WorkaroundId[]).filter((id) =>
+    (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime),
+  )

@@ -47,9 +47,11 @@ type DiscoveringTorrent = {
 type WebrtcPeer = { type?: string; wire?: unknown; conn?: { _pc?: RTCPeerConnection | null } | null; id?: string }
 
 const adopted = new WeakMap<object, AdoptOptions>()
+const appliesIn = (runtime: Runtime, id: WorkaroundId) =>
+  (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime)
 
 export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): void {
-  const uses = (id: WorkaroundId) => (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(options.runtime)
+  const uses = (id: WorkaroundId) => appliesIn(options.runtime, id)
   adopted.set(torrent, options)
   patchClass<DiscoveringTorrent>('tracker-hook', 'webtorrent Torrent', torrent, (prototype) => {
     const startDiscovery = prototype._startDiscovery
@@ -96,7 +98,7 @@ function hookTrackerClient(
   trackerClient: TrackerClient & { _trackers?: unknown[] },
   { runtime, onTrackerClient }: AdoptOptions,
 ): void {
-  const uses = (id: WorkaroundId) => (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime)
+  const uses = (id: WorkaroundId) => appliesIn(runtime, id)
   if (fits('tracker-hook', 'bittorrent-tracker Client', trackerClient)) {
     for (const tracker of trackerClient._trackers ?? []) {
       if (!isWebSocketTracker(tracker)) continue

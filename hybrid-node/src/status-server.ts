@@ -1,11 +1,13 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { engineReport } from '@swarmdrop/engine'
 import type { Direction, HybridNode, PeerKind } from './bridge.js'
 
 /**
  * `--status-port`: GET /status (JSON, one entry per torrent) and GET /metrics (Prometheus): peers by
- * kind, bytes moved per kind and direction, so an operator sees how much crosses between the worlds.
+ * kind, bytes moved per kind and direction, so an operator sees how much crosses between the worlds;
+ * and which of the engine's webtorrent workarounds run, and which a webtorrent upgrade made it skip.
  */
 export async function startStatusServer(
   node: HybridNode,
@@ -42,11 +44,20 @@ export async function startStatusServer(
     },
   })
 
+  new Gauge({
+    name: 'swarmdrop_hybrid_engine_mismatches',
+    help: "The engine's workarounds skipped because webtorrent no longer has a member they touch (0 unless webtorrent changed).",
+    registers: [registry],
+    collect() {
+      this.set(engineReport().mismatches.length)
+    },
+  })
+
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path === '/status') {
       res.writeHead(200, { 'Content-Type': 'application/json' })
-      res.end(JSON.stringify({ torrents: node.status() }))
+      res.end(JSON.stringify({ torrents: node.status(), engine: engineReport() }))
     } else if (path === '/metrics') {
       registry.metrics().then(
         (text) => {

@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { WORKAROUNDS, type EngineReport, type Runtime, type WorkaroundId } from '@swarmdrop/engine'
+import { workaroundsFor, type EngineReport } from '@swarmdrop/engine'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { expect, randomFile, test, WEB_ROOT } from './fixtures.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
 
 const ENGINE_MARK = 'swarmdrop:engine'
-const BROWSER_WORKAROUNDS = (Object.keys(WORKAROUNDS) as WorkaroundId[]).filter((id) =>
-  (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes('browser'),
-)
+const BROWSER_WORKAROUNDS = workaroundsFor('browser')
 
 /** What the page's engine last reported: which workarounds it applied to webtorrent, and which it had to skip. */
 const engineReport = (person: SwarmdropPage) =>

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import bencode from 'bencode'
 import { createServer } from 'node:net'
+import { workaroundsFor, type EngineReport } from '@swarmdrop/engine'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { HybridProcess } from './hybrid.js'
 
@@ -55,7 +56,12 @@ test.describe('hybrid node', () => {
     expect(metrics).toMatch(/swarmdrop_hybrid_peers\{kind="webrtc"\} 1/)
     const sent = Number(/swarmdrop_hybrid_bytes_total\{kind="webrtc",direction="out"\} (\d+)/.exec(metrics)?.[1])
     expect(sent).toBeGreaterThanOrEqual(4 * MiB)
-    expect(((await (await fetch(statusUrl)).json()) as { torrents: unknown[] }).torrents).toHaveLength(1)
+    const status = (await (await fetch(statusUrl)).json()) as { torrents: unknown[]; engine: EngineReport }
+    expect(status.torrents).toHaveLength(1)
+    // The Node build runs with every workaround the engine has for it, and none skipped.
+    expect(status.engine.mismatches).toEqual([])
+    expect(status.engine.applied.toSorted()).toEqual(workaroundsFor('node').toSorted())
+    expect(metrics).toMatch(/swarmdrop_hybrid_engine_mismatches 0/)
 
     // Ctrl-C or SIGTERM: it tells the tracker it stopped and exits within a few seconds.
     const peersBefore = ((await (await fetch(`${server.url}/stats`)).json()) as { peers: number }).peers

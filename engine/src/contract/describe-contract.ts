@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { engineReport, WEBTORRENT_VERSION, WORKAROUNDS, type Runtime, type WorkaroundId } from '../index.js'
+import { engineReport, WEBTORRENT_VERSION, workaroundsFor } from '../index.js'
 import { RUNTIME_OF, transfer, type Build, type Transfer } from './swarm.js'
 
 const BUILDS: Record<Build, string> = {
@@ -28,9 +28,7 @@ export function describeContract(build: Build, more?: (swarm: () => Transfer) =>
       const { applied, mismatches } = engineReport()
       assert.deepEqual(mismatches, [])
       const runtime = RUNTIME_OF[build]
-      const expected = (Object.keys(WORKAROUNDS) as WorkaroundId[]).filter((id) =>
-        (WORKAROUNDS[id].runtimes as readonly Runtime[]).includes(runtime),
-      )
+      const expected = workaroundsFor(runtime)
       assert.deepEqual(
         expected.filter((id) => !applied.includes(id)),
         [],

@@ -15,3 +15,11 @@ declare module 'webtorrent/lib/torrent.js' {
   const Torrent: new (torrentId: unknown, client: object, opts?: object) => object
   export default Torrent
 }
+declare module 'bittorrent-protocol' {
+  const Wire: new () => object
+  export default Wire
+}
+declare module 'torrent-piece' {
+  const Piece: new (length: number) => object
+  export default Piece
+}
