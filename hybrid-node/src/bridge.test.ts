@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'bittorrent-tracker'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { HybridNode } from './bridge.js'
 
@@ -42,6 +44,25 @@ describe('HybridNode and the tracker', () => {
     } finally {
       await node.destroy()
       await server.close()
+    }
+  })
+
+  it('counts as a leecher, not a seeder, while it waits for a magnet link’s metadata, on a stock tracker too', async () => {
+    // Swarmdrop's tracker reads a `left` it cannot parse as unknown; bittorrent-tracker's reads it as 0.
+    const stock = new Server({ udp: false, http: false, ws: true, stats: false })
+    await new Promise<void>((resolve) => stock.listen(0, '127.0.0.1', () => resolve()))
+    const { port } = (stock as unknown as { ws: { address(): AddressInfo } }).ws.address()
+    const node = new HybridNode({ trackers: [`ws://127.0.0.1:${port}`], dht: false, utp: false })
+    const infoHash = 'ab'.repeat(20)
+    try {
+      // Nobody has this torrent: its metadata never comes, and the node keeps waiting.
+      void node.add({ kind: 'link', link: { infoHash, trackers: [] } }, join(dir, 'out')).catch(() => {})
+      const deadline = Date.now() + 10_000
+      while (!stock.torrents[infoHash] && Date.now() < deadline) await sleep(25)
+      assert.deepEqual([stock.torrents[infoHash]?.complete, stock.torrents[infoHash]?.incomplete], [0, 1])
+    } finally {
+      await node.destroy()
+      await new Promise<void>((resolve) => stock.close(() => resolve()))
     }
   })
 })

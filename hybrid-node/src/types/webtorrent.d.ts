@@ -64,6 +64,8 @@ declare module 'webtorrent' {
     pieceLength?: number
     createdBy?: string
     creationDate?: number
+    /** Merged into every announce (after webtorrent's own uploaded/downloaded/left). */
+    getAnnounceOpts?: () => Record<string, number>
   }
 
   export default class WebTorrent extends EventEmitter {
