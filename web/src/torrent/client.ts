@@ -37,9 +37,6 @@ const MEDIA_TAIL_BYTES = 1024 * 1024
 /** Where the engine reports what it applied to webtorrent (and what it had to skip), for tests and the curious. */
 export const ENGINE_MARK = 'swarmdrop:engine'
 
-/** Said by a share after a reload where the browser kept neither a reference to its files nor a copy. */
-const SHARED_WHILE_OPEN = 'Shared while its tab was open. To share again on the same link, drop the same files here.'
-
 type Started = { client: WebTorrent; trackers: string[] }
 
 /**
@@ -134,7 +131,8 @@ export class TorrentClient {
         created = await create()
       }
     } catch (err) {
-      Object.assign(session, { hashing: null, error: (err as Error).message })
+      session.hashing = null
+      session.error = (err as Error).message
       this.refresh()
       throw err
     }
@@ -155,19 +153,13 @@ export class TorrentClient {
     const sealed = spec
       ? { secret: encodeSecret(spec.secret), sender: { salt: spec.salt, manifest: spec.manifest }, share: null }
       : null
-    Object.assign(target, {
+    target.seed(client, this.trackers, {
       infoHash: created.infoHash,
-      hashing: null,
-      error: null,
-      stopped: false,
-      stopReason: null,
-      blobs,
       torrentFile: created.torrentFile,
       length,
+      blobs,
       sealed,
     })
-    target.start(client, this.trackers, { fresh: true })
-    target.persist()
     // Where the browser would store a copy of the files rather than a reference, nothing is stored
     // unless the person asks (keepCopy).
     target.kept = keepsFileReferences() ? 'reference' : target.kept === 'copy' ? 'copy' : 'tab'
@@ -429,28 +421,8 @@ export class TorrentClient {
     copy: Blob[] | null,
   ): void {
     if (this.byInfoHash(record.infoHash)) return
-    const blobs = referenced ?? copy
-    const session = this.add({
-      role: record.role,
-      displayName: record.name,
-      trackers: record.trackers,
-      infoHash: record.infoHash,
-    })
-    const sealed = record.sealed && { ...record.sealed, share: null }
-    Object.assign(session, {
-      addedAtMs: record.addedAtMs,
-      length: record.length,
-      torrentFile: record.torrentFile,
-      blobs,
-      stopped: record.stopped,
-      stopReason: record.stopReason,
-      sealed,
-    })
-    if (record.role === 'sent') {
-      session.kept = referenced ? 'reference' : copy ? 'copy' : 'tab'
-      // Shared while its tab was open: this browser has nothing to share it from until they are dropped again.
-      if (!blobs) Object.assign(session, { stopped: true, stopReason: SHARED_WHILE_OPEN })
-    }
+    const session = TorrentSession.fromRecord(this.host, record, { referenced, copy })
+    this.sessions.set(session.id, session)
     if (!session.stopped) session.start(client, this.trackers, { fresh: false })
     this.refresh()
   }

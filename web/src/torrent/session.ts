@@ -14,7 +14,7 @@ import {
   type FilesKept,
 } from './entry'
 import { deleteCopy } from './store/share-copies'
-import { deleteRecord, deleteSharedFiles, saveRecord, type SealedRecord } from './library'
+import { deleteRecord, deleteSharedFiles, saveRecord, type LibraryRecord, type SealedRecord } from './library'
 import type { PeerPath } from './peers'
 import { MISSING_KEY_MESSAGE, openPrivateShare } from './private-shares'
 import type { Role } from './snapshot'
@@ -55,6 +55,9 @@ export type SessionHost = {
    */
   claim(session: TorrentSession, infoHash: string): TorrentSession
 }
+
+/** Said by a share after a reload where the browser kept neither a reference to its files nor a copy. */
+const SHARED_WHILE_OPEN = 'Shared while its tab was open. To share again on the same link, drop the same files here.'
 
 /** What webtorrent starts a session from: shared files (hashed already), a .torrent, or only an info hash. */
 type Source =
@@ -112,6 +115,37 @@ export class TorrentSession implements Entry {
     this.trackers = trackers
     this.infoHash = infoHash
     this.identified = infoHash ? Promise.resolve(infoHash) : new Promise<string>(() => {})
+  }
+
+  /**
+   * A torrent of the library, as it was left. A share comes back with the files the browser kept (a
+   * reference, or a copy the person chose); without them it waits for them to be dropped again.
+   */
+  static fromRecord(
+    host: SessionHost,
+    record: LibraryRecord,
+    kept: { referenced: Blob[] | null; copy: Blob[] | null },
+  ): TorrentSession {
+    const session = new TorrentSession(host, {
+      role: record.role,
+      displayName: record.name,
+      trackers: record.trackers,
+      infoHash: record.infoHash,
+    })
+    Object.assign(session, {
+      addedAtMs: record.addedAtMs,
+      length: record.length,
+      torrentFile: record.torrentFile,
+      blobs: kept.referenced ?? kept.copy,
+      stopped: record.stopped,
+      stopReason: record.stopReason,
+      sealed: record.sealed && { ...record.sealed, share: null },
+    })
+    if (record.role === 'sent') {
+      session.kept = kept.referenced ? 'reference' : kept.copy ? 'copy' : 'tab'
+      if (!session.blobs) Object.assign(session, { stopped: true, stopReason: SHARED_WHILE_OPEN })
+    }
+    return session
   }
 
   get running(): boolean {
@@ -239,6 +273,17 @@ export class TorrentSession implements Entry {
       identified.reject(new Error(message))
       this.host.changed()
     })
+  }
+
+  /** Seeds files just hashed (a new share, or the same files dropped again), and remembers them. */
+  seed(
+    client: WebTorrent,
+    appTrackers: string[],
+    hashed: Pick<Entry, 'torrentFile' | 'length' | 'blobs' | 'sealed'> & { infoHash: string },
+  ): void {
+    Object.assign(this, { ...hashed, hashing: null, error: null, stopped: false, stopReason: null })
+    this.start(client, appTrackers, { fresh: true })
+    this.persist()
   }
 
   /** Stops sharing or downloading; the record and the stored pieces stay, to resume. */
