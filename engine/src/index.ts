@@ -22,4 +22,5 @@ export {
   type EngineTorrent,
   type TrackerClient,
 } from './torrent.js'
+export { leftUntilMetadata } from './announce.js'
 export { endStreamGrace } from './workarounds/request-pipeline.js'

@@ -3,7 +3,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
 import { isLeftOutOfFolders, pieceLengthFor, type IceServer } from '@swarmdrop/common'
-import { adoptTorrent, type EngineTorrent } from '@swarmdrop/engine'
+import { adoptTorrent, leftUntilMetadata, type EngineTorrent } from '@swarmdrop/engine'
 import { endGatheringAsBrowsersDo } from '@swarmdrop/engine/node'
 import type { Source } from './options.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
@@ -38,8 +38,6 @@ export type TorrentStatus = {
 }
 
 const STOP_TIMEOUT_MS = 4_000
-/** What a download announces as left before it knows its size: what other clients send. */
-const UNKNOWN_LEFT_BYTES = 16 * 1024
 /** The creation date given to torrents that should carry none (create-torrent treats 0 as "now"). */
 const UNDATED_MS = 1_000
 const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
@@ -120,12 +118,11 @@ export class HybridNode extends EventEmitter {
     // A private share's records are kept aside: the plain files are what lands in the folder.
     const path = source.kind === 'link' && source.link.secret ? privateRecordsFolder(root, source.link.infoHash) : root
     return new Promise((resolvePromise, reject) => {
-      // Before the metadata arrives webtorrent announces `left: NaN`, which trackers read as 0: the node
-      // would count as a seeder of what it has not got. Any non-zero value makes it a leecher.
+      // A leecher, not a seeder, to trackers until the size is known.
       const torrent: Torrent = this.client.add(torrentId, {
         path,
         announce,
-        getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
+        getAnnounceOpts: () => leftUntilMetadata(torrent),
       })
       this.watch(torrent)
       torrent.once('error', reject)

@@ -2,7 +2,7 @@ import { once, type EventEmitter } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'bittorrent-tracker'
 import NodeWebTorrent from 'webtorrent'
-import { adoptTorrent, EngineMismatchError, onEngineReport, type EngineTorrent } from '../index.js'
+import { adoptTorrent, EngineMismatchError, leftUntilMetadata, onEngineReport, type EngineTorrent } from '../index.js'
 import type { Runtime } from '../manifest.js'
 import { endGatheringAsBrowsersDo } from '../node/index.js'
 import { loadBrowserBundle } from './browser-bundle.js'
@@ -107,10 +107,10 @@ async function attemptTransfer(build: Build, adopt: boolean): Promise<Transfer> 
   })
   if (adopt) adoptTorrent(seeder, { runtime })
   await once(seeder, 'ready')
-  // As the app does: before the metadata, webtorrent announces `left: NaN`, which trackers read as a seeder.
+  // As the app does: a leecher to the tracker until the size is known.
   const leecher = clients[1].add(seeder.infoHash, {
     announce: announceAs('leecher'),
-    getAnnounceOpts: () => (leecher?.length ? {} : { left: 16 * 1024 }),
+    getAnnounceOpts: () => leftUntilMetadata(leecher as { length?: number }),
   })
   if (adopt) adoptTorrent(leecher, { runtime, fresh: true })
   let Piece: Constructor | null = null

@@ -1,7 +1,13 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import { DONE_MARK, FIRST_PEER_MARK, parseSecret, type SealedShare } from '@swarmdrop/common'
-import { adoptTorrent, endStreamGrace, type EngineTorrent, type TrackerClient } from '@swarmdrop/engine'
+import {
+  adoptTorrent,
+  endStreamGrace,
+  leftUntilMetadata,
+  type EngineTorrent,
+  type TrackerClient,
+} from '@swarmdrop/engine'
 import { pieceHashesOf } from './create/create-torrent'
 import { isSealedTorrent } from './content'
 import {
@@ -24,8 +30,6 @@ import { deleteStoredBytes, OpfsChunkStore } from './store/opfs-store'
 import { isOutOfSpace } from './store/storage-error'
 import { requestPersistence } from './store/storage-room'
 
-/** Before the metadata, what a download announces as left (see `start`): what other clients send. */
-const UNKNOWN_LEFT_BYTES = 16 * 1024
 /**
  * Whole pieces a download keeps in memory for the peers it uploads to (webtorrent's piece cache):
  * each 16 KiB block they ask for would otherwise be a round trip to the store worker. In a swarm
@@ -197,10 +201,8 @@ export class TorrentSession implements Entry {
       }
       torrent = client.add(source.kind === 'file' ? source.bytes : source.infoHash, {
         ...download,
-        // Before the metadata arrives webtorrent announces `left: NaN`, which JSON sends as null and
-        // trackers read as 0: the receiver would count as a seeder, and "the sender is offline" could
-        // never show. Any non-zero value makes it a leecher.
-        getAnnounceOpts: (): Record<string, number> => (torrent?.length ? {} : { left: UNKNOWN_LEFT_BYTES }),
+        // A leecher, not a seeder, to trackers until the size is known ("the sender is offline" needs it).
+        getAnnounceOpts: () => leftUntilMetadata(torrent),
       })
     }
     this.torrent = torrent
@@ -304,11 +306,7 @@ export class TorrentSession implements Entry {
 
   /** Ends the current run, if any: the webtorrent torrent goes, its stored pieces stay. */
   end(): void {
-    const torrent = this.torrent
-    this.run?.abort()
-    this.run = null
-    this.torrent = null
-    this.peers = []
+    const torrent = this.detach()
     if (torrent && !torrent.destroyed) torrent.destroy({ destroyStore: false })
   }
 
@@ -316,10 +314,7 @@ export class TorrentSession implements Entry {
   async destroy(): Promise<void> {
     if (this.destroyed) return
     this.destroyed = true
-    const torrent = this.torrent
-    this.run?.abort()
-    this.run = null
-    this.torrent = null
+    const torrent = this.detach()
     const infoHash = this.infoHash
     // Not known by its info hash yet (or a repeat of one kept here): nothing stored is its own.
     if (!infoHash) return void (torrent && !torrent.destroyed && torrent.destroy({ destroyStore: false }))
@@ -351,6 +346,16 @@ export class TorrentSession implements Entry {
         this.host.changed()
       },
     )
+  }
+
+  /** Ends the current run (its listeners go, its callbacks fall silent) and hands back its torrent. */
+  private detach(): Torrent | null {
+    const torrent = this.torrent
+    this.run?.abort()
+    this.run = null
+    this.torrent = null
+    this.peers = []
+    return torrent
   }
 
   private source(): Source {
