@@ -16,6 +16,7 @@ export type Runtime = 'browser' | 'node'
 
 /** An upstream class, named after the package that defines it. */
 export type UpstreamClass =
+  | 'webtorrent WebTorrent'
   | 'webtorrent Torrent'
   | 'webtorrent Peer'
   | 'webtorrent RarityMap'
@@ -143,6 +144,35 @@ export const WORKAROUNDS = {
     runtimes: ['browser'],
     writtenFor: WEBTORRENT_VERSION,
     why: "Each peer's RTCPeerConnection: how it is routed (direct or relayed, shown to the person), and whether ICE lost it (dead-peers.ts: a receiver sat at 98-99 % for ~15 s when a peer's tab closed).",
+  },
+  'classic-dials': {
+    touches: {
+      'webtorrent WebTorrent': ['utp', 'maxConns', 'torrentPort', 'peerId', '_utpServer'],
+      'webtorrent Torrent': [
+        '_drain()',
+        '_validAddr()',
+        '_addPeer()',
+        '_queue',
+        '_numConns',
+        '_numPending',
+        'client',
+        'destroyed',
+        'paused',
+      ],
+      'webtorrent Peer': ['addr', 'type', 'conn', 'wire', 'retries', 'source', 'destroyed', 'onConnect()', 'destroy()'],
+    },
+    runtimes: ['node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: "A classic peer was dialled over uTP four times (5 s timeouts, 1-15 s apart) before TCP: a TCP-only client (rTorrent) waited ~40 s per connection. Both are raced, and the one that connected is the only one redialled. The node's own LAN address, handed back by a tracker, was dialled too (webtorrent's self-check knows only 127.0.0.1).",
+  },
+  'bitfield-first': {
+    touches: {
+      'webtorrent Torrent': ['_onWire()', '_onWireWithMetadata()', 'ready', 'pieces'],
+      'bittorrent-protocol Wire': ['_sendExtendedHandshake()', 'bitfield()', 'have()', 'haveAll()', 'haveNone()'],
+    },
+    runtimes: ['node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: 'BEP 3 allows the bitfield only first; webtorrent sent it after its extended handshake, and on a magnet after the metadata, when rTorrent dropped the very connection that had brought it.',
   },
   'node-end-of-candidates': {
     touches: { 'webrtc-polyfill RTCPeerConnection': ['dispatchEvent()', 'iceGatheringState'] },

@@ -4,7 +4,7 @@ import { join, resolve, sep } from 'node:path'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
 import { isLeftOutOfFolders, pieceLengthFor, type IceServer } from '@swarmdrop/common'
 import { adoptTorrent, leftUntilMetadata, type EngineTorrent } from '@swarmdrop/engine'
-import { endGatheringAsBrowsersDo } from '@swarmdrop/engine/node'
+import { adoptClassicPeers, endGatheringAsBrowsersDo } from '@swarmdrop/engine/node'
 import type { Source } from './options.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
 
@@ -174,6 +174,7 @@ export class HybridNode extends EventEmitter {
   private watch(torrent: Torrent): void {
     torrent.on('warning', (err: Error) => this.emit('warning', err))
     adoptTorrent(torrent as unknown as EngineTorrent, { runtime: 'node' })
+    adoptClassicPeers(torrent)
     torrent.on('done', () => this.emit('done', torrent))
     const watchedAt = performance.now()
     torrent.on('wire', (wire: Wire) => {

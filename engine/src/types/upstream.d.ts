@@ -23,3 +23,7 @@ declare module 'torrent-piece' {
   const Piece: new (length: number) => object
   export default Piece
 }
+declare module 'ut_metadata' {
+  const utMetadata: (metadata?: Uint8Array) => unknown
+  export default utMetadata
+}

@@ -1,0 +1,174 @@
+import { connect, isIPv4 } from 'node:net'
+import { networkInterfaces } from 'node:os'
+import { fits, patchClass } from '../check.js'
+
+/*
+ * How webtorrent 3 in Node reaches a classic peer (an "ip:port" from a tracker, the DHT or PEX).
+ *
+ * It dials uTP first and TCP only after four uTP attempts, each timing out at 5 s with 1, 5 and 15 s
+ * between them: a client without uTP (rTorrent) waited ~40 s per connection, and again after any
+ * drop, since each redial starts over with uTP. Here both are dialled at once and the first to
+ * connect carries the peer; the other is closed before a byte is sent on it. Whichever connected is
+ * the only one dialled again for that address.
+ *
+ * It also hands out the node's own address: a tracker that sees the node at its LAN address hands
+ * that back, and webtorrent's self-check knows only 127.0.0.1, so a node alone in its swarm dialled
+ * itself over uTP and counted two peers. An address of this machine's interfaces with the client's
+ * own port, or one whose handshake carried the client's own peer ID, is never dialled.
+ */
+
+type Path = 'tcp' | 'utp'
+type Socket = {
+  once(event: 'connect' | 'close', listener: () => void): unknown
+  once(event: 'error', listener: (err: Error) => void): unknown
+  on(event: 'error', listener: (err: Error) => void): unknown
+  destroy(): void
+}
+type Wire = { once(event: 'handshake', listener: (infoHash: string, peerId: string) => void): unknown }
+type OutgoingPeer = {
+  addr: string
+  type: string
+  conn: Socket | null
+  wire: Wire | null
+  retries: number
+  source: string
+  destroyed: boolean
+  onConnect(): void
+  destroy(err?: Error): void
+}
+type DialingTorrent = {
+  _drain(): void
+  _validAddr(addr: string): boolean
+  _addPeer(addr: string, type: Path, source: string): OutgoingPeer | null
+  _queue: OutgoingPeer[]
+  _numConns: number
+  _numPending: number
+  destroyed: boolean
+  paused: boolean
+  client: {
+    utp: boolean
+    maxConns: number
+    torrentPort: number
+    peerId: string
+    _utpServer: { connect(port: number, host: string): Socket } | null
+  }
+}
+
+/** webtorrent's: how long a dial may take, and the waits before dialling a lost peer again. */
+export const CONNECT_TIMEOUT_MS = 5_000
+export const RECONNECT_WAIT_MS = [1_000, 5_000, 15_000] as const
+const PEER_TYPE: Record<Path, string> = { tcp: 'tcpOutgoing', utp: 'utpOutgoing' }
+const INTERFACES_TTL_MS = 10_000
+
+/** Per torrent: the path that connected to an address, and addresses that turned out to be this client. */
+const pathTo = new WeakMap<DialingTorrent, Map<string, Path>>()
+const ourselves = new WeakMap<DialingTorrent, Set<string>>()
+
+/** Patches the class of `torrent` once: both paths raced, and never a dial to itself. */
+export function dialClassicPeers(torrent: object): void {
+  patchClass<DialingTorrent>('classic-dials', 'webtorrent Torrent', torrent, (prototype) => {
+    const { _drain: drain, _validAddr: validAddr } = prototype
+    prototype._drain = function (this: DialingTorrent) {
+      const utpServer =
+        fits('classic-dials', 'webtorrent WebTorrent', this.client) && this.client.utp ? this.client._utpServer : null
+      // TCP only (nothing to race), or a peer unlike the one this was written for: webtorrent's own dialling.
+      if (!utpServer || !fits('classic-dials', 'webtorrent Peer', this._queue[0])) return drain.call(this)
+      if (this.destroyed || this.paused || this._numConns + this._numPending >= this.client.maxConns) return
+      dial(this, this._queue.shift()!, utpServer)
+    }
+    prototype._validAddr = function (this: DialingTorrent, addr: string) {
+      return validAddr.call(this, addr) && !isOwnAddress(this, addr)
+    }
+  })
+}
+
+function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(port: number, host: string): Socket }) {
+  const { host, port } = splitAddress(peer.addr)
+  const known = pathTo.get(torrent)?.get(peer.addr)
+  const paths: Path[] = known ? [known] : isIPv4(host) ? ['utp', 'tcp'] : ['tcp']
+  const attempts = new Map<Path, Socket>()
+  let settled = false
+  torrent._numPending += 1
+
+  const settle = () => {
+    settled = true
+    clearTimeout(timer)
+    torrent._numPending -= 1
+  }
+  const won = (path: Path, socket: Socket) => {
+    if (settled) return
+    settle()
+    for (const [other, loser] of attempts) if (other !== path) close(loser)
+    if (torrent.destroyed || peer.destroyed) return close(socket)
+    const paths = pathTo.get(torrent) ?? new Map<string, Path>()
+    pathTo.set(torrent, paths.set(peer.addr, path))
+    peer.type = PEER_TYPE[path]
+    peer.conn = socket
+    socket.once('close', () => redial(torrent, peer))
+    peer.onConnect()
+    peer.wire?.once('handshake', (_infoHash, peerId) => {
+      if (peerId !== torrent.client.peerId) return
+      const own = ourselves.get(torrent) ?? new Set<string>()
+      ourselves.set(torrent, own.add(peer.addr))
+    })
+  }
+  const lost = (path: Path, err?: Error) => {
+    attempts.delete(path)
+    if (settled || attempts.size > 0) return
+    settle()
+    pathTo.get(torrent)?.delete(peer.addr)
+    peer.destroy(err ?? new Error('connect timeout'))
+    redial(torrent, peer)
+  }
+
+  for (const path of paths) {
+    const socket = path === 'tcp' ? connect({ host, port }) : utpServer.connect(port, host)
+    attempts.set(path, socket)
+    socket.once('connect', () => won(path, socket))
+    socket.once('error', (err) => lost(path, err))
+    socket.once('close', () => lost(path))
+  }
+  const timer = setTimeout(() => {
+    for (const socket of attempts.values()) close(socket)
+  }, CONNECT_TIMEOUT_MS)
+  timer.unref()
+}
+
+/** webtorrent's reconnect: the same address again after a wait growing with each failure, up to three times. */
+function redial(torrent: DialingTorrent, peer: OutgoingPeer): void {
+  if (torrent.destroyed || ourselves.get(torrent)?.has(peer.addr)) return
+  const wait = RECONNECT_WAIT_MS[peer.retries]
+  if (wait === undefined) return
+  setTimeout(() => {
+    if (torrent.destroyed) return
+    const again = torrent._addPeer(peer.addr, pathTo.get(torrent)?.get(peer.addr) ?? 'utp', peer.source)
+    if (again) again.retries = peer.retries + 1
+  }, wait).unref()
+}
+
+function close(socket: Socket): void {
+  socket.on('error', () => {})
+  socket.destroy()
+}
+
+function splitAddress(addr: string): { host: string; port: number } {
+  const colon = addr.lastIndexOf(':')
+  return { host: addr.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(addr.slice(colon + 1)) }
+}
+
+function isOwnAddress(torrent: DialingTorrent, addr: string): boolean {
+  if (ourselves.get(torrent)?.has(addr)) return true
+  const { host, port } = splitAddress(addr)
+  return port === torrent.client.torrentPort && localAddresses().has(host)
+}
+
+let interfaces: { addresses: Set<string>; at: number } | null = null
+/** This machine's addresses (interfaces come and go, so looked up again now and then). */
+function localAddresses(): Set<string> {
+  const now = Date.now()
+  if (interfaces && now - interfaces.at < INTERFACES_TTL_MS) return interfaces.addresses
+  const addresses = new Set(['0.0.0.0', '::'])
+  for (const infos of Object.values(networkInterfaces())) for (const info of infos ?? []) addresses.add(info.address)
+  interfaces = { addresses, at: now }
+  return addresses
+}
