@@ -38,6 +38,10 @@ export type TorrentStatus = {
 }
 
 const STOP_TIMEOUT_MS = 4_000
+/** How long `seeding` waits for trackers that have not answered yet. */
+const ANNOUNCE_WAIT_MS = 5_000
+/** While the DHT has no node, its bootstrap nodes are asked again after these waits (the last one repeating). */
+const DHT_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000]
 /** The creation date given to torrents that should carry none (create-torrent treats 0 as "now"). */
 const UNDATED_MS = 1_000
 const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
@@ -58,6 +62,9 @@ const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
 export class HybridNode extends EventEmitter {
   readonly client: WebTorrent
   private destroyed = false
+  private dhtRetry: NodeJS.Timeout | null = null
+  /** Per torrent: the trackers that have answered an announce, how many failures were reported, and who waits. */
+  private readonly trackerReplies = new WeakMap<Torrent, TrackerReplies>()
 
   constructor(private readonly options: HybridOptions) {
     super()
@@ -76,6 +83,62 @@ export class HybridNode extends EventEmitter {
       tracker: { rtcConfig: options.rtcConfig ?? { iceServers: [] } },
     })
     this.client.on('error', (err: Error) => this.emit('warning', err))
+    if (options.dht && options.dhtBootstrap?.length) this.announceOnceDhtFindsNodes(options.dhtBootstrap)
+  }
+
+  /**
+   * A torrent added while the DHT knows no node (its bootstrap nodes not up yet, or unreachable) was
+   * announced into nothing, and bittorrent-dht tries its bootstrap nodes again and webtorrent
+   * announces again only after ~15 minutes. Here, while it knows none, the bootstrap nodes are asked
+   * again within seconds, and when the first node appears every torrent is announced again.
+   */
+  private announceOnceDhtFindsNodes(bootstrap: string[]): void {
+    const dht = this.client.dht
+    if (!dht) return
+    let isolated = true
+    dht.on('node', () => {
+      if (!isolated) return
+      isolated = false
+      // A fresh lookup first: announce() reuses the last one's nodes (none) for a few minutes.
+      for (const { infoHash, private: isPrivate } of this.client.torrents)
+        if (infoHash && !isPrivate) dht.lookup(infoHash, () => dht.announce(infoHash, this.client.torrentPort))
+    })
+    let attempt = 0
+    const retry = () => {
+      if (this.destroyed || dht.destroyed) return
+      if (dht.nodes.count() === 0) {
+        isolated = true
+        for (const entry of bootstrap) {
+          const colon = entry.lastIndexOf(':')
+          dht.addNode({ host: entry.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(entry.slice(colon + 1)) })
+        }
+      }
+      this.dhtRetry = setTimeout(retry, DHT_RETRY_MS[Math.min(attempt++, DHT_RETRY_MS.length - 1)]).unref()
+    }
+    this.dhtRetry = setTimeout(retry, DHT_RETRY_MS[attempt++]).unref()
+  }
+
+  /**
+   * Resolves once each of the torrent's trackers has answered its first announce (or failed), or after
+   * a few seconds: a classic client that asks a tracker for peers in the same instant then finds us.
+   */
+  async announced(torrent: Torrent): Promise<void> {
+    const replies = this.trackerReplies.get(torrent)
+    const all = () => !replies || replies.answered.size + replies.failures >= torrent.announce.length
+    if (all()) return
+    await new Promise<void>((resolvePromise) => {
+      const check = () => {
+        if (!all()) return
+        clearTimeout(timer)
+        replies!.waiting.delete(check)
+        resolvePromise()
+      }
+      const timer = setTimeout(() => {
+        replies!.waiting.delete(check)
+        resolvePromise()
+      }, ANNOUNCE_WAIT_MS).unref()
+      replies!.waiting.add(check)
+    })
   }
 
   /**
@@ -165,6 +228,7 @@ export class HybridNode extends EventEmitter {
   async destroy(): Promise<void> {
     if (this.destroyed) return
     this.destroyed = true
+    if (this.dhtRetry) clearTimeout(this.dhtRetry)
     await Promise.race([
       new Promise<void>((resolvePromise) => this.client.destroy(() => resolvePromise())),
       new Promise<void>((resolvePromise) => setTimeout(resolvePromise, STOP_TIMEOUT_MS).unref()),
@@ -173,19 +237,41 @@ export class HybridNode extends EventEmitter {
 
   private watch(torrent: Torrent): void {
     torrent.on('warning', (err: Error) => this.emit('warning', err))
-    adoptTorrent(torrent as unknown as EngineTorrent, { runtime: 'node' })
+    const replies: TrackerReplies = { answered: new Set(), failures: 0, waiting: new Set() }
+    this.trackerReplies.set(torrent, replies)
+    const replied = () => {
+      for (const check of [...replies.waiting]) check()
+    }
+    adoptTorrent(torrent as unknown as EngineTorrent, {
+      runtime: 'node',
+      onTrackerClient: (trackerClient) => {
+        trackerClient.on('update', (data: { announce?: string }) => {
+          if (data.announce) replies.answered.add(data.announce)
+          replied()
+        })
+        trackerClient.on('warning', () => {
+          replies.failures += 1
+          replied()
+        })
+      },
+    })
     adoptClassicPeers(torrent)
     torrent.on('done', () => this.emit('done', torrent))
     const watchedAt = performance.now()
+    let connected = false
     torrent.on('wire', (wire: Wire) => {
       const kind = KIND_OF_WIRE[wire.type]
       if (!kind) return
-      if (torrent.wires.length === 1) this.emit('first-peer', torrent, kind, performance.now() - watchedAt)
+      // Once: a peer that drops and comes back (rTorrent did, every second) is not a first peer again.
+      if (!connected) this.emit('first-peer', torrent, kind, performance.now() - watchedAt)
+      connected = true
       wire.on('download', (bytes: number) => this.emit('bytes', kind, 'in' satisfies Direction, bytes))
       wire.on('upload', (bytes: number) => this.emit('bytes', kind, 'out' satisfies Direction, bytes))
     })
   }
 }
+
+type TrackerReplies = { answered: Set<string>; failures: number; waiting: Set<() => void> }
 
 export class UnsafeTorrentError extends Error {
   constructor(readonly paths: string[]) {

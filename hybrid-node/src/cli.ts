@@ -106,6 +106,7 @@ withCommonOptions(
     await run(opts, async (node, out) => {
       if (opts.private) return seedPrivately(node, out, paths, opts)
       const torrent = await node.seed(paths)
+      await node.announced(torrent)
       out.event('seeding', {
         name: torrent.name,
         infoHash: torrent.infoHash,
@@ -170,6 +171,7 @@ async function seedPrivately(node: HybridNode, out: Output, paths: string[], opt
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const sealed = await sealFiles(paths, dir)
   const torrent = await node.seed([sealed.path], { undated: true })
+  await node.announced(torrent)
   const link = { infoHash: torrent.infoHash, trackers: [], secret: encodeSecret(sealed.secret) }
   out.event('seeding', {
     name: sealed.manifest.name,

@@ -7,6 +7,8 @@ import { CHROMIUM_PATH } from './browsers.js'
 const run = promisify(execFile)
 /** An address that exists only inside the test's namespace. */
 const TEST_LAN_ADDRESS = '10.201.0.1/24'
+/** How long a process that prints nothing must run before it counts as started. */
+const SILENT_START_MS = 500
 
 /**
  * A network namespace made by the test, with its own loopback and firewall: what runs inside sees
@@ -16,6 +18,8 @@ const TEST_LAN_ADDRESS = '10.201.0.1/24'
 export class TestNamespace {
   private readonly processes: ChildProcess[] = []
   private hostDevice: string | null = null
+  /** The namespace's own address on its link to this machine (`link: { index }` only). */
+  insideAddress: string | null = null
 
   private constructor(readonly name: string) {}
 
@@ -40,6 +44,7 @@ export class TestNamespace {
       } else {
         const hostDevice = `sdh${options.link.index}`
         namespace.hostDevice = hostDevice
+        namespace.insideAddress = namespace.linkAddresses(options.link.index).inside
         await run('ip', ['link', 'del', hostDevice]).catch(() => {})
         await run('ip', ['link', 'add', hostDevice, 'type', 'veth', 'peer', 'name', 'sd-in', 'netns', name])
         await run('ip', ['addr', 'add', `${namespace.linkAddresses(options.link.index).host}/24`, 'dev', hostDevice])
@@ -70,8 +75,16 @@ export class TestNamespace {
     return run('ip', ['netns', 'exec', this.name, command, ...args])
   }
 
-  /** Starts a long-running process inside; resolves once its output matches `readyLine`. */
-  async start(command: string, args: string[], env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
+  /**
+   * Starts a long-running process inside; resolves once its output matches `readyLine`, or (for
+   * daemons that print nothing) once it has run for a moment without exiting.
+   */
+  async start(
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    readyLine: RegExp | 'silent',
+  ): Promise<ChildProcess> {
     const child = spawn('ip', ['netns', 'exec', this.name, command, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,9 +93,16 @@ export class TestNamespace {
     let output = ''
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output}`)), 20_000)
+      if (readyLine === 'silent') {
+        const settled = setTimeout(() => {
+          clearTimeout(timer)
+          resolve()
+        }, SILENT_START_MS)
+        child.once('exit', () => clearTimeout(settled))
+      }
       const onData = (chunk: Buffer) => {
         output += chunk.toString()
-        if (readyLine.test(output)) {
+        if (readyLine !== 'silent' && readyLine.test(output)) {
           clearTimeout(timer)
           resolve()
         }

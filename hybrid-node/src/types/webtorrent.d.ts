@@ -31,9 +31,12 @@ declare module 'webtorrent' {
     readonly done: boolean
     readonly ready: boolean
     readonly magnetURI: string
+    readonly announce: string[]
     readonly torrentFile: Uint8Array
     readonly info?: { files?: Array<{ path: Uint8Array[] }>; name?: Uint8Array }
     readonly path: string
+    /** BEP 27: announced to its trackers only, never to the DHT. */
+    readonly private?: boolean
     /** bittorrent-tracker's client, once discovery has started. */
     readonly discovery?: { tracker?: { _trackers?: unknown[] } | null } | null
     destroy(options?: { destroyStore?: boolean }, callback?: (err?: Error) => void): void
@@ -74,7 +77,14 @@ declare module 'webtorrent' {
     readonly dht?: {
       on(event: string, listener: (...args: unknown[]) => void): void
       address(): { port: number } | null
+      /** Pings the node and adds it to the routing table if it answers. */
+      addNode(node: { host: string; port: number }): void
+      lookup(infoHash: string, callback?: (err?: Error) => void): void
+      announce(infoHash: string, port: number, callback?: (err?: Error) => void): void
+      readonly nodes: { count(): number }
+      readonly destroyed: boolean
     } | null
+    readonly torrentPort: number
     seed(input: string | string[], options: AddOptions, onseed?: (torrent: Torrent) => void): Torrent
     add(torrentId: string | Uint8Array, options: AddOptions, ontorrent?: (torrent: Torrent) => void): Torrent
     address(): { port: number } | null
