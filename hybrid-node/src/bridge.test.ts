@@ -65,4 +65,34 @@ describe('HybridNode and the tracker', () => {
       await new Promise<void>((resolve) => stock.close(() => resolve()))
     }
   })
+
+  it('has been listed by every tracker when announced() resolves, so a client asking at once finds it', async () => {
+    const stock = new Server({ udp: false, http: true, ws: true, stats: false })
+    await new Promise<void>((resolve) => stock.listen(0, '127.0.0.1', () => resolve()))
+    const { port } = (stock as unknown as { http: { address(): AddressInfo } }).http.address()
+    const trackers = [`http://127.0.0.1:${port}/announce`, `ws://127.0.0.1:${port}`]
+    const node = new HybridNode({ trackers, dht: false, utp: false })
+    try {
+      const torrent = await node.seed([join(dir, 'shared.bin')])
+      await node.announced(torrent)
+      // Both announces (one per tracker) have reached the swarm: the HTTP one and the WebSocket one.
+      const swarm = stock.torrents[torrent.infoHash] as { peers: { length: number } } | undefined
+      assert.equal(swarm?.peers.length, 2)
+    } finally {
+      await node.destroy()
+      await new Promise<void>((resolve) => stock.close(() => resolve()))
+    }
+  })
+
+  it('stops waiting for trackers that fail', async () => {
+    const node = new HybridNode({ trackers: ['http://127.0.0.1:9/announce'], dht: false, utp: false })
+    try {
+      const torrent = await node.seed([join(dir, 'shared.bin')])
+      const startedAt = Date.now()
+      await node.announced(torrent)
+      assert.ok(Date.now() - startedAt < 5_000)
+    } finally {
+      await node.destroy()
+    }
+  })
 })

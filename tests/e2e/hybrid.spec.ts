@@ -1,19 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import bencode from 'bencode'
-import { createServer } from 'node:net'
 import { workaroundsFor, type EngineReport } from '@swarmdrop/engine'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
+import { freePort } from '../support/wait.js'
 import { HybridProcess } from './hybrid.js'
 
 const MiB = 1024 * 1024
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 test.describe('hybrid node', () => {
   const processes: HybridProcess[] = []
@@ -184,16 +177,20 @@ test.describe('hybrid node', () => {
     expect(sha256(await bob.saveFile('three.txt'))).toBe(hashes['Album/two/three.txt'])
   })
 
-  test('two hybrid nodes with no tracker find each other through the DHT', async ({ workDir }) => {
+  test('two hybrid nodes with no tracker find each other through the DHT, though the seeder started before any DHT node', async ({
+    workDir,
+  }) => {
     const { default: DHT } = await import('bittorrent-dht')
+    const bootstrapPort = await freePort('udp')
+    const bootstrapAddress = `127.0.0.1:${bootstrapPort}`
     const bootstrap = new DHT({ bootstrap: false })
-    await new Promise<void>((resolve) => bootstrap.listen(0, '127.0.0.1', () => resolve()))
-    const bootstrapAddress = `127.0.0.1:${(bootstrap.address() as { port: number }).port}`
     try {
       const hashes = await writeTree(workDir, { 'dht.bin': randomFile(2 * MiB) })
       const dhtArgs = ['--no-app', '--dht-bootstrap', bootstrapAddress, '--no-utp']
       const seeder = hybrid(['seed', join(workDir, 'dht.bin'), ...dhtArgs, '--torrent-port', String(await freePort())])
       const seeding = await seeder.waitFor((event) => event.event === 'seeding')
+      // Its first DHT announce went nowhere; webtorrent would announce again only in ~15 minutes.
+      await new Promise<void>((resolve) => bootstrap.listen(bootstrapPort, '127.0.0.1', () => resolve()))
       const out = join(workDir, 'dht-out')
       const downloader = hybrid(['download', String(seeding.magnet), '-o', out, ...dhtArgs])
       await downloader.waitFor((event) => event.event === 'done', 90_000)

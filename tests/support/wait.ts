@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram'
 import { createServer } from 'node:net'
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -12,8 +13,17 @@ export async function eventually(condition: () => boolean, what: string, timeout
 }
 
 /** A port free on 127.0.0.1 right now (for a server that must come back on the same port). */
-export function freePort(): Promise<number> {
+export function freePort(protocol: 'tcp' | 'udp' = 'tcp'): Promise<number> {
   return new Promise((resolve, reject) => {
+    if (protocol === 'udp') {
+      const probe = createSocket('udp4')
+      probe.on('error', reject)
+      probe.bind(0, '127.0.0.1', () => {
+        const { port } = probe.address()
+        probe.close(() => resolve(port))
+      })
+      return
+    }
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number }
       probe.close(() => resolve(port))
