@@ -84,7 +84,7 @@ async function repeat(measure: () => Promise<number>): Promise<number[]> {
 }
 
 /** Milliseconds from a hybrid download's start (torrent added) until its first peer connected. */
-async function nodeFirstPeerMs(args: string[]): Promise<number> {
+export async function nodeFirstPeerMs(args: string[]): Promise<number> {
   const node = HybridProcess.start(args)
   try {
     const event = await node.waitFor((event) => event.event === 'first-peer', 60_000)
@@ -100,7 +100,7 @@ async function nodeFirstPeerMs(args: string[]): Promise<number> {
  * page (another person), from its navigation, gathers one offer, announces it, and waits for the
  * data channel to open.
  */
-async function rawFirstPeerMs(browser: Browser, origin: string, tracker: string): Promise<number> {
+export async function rawFirstPeerMs(browser: Browser, origin: string, tracker: string): Promise<number> {
   const infoHash = Array.from({ length: 20 }, () => String.fromCharCode(Math.floor(Math.random() * 256))).join('')
   const senderContext = await browser.newContext()
   try {

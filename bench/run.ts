@@ -12,6 +12,7 @@ import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
 import { chromiumOptions } from '../tests/e2e/browsers.js'
 import { firstPeer } from './first-peer.js'
 import { share1GiB } from './hashing.js'
+import { hybridFirstContact } from './hybrid-first-contact.js'
 import { hybrid256MiB } from './hybrid.js'
 import { memory2GiB } from './memory.js'
 import { privateVsPublic } from './private.js'
@@ -34,6 +35,7 @@ const benchmarks: Record<string, Benchmark> = {
   'stream-100mb': streaming100MB,
   'relay-128mib': relay128MiB,
   'hybrid-256mib': hybrid256MiB,
+  'hybrid-first-contact': hybridFirstContact,
   'tracker-load': trackerLoad,
   'private-vs-public': privateVsPublic,
 }

@@ -159,11 +159,11 @@ export const WORKAROUNDS = {
         'destroyed',
         'paused',
       ],
-      'webtorrent Peer': ['addr', 'type', 'conn', 'wire', 'retries', 'source', 'destroyed', 'onConnect()', 'destroy()'],
+      'webtorrent Peer': ['addr', 'type', 'conn', 'wire', 'source', 'destroyed', 'onConnect()', 'destroy()'],
     },
     runtimes: ['node'],
     writtenFor: WEBTORRENT_VERSION,
-    why: "A classic peer was dialled over uTP four times (5 s timeouts, 1-15 s apart) before TCP: a TCP-only client (rTorrent) waited ~40 s per connection. Both are raced, and the one that connected is the only one redialled. The node's own LAN address, handed back by a tracker, was dialled too (webtorrent's self-check knows only 127.0.0.1).",
+    why: "A classic peer was dialled over uTP four times (5 s timeouts, 1-15 s apart) before TCP: a TCP-only client (rTorrent) waited ~40 s per connection. Both are raced, the one that connected is the only one redialled, and a peer that keeps dropping is redialled three times, not every second. The node's own LAN address, handed back by a tracker, was dialled too (webtorrent's self-check knows only 127.0.0.1).",
   },
   'bitfield-first': {
     touches: {

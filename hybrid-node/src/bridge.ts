@@ -83,14 +83,14 @@ export class HybridNode extends EventEmitter {
       tracker: { rtcConfig: options.rtcConfig ?? { iceServers: [] } },
     })
     this.client.on('error', (err: Error) => this.emit('warning', err))
-    if (options.dht && options.dhtBootstrap?.length) this.announceOnceDhtFindsNodes(options.dhtBootstrap)
+    if (options.dht) this.announceOnceDhtFindsNodes(options.dhtBootstrap ?? [])
   }
 
   /**
    * A torrent added while the DHT knows no node (its bootstrap nodes not up yet, or unreachable) was
    * announced into nothing, and bittorrent-dht tries its bootstrap nodes again and webtorrent
-   * announces again only after ~15 minutes. Here, while it knows none, the bootstrap nodes are asked
-   * again within seconds, and when the first node appears every torrent is announced again.
+   * announces again only after ~15 minutes. Here, while it knows none, the bootstrap nodes given are
+   * asked again within seconds, and when the first node appears every torrent is announced again.
    */
   private announceOnceDhtFindsNodes(bootstrap: string[]): void {
     const dht = this.client.dht
@@ -103,6 +103,7 @@ export class HybridNode extends EventEmitter {
       for (const { infoHash, private: isPrivate } of this.client.torrents)
         if (infoHash && !isPrivate) dht.lookup(infoHash, () => dht.announce(infoHash, this.client.torrentPort))
     })
+    if (bootstrap.length === 0) return
     let attempt = 0
     const retry = () => {
       if (this.destroyed || dht.destroyed) return

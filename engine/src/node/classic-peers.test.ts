@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { once, type EventEmitter } from 'node:events'
-import { connect } from 'node:net'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -165,6 +165,32 @@ describe('classic dials (webtorrent Node build)', () => {
     assert.equal((await again).type, 'tcpOutgoing')
     assert.deepEqual(utpDials, [])
     leecher.destroy()
+  })
+
+  it('dials a peer that keeps dropping after 1, 5 and 15 s, not every second', async () => {
+    // A classic client that answers the handshake and then hangs up, every time.
+    let connections = 0
+    const server = createServer((socket) => {
+      connections += 1
+      const wire = new Wire() as unknown as TestWire
+      socket.pipe(wire).pipe(socket)
+      socket.on('error', () => {})
+      wire.once('handshake', () => {
+        wire.handshake(seeded.infoHash, 'dd'.repeat(20), { dht: false })
+        setTimeout(() => socket.destroy(), 50)
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const leecher = await download(await client({ utp: true }), seeded.infoHash)
+    try {
+      leecher.addPeer(`127.0.0.1:${(server.address() as AddressInfo).port}`)
+      await new Promise((resolve) => setTimeout(resolve, 3_500))
+      // At 0 s and 1 s; the next would be at 6 s (webtorrent: at 0, 1, 2 and 3 s).
+      assert.equal(connections, 2)
+    } finally {
+      leecher.destroy()
+      server.close()
+    }
   })
 
   it('never dials its own address on this machine, whatever the interface', async (t) => {

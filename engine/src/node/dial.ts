@@ -30,7 +30,6 @@ type OutgoingPeer = {
   type: string
   conn: Socket | null
   wire: Wire | null
-  retries: number
   source: string
   destroyed: boolean
   onConnect(): void
@@ -57,12 +56,22 @@ type DialingTorrent = {
 /** webtorrent's: how long a dial may take, and the waits before dialling a lost peer again. */
 export const CONNECT_TIMEOUT_MS = 5_000
 export const RECONNECT_WAIT_MS = [1_000, 5_000, 15_000] as const
+/**
+ * A connection closed sooner than this counts as a failure. webtorrent starts its waits over at every
+ * handshake, so a peer that accepts and then drops (rTorrent in some states) was dialled every second
+ * for as long as both ran; now such a peer is dialled after 1, 5 and 15 s, then left to dial us.
+ */
+export const SHORT_CONNECTION_MS = 10_000
 const PEER_TYPE: Record<Path, string> = { tcp: 'tcpOutgoing', utp: 'utpOutgoing' }
 const INTERFACES_TTL_MS = 10_000
 
-/** Per torrent: the path that connected to an address, and addresses that turned out to be this client. */
+/**
+ * Per torrent: the path that connected to an address, addresses that turned out to be this client, and
+ * failures in a row per address (dials that failed, connections that did not last).
+ */
 const pathTo = new WeakMap<DialingTorrent, Map<string, Path>>()
 const ourselves = new WeakMap<DialingTorrent, Set<string>>()
+const failuresInARow = new WeakMap<DialingTorrent, Map<string, number>>()
 
 /** Patches the class of `torrent` once: both paths raced, and never a dial to itself. */
 export function dialClassicPeers(torrent: object): void {
@@ -104,7 +113,8 @@ function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(
     pathTo.set(torrent, paths.set(peer.addr, path))
     peer.type = PEER_TYPE[path]
     peer.conn = socket
-    socket.once('close', () => redial(torrent, peer))
+    const connectedAt = Date.now()
+    socket.once('close', () => redial(torrent, peer, Date.now() - connectedAt < SHORT_CONNECTION_MS))
     peer.onConnect()
     peer.wire?.once('handshake', (_infoHash, peerId) => {
       if (peerId !== torrent.client.peerId) return
@@ -118,7 +128,7 @@ function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(
     settle()
     pathTo.get(torrent)?.delete(peer.addr)
     peer.destroy(err ?? new Error('connect timeout'))
-    redial(torrent, peer)
+    redial(torrent, peer, true)
   }
 
   for (const path of paths) {
@@ -134,15 +144,17 @@ function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(
   timer.unref()
 }
 
-/** webtorrent's reconnect: the same address again after a wait growing with each failure, up to three times. */
-function redial(torrent: DialingTorrent, peer: OutgoingPeer): void {
+/** The same address again after a wait growing with each failure in a row; after three, no more. */
+function redial(torrent: DialingTorrent, peer: OutgoingPeer, failed: boolean): void {
   if (torrent.destroyed || ourselves.get(torrent)?.has(peer.addr)) return
-  const wait = RECONNECT_WAIT_MS[peer.retries]
+  const failures = failuresInARow.get(torrent) ?? new Map<string, number>()
+  failuresInARow.set(torrent, failures)
+  const inARow = failed ? (failures.get(peer.addr) ?? 0) + 1 : 0
+  failures.set(peer.addr, inARow)
+  const wait = RECONNECT_WAIT_MS[Math.max(inARow - 1, 0)]
   if (wait === undefined) return
   setTimeout(() => {
-    if (torrent.destroyed) return
-    const again = torrent._addPeer(peer.addr, pathTo.get(torrent)?.get(peer.addr) ?? 'utp', peer.source)
-    if (again) again.retries = peer.retries + 1
+    if (!torrent.destroyed) torrent._addPeer(peer.addr, pathTo.get(torrent)?.get(peer.addr) ?? 'utp', peer.source)
   }, wait).unref()
 }
 
