@@ -174,6 +174,15 @@ export const WORKAROUNDS = {
     writtenFor: WEBTORRENT_VERSION,
     why: 'BEP 3 allows the bitfield only first; webtorrent sent it after its extended handshake, and on a magnet after the metadata, when rTorrent dropped the very connection that had brought it.',
   },
+  'webrtc-glare': {
+    touches: {
+      'webtorrent Torrent': ['_addPeer()', 'removePeer()', '_peers', 'client'],
+      'simple-peer Peer': ['initiator', 'id'],
+    },
+    runtimes: ['browser', 'node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: "Two peers offering to each other at once each kept the connection the other had destroyed as a duplicate: a browser's first contact with the hybrid node failed for >60 s once in ~130 runs. Both now keep the one offered by the smaller peer ID.",
+  },
   'node-end-of-candidates': {
     touches: { 'webrtc-polyfill RTCPeerConnection': ['dispatchEvent()', 'iceGatheringState'] },
     runtimes: ['node'],

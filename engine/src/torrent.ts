@@ -8,6 +8,7 @@ import { shortRequestPipelines } from './workarounds/request-pipeline.js'
 import { offerWhileConnecting } from './workarounds/tracker-offers.js'
 import { reconnectPromptly } from './workarounds/tracker-reconnect.js'
 import { batchWireWrites } from './workarounds/wire-writes.js'
+import { settleOfferGlare } from './workarounds/webrtc-glare.js'
 
 /*
  * The one way into the engine: a torrent is adopted as soon as webtorrent hands it out (client.add or
@@ -64,6 +65,7 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
     }
   })
   if (uses('short-request-pipelines')) shortRequestPipelines(torrent)
+  if (uses('webrtc-glare')) settleOfferGlare(torrent)
   torrent.once('metadata', () => {
     // Every member of the torrent exists now: what is checked at first use below is checked here already.
     checkClass(options.runtime, 'webtorrent Torrent', torrent)
