@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { EventEmitter } from 'node:events'
 import { upstreamClasses } from '../contract/classes.js'
-import { ANSWER_AFTER_MS, delayQuickAnswers } from './quick-answers.js'
+import { ANSWER_AFTER_MS, delayQuickAnswers, REANNOUNCE_GAP_MS } from './quick-answers.js'
 
 /** The part of bittorrent-tracker's WebSocketTracker the patch wraps; its peers record when they are signalled. */
 class FakeWebSocketTracker {
@@ -57,17 +57,37 @@ describe('quick answers', () => {
     assert.equal(answering.signalledAfter.length, 1)
   })
 
-  it('announces again at once when an answer to its offer is refused, at most once a second', () => {
+  it('announces again at once when an answer to its offer is refused, and once more after a gap if refused again', (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout', 'Date'] })
     const tracker = new FakeWebSocketTracker()
     delayQuickAnswers(tracker)
     const [first, second] = [tracker._createPeer({ initiator: true }), tracker._createPeer({ initiator: true })]
     first.emit('error', refused())
     assert.equal(tracker.client.updates, 1)
     second.emit('error', refused())
-    assert.equal(tracker.client.updates, 1, 'a burst of refusals makes one announce')
+    assert.equal(tracker.client.updates, 1, 'a burst of refusals makes one announce at once')
     tracker._createPeer({ initiator: true }).emit('error', new Error('connection failed'))
     tracker._createPeer({}).emit('error', refused())
-    assert.equal(tracker.client.updates, 1, 'other errors, and peers it answers, do not')
+    context.mock.timers.tick(REANNOUNCE_GAP_MS - 1)
+    assert.equal(tracker.client.updates, 1)
+    context.mock.timers.tick(1)
+    assert.equal(tracker.client.updates, 2, 'the refusal inside the gap announces at its end, once')
+    context.mock.timers.tick(10 * REANNOUNCE_GAP_MS)
+    assert.equal(tracker.client.updates, 2, 'other errors, and peers it answers, do not')
+  })
+
+  it('waits ANSWER_AFTER_MS from the offer being ready, not from the connection being made', (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout', 'Date'] })
+    const tracker = new FakeWebSocketTracker()
+    delayQuickAnswers(tracker)
+    const offer = tracker._createPeer({ initiator: true })
+    context.mock.timers.tick(40)
+    offer.emit('signal')
+    offer.signal.call(offer)
+    context.mock.timers.tick(ANSWER_AFTER_MS - 1)
+    assert.deepEqual(offer.signalledAfter, [])
+    context.mock.timers.tick(1)
+    assert.deepEqual(offer.signalledAfter, [40 + ANSWER_AFTER_MS])
   })
 
   it("announces again when libdatachannel refuses an answer, on the Node build's real tracker class and WebRTC", async () => {

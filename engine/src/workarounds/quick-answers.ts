@@ -10,12 +10,14 @@ import { patchClass } from '../check.js'
  *
  * It still happens about once in a hundred (a browser sender's first connection to a hybrid receiver
  * then took 2.8, 10 or 36 s: until the next announce of either side). So an offer whose answer cannot
- * be applied also makes the tracker client announce again at once, with fresh offers.
+ * be applied also makes the tracker client announce again at once, with fresh offers, and again a
+ * moment later if those are refused too.
  */
 
 type SignalingPeer = {
   signal(data: unknown): void
   once(event: 'error', listener: (err: Error & { code?: string }) => void): unknown
+  once(event: 'signal', listener: () => void): unknown
 }
 type WebSocketTracker = {
   destroyed?: boolean
@@ -24,9 +26,14 @@ type WebSocketTracker = {
 }
 
 export const ANSWER_AFTER_MS = 50
-/** At most one announce per tracker this often for refused answers (a burst of them needs one). */
-export const REANNOUNCE_GAP_MS = 1_000
+/**
+ * At most one announce per tracker this often for refused answers (a burst of them needs one); a
+ * refusal inside the gap announces at its end. Dropping it instead left a browser's first contact
+ * waiting 7 s for the next periodic announce when the fresh offers' answers were refused too.
+ */
+export const REANNOUNCE_GAP_MS = 250
 const lastReannounceAt = new WeakMap<WebSocketTracker, number>()
+const pendingReannounce = new WeakSet<WebSocketTracker>()
 
 /** Changes a WebSocket tracker's class (once, for all of them). */
 export function delayQuickAnswers(tracker: object): void {
@@ -35,7 +42,10 @@ export function delayQuickAnswers(tracker: object): void {
     prototype._createPeer = function (this: WebSocketTracker, opts) {
       const peer = createPeer.call(this, opts)
       if (opts?.initiator) {
-        const answerFrom = Date.now() + ANSWER_AFTER_MS
+        // Counted from the offer being ready: on a busy machine gathering its candidates took ~40 ms of
+        // the 50 when counted from the connection's creation, and the answer was refused all the same.
+        let answerFrom = Date.now() + ANSWER_AFTER_MS
+        peer.once('signal', () => (answerFrom = Date.now() + ANSWER_AFTER_MS))
         const signal = peer.signal.bind(peer)
         peer.signal = (data) => {
           const wait = answerFrom - Date.now()
@@ -52,8 +62,16 @@ export function delayQuickAnswers(tracker: object): void {
 }
 
 function announceAgain(tracker: WebSocketTracker): void {
-  const now = Date.now()
-  if (tracker.destroyed || now - (lastReannounceAt.get(tracker) ?? -Infinity) < REANNOUNCE_GAP_MS) return
-  lastReannounceAt.set(tracker, now)
+  if (tracker.destroyed || pendingReannounce.has(tracker)) return
+  const wait = (lastReannounceAt.get(tracker) ?? -Infinity) + REANNOUNCE_GAP_MS - Date.now()
+  if (wait > 0) {
+    pendingReannounce.add(tracker)
+    setTimeout(() => {
+      pendingReannounce.delete(tracker)
+      announceAgain(tracker)
+    }, wait)
+    return
+  }
+  lastReannounceAt.set(tracker, Date.now())
   tracker.client.update()
 }
