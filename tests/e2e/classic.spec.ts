@@ -59,8 +59,8 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
   const trackerFor = (over: 'http' | 'udp') => (over === 'http' ? `${origin}/announce` : origin.replace(/^http/, 'udp'))
 
   /** The hybrid node as a person runs it, but with no DHT: its public bootstrap nodes are off limits to tests. */
-  const bridge = (source: string, out: string) => {
-    const hybrid = HybridProcess.start(['bridge', source, '-o', out, '--app', origin, '--no-dht'])
+  const bridge = (source: string, out: string, more: string[] = []) => {
+    const hybrid = HybridProcess.start(['bridge', source, '-o', out, '--app', origin, '--no-dht', ...more])
     hybrids.push(hybrid)
     return hybrid
   }
@@ -81,7 +81,8 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
         // Seeding once the tracker lists it as a seeder (its announce comes after checking the files).
         await expect.poll(async () => (await stats()).seeders, { timeout: 30_000 }).toBe(1)
 
-        const hybrid = bridge(torrentPath, join(workDir, 'bridge'))
+        const statusPort = 18_400 + test.info().parallelIndex
+        const hybrid = bridge(torrentPath, join(workDir, 'bridge'), ['--status-port', String(statusPort)])
         const bridging = await hybrid.waitFor((event) => event.event === 'bridging')
         const firstPeer = await hybrid.waitFor((event) => event.event === 'first-peer')
         expect(['tcp', 'utp']).toContain(firstPeer.transport)
@@ -91,6 +92,11 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
         await bob.page.goto(`${origin}/#h=${String(bridging.infoHash)}`)
         await bob.waitUntilDone(120_000)
         expect(sha256(await bob.saveFile('classic.bin'))).toBe(hashes['classic.bin'])
+
+        // Having dialled a classic peer and served a browser, the node has met every class its workarounds touch.
+        const status = (await (await fetch(`http://127.0.0.1:${statusPort}/status`)).json()) as { engine: EngineReport }
+        expect(status.engine.mismatches).toEqual([])
+        expect(status.engine.applied.toSorted()).toEqual(workaroundsFor('node').toSorted())
       })
 
       test(`a browser shares, the hybrid node bridges, ${client.name} downloads`, async ({ workDir }) => {
@@ -127,37 +133,4 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
       })
     })
   }
-
-  test('after a classic dial, the hybrid node reports every workaround of its runtime applied', async ({ workDir }) => {
-    const hashes = await writeTree(join(workDir, 'seed'), { 'report.bin': randomFile(MiB) })
-    const torrentPath = join(workDir, 'report.torrent')
-    await run('transmission-create', [
-      '-o',
-      torrentPath,
-      '-t',
-      `${origin}/announce`,
-      join(workDir, 'seed', 'report.bin'),
-    ])
-    await CLASSIC_CLIENTS[0]!.seed(namespace, workDir, torrentPath, join(workDir, 'seed'))
-    const out = join(workDir, 'out')
-    const statusPort = 18_400 + test.info().parallelIndex
-    const hybrid = HybridProcess.start([
-      'download',
-      torrentPath,
-      '-o',
-      out,
-      '--app',
-      origin,
-      '--no-dht',
-      '--keep-seeding',
-      '--status-port',
-      String(statusPort),
-    ])
-    hybrids.push(hybrid)
-    await hybrid.waitFor((event) => event.event === 'done', 60_000)
-    expect(sha256(await readFile(join(out, 'report.bin')))).toBe(hashes['report.bin'])
-    const status = (await (await fetch(`http://127.0.0.1:${statusPort}/status`)).json()) as { engine: EngineReport }
-    expect(status.engine.mismatches).toEqual([])
-    expect(status.engine.applied.toSorted()).toEqual(workaroundsFor('node').toSorted())
-  })
 })
