@@ -77,7 +77,7 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
         const torrentPath = join(workDir, 'classic.torrent')
         const tracker = trackerFor(client.announceOver)
         await run('transmission-create', ['-o', torrentPath, '-t', tracker, join(workDir, 'seed', 'classic.bin')])
-        await client.seed(namespace, workDir, torrentPath, join(workDir, 'seed'))
+        await client.start(namespace, workDir, torrentPath, join(workDir, 'seed'))
         // Seeding once the tracker lists it as a seeder (its announce comes after checking the files).
         await expect.poll(async () => (await stats()).seeders, { timeout: 30_000 }).toBe(1)
 
@@ -118,7 +118,7 @@ test.describe('classic BitTorrent clients, through the hybrid node', () => {
         const downloads = join(workDir, 'classic-downloads')
         await mkdir(downloads, { recursive: true })
         const tracker = trackerFor(client.announceOver)
-        await client.download(
+        await client.start(
           namespace,
           workDir,
           `magnet:?xt=urn:btih:${infoHash}&tr=${encodeURIComponent(tracker)}`,
