@@ -83,3 +83,26 @@ test('on a 375 px phone: share and receive work and nothing overflows sideways',
   await alice.page.context().close()
   await bob.page.context().close()
 })
+
+test("the app's scripts arrive compressed at build time: brotli where the browser takes it, gzip otherwise", async ({
+  alice,
+}) => {
+  const scripts: Array<Promise<{ url: string; accepted: string; encoding: string | undefined }>> = []
+  alice.page.on('response', (response) => {
+    if (!/\/assets\/.*\.js$/.test(response.url())) return
+    scripts.push(
+      response
+        .request()
+        .headerValue('accept-encoding')
+        .then((accepted) => ({
+          url: response.url(),
+          accepted: accepted ?? '',
+          encoding: response.headers()['content-encoding'],
+        })),
+    )
+  })
+  await alice.openHome()
+  expect(scripts.length).toBeGreaterThan(0)
+  for (const { url, accepted, encoding } of await Promise.all(scripts))
+    expect(encoding, url).toBe(/\bbr\b/.test(accepted) ? 'br' : 'gzip')
+})

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { get as httpGet } from 'node:http'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import dgram from 'node:dgram'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -8,6 +10,8 @@ import WebSocket from 'ws'
 import { localServerConfig as testConfig } from './config.js'
 import { SwarmdropServer } from './server.js'
 import { eventually } from '../../tests/support/wait.js'
+
+const BIG_SCRIPT = 'console.log("precompressed")\n'.repeat(100)
 
 const INFO_HASH = 'c0ffee0000000000000000000000000000000000'
 
@@ -23,6 +27,10 @@ describe('SwarmdropServer', () => {
     await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Swarmdrop</title>')
     await mkdir(join(webRoot, 'assets'))
     await writeFile(join(webRoot, 'assets', 'app-123.js'), 'console.log(1)')
+    // As the build writes them: a copy of each text file compressed each way (sirv lists the files once, at start).
+    await writeFile(join(webRoot, 'assets', 'big-456.js'), BIG_SCRIPT)
+    await writeFile(join(webRoot, 'assets', 'big-456.js.br'), brotliCompressSync(BIG_SCRIPT))
+    await writeFile(join(webRoot, 'assets', 'big-456.js.gz'), gzipSync(BIG_SCRIPT))
     server = new SwarmdropServer(testConfig({ webRoot, extraTrackers: ['wss://t.example/announce'] }))
     server.on('warning', (err: Error) => warnings.push(err))
     port = (await server.listen()).port
@@ -54,6 +62,34 @@ describe('SwarmdropServer', () => {
     assert.match(await (await fetch(`${base}/some/client/route`)).text(), /Swarmdrop/)
     // A stream URL the service worker did not answer must fail as media, not return the app's HTML.
     assert.equal((await fetch(`${base}/webtorrent/${INFO_HASH}/video.webm`)).status, 404)
+  })
+
+  it("sends the build's brotli or gzip copy of a file to a browser that accepts it, and the file itself otherwise", async () => {
+    const get = (acceptEncoding: string) =>
+      new Promise<{ encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
+        // fetch() would decompress and hide the encoding: a plain request shows what was sent.
+        httpGet(`${base}/assets/big-456.js`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () =>
+            resolve({
+              encoding: res.headers['content-encoding'],
+              vary: res.headers.vary,
+              body: Buffer.concat(chunks),
+            }),
+          )
+        }).on('error', reject)
+      })
+    const brotli = await get('gzip, deflate, br')
+    assert.equal(brotli.encoding, 'br')
+    assert.equal(brotli.vary, 'Accept-Encoding')
+    assert.equal(brotliDecompressSync(brotli.body).toString(), BIG_SCRIPT)
+    const gzip = await get('gzip')
+    assert.equal(gzip.encoding, 'gzip')
+    assert.equal(gunzipSync(gzip.body).toString(), BIG_SCRIPT)
+    const plain = await get('identity')
+    assert.equal(plain.encoding, undefined)
+    assert.equal(plain.body.toString(), BIG_SCRIPT)
   })
 
   it('sends files shared to the app before its service worker runs back to the app, with a message', async () => {

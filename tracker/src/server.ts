@@ -79,6 +79,9 @@ export class SwarmdropServer extends EventEmitter {
     this.serveApp = sirv(config.webRoot, {
       single: true,
       etag: true,
+      // The build writes .br and .gz beside each text file (vite.config.ts): sent to browsers that accept them.
+      brotli: true,
+      gzip: true,
       setHeaders: (res, pathname) => {
         // Vite names assets by content hash, so they never change; index.html must always be fresh.
         res.setHeader(
