@@ -63,7 +63,6 @@ function appServiceWorker(): Plugin {
   }
 }
 
-// The web app lives in web/; the tracker serves web/dist in production and tests.
 /** Text files worth compressing, and the least size that pays for it. */
 const COMPRESSIBLE = new Set(['.js', '.css', '.html', '.svg', '.json', '.webmanifest', '.txt'])
 const COMPRESS_FROM_BYTES = 1024
@@ -77,10 +76,6 @@ const COMPRESS_FROM_BYTES = 1024
  */
 function precompress(): Plugin {
   let outDir = ''
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
-    )
   return {
     name: 'precompress',
     apply: 'build',
@@ -88,7 +83,8 @@ function precompress(): Plugin {
       outDir = resolve(config.root, config.build.outDir)
     },
     closeBundle() {
-      for (const file of walk(outDir)) {
+      for (const name of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+        const file = join(outDir, name)
         if (!COMPRESSIBLE.has(extname(file)) || statSync(file).size < COMPRESS_FROM_BYTES) continue
         const bytes = readFileSync(file)
         writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }))
@@ -98,6 +94,7 @@ function precompress(): Plugin {
   }
 }
 
+// The web app lives in web/; the tracker serves web/dist in production and tests.
 export default defineConfig({
   root: 'web',
   plugins: [react(), appServiceWorker(), precompress()],

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import addrToIPPort from 'addr-to-ip-port'
 import WebTorrent, { type Torrent, type Wire, type WireType } from 'webtorrent'
 import { isLeftOutOfFolders, pieceLengthFor, type IceServer } from '@swarmdrop/common'
 import { adoptTorrent, leftUntilMetadata, type EngineTorrent } from '@swarmdrop/engine'
@@ -63,8 +65,8 @@ export class HybridNode extends EventEmitter {
   readonly client: WebTorrent
   private destroyed = false
   private dhtRetry: NodeJS.Timeout | null = null
-  /** Per torrent: the trackers that have answered an announce, how many failures were reported, and who waits. */
-  private readonly trackerReplies = new WeakMap<Torrent, TrackerReplies>()
+  /** Per torrent: settles once each of its trackers has answered its first announce, or failed. */
+  private readonly trackersReplied = new WeakMap<Torrent, Promise<void>>()
 
   constructor(private readonly options: HybridOptions) {
     super()
@@ -104,15 +106,13 @@ export class HybridNode extends EventEmitter {
         if (infoHash && !isPrivate) dht.lookup(infoHash, () => dht.announce(infoHash, this.client.torrentPort))
     })
     if (bootstrap.length === 0) return
+    const nodes = bootstrap.map((entry) => addrToIPPort(entry))
     let attempt = 0
     const retry = () => {
       if (this.destroyed || dht.destroyed) return
       if (dht.nodes.count() === 0) {
         isolated = true
-        for (const entry of bootstrap) {
-          const colon = entry.lastIndexOf(':')
-          dht.addNode({ host: entry.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(entry.slice(colon + 1)) })
-        }
+        for (const [host, port] of nodes) dht.addNode({ host, port })
       }
       this.dhtRetry = setTimeout(retry, DHT_RETRY_MS[Math.min(attempt++, DHT_RETRY_MS.length - 1)]).unref()
     }
@@ -124,22 +124,9 @@ export class HybridNode extends EventEmitter {
    * a few seconds: a classic client that asks a tracker for peers in the same instant then finds us.
    */
   async announced(torrent: Torrent): Promise<void> {
-    const replies = this.trackerReplies.get(torrent)
-    const all = () => !replies || replies.answered.size + replies.failures >= torrent.announce.length
-    if (all()) return
-    await new Promise<void>((resolvePromise) => {
-      const check = () => {
-        if (!all()) return
-        clearTimeout(timer)
-        replies!.waiting.delete(check)
-        resolvePromise()
-      }
-      const timer = setTimeout(() => {
-        replies!.waiting.delete(check)
-        resolvePromise()
-      }, ANNOUNCE_WAIT_MS).unref()
-      replies!.waiting.add(check)
-    })
+    const replied = this.trackersReplied.get(torrent)
+    if (!replied || torrent.announce.length === 0) return
+    await Promise.race([replied, sleep(ANNOUNCE_WAIT_MS, undefined, { ref: false })])
   }
 
   /**
@@ -238,20 +225,22 @@ export class HybridNode extends EventEmitter {
 
   private watch(torrent: Torrent): void {
     torrent.on('warning', (err: Error) => this.emit('warning', err))
-    const replies: TrackerReplies = { answered: new Set(), failures: 0, waiting: new Set() }
-    this.trackerReplies.set(torrent, replies)
+    const answered = new Set<string>()
+    let failures = 0
+    let allReplied = () => {}
+    this.trackersReplied.set(torrent, new Promise<void>((resolvePromise) => (allReplied = resolvePromise)))
     const replied = () => {
-      for (const check of [...replies.waiting]) check()
+      if (answered.size + failures >= torrent.announce.length) allReplied()
     }
     adoptTorrent(torrent as unknown as EngineTorrent, {
       runtime: 'node',
       onTrackerClient: (trackerClient) => {
         trackerClient.on('update', (data: { announce?: string }) => {
-          if (data.announce) replies.answered.add(data.announce)
+          if (data.announce) answered.add(data.announce)
           replied()
         })
         trackerClient.on('warning', () => {
-          replies.failures += 1
+          failures += 1
           replied()
         })
       },
@@ -271,8 +260,6 @@ export class HybridNode extends EventEmitter {
     })
   }
 }
-
-type TrackerReplies = { answered: Set<string>; failures: number; waiting: Set<() => void> }
 
 export class UnsafeTorrentError extends Error {
   constructor(readonly paths: string[]) {

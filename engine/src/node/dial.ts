@@ -1,5 +1,6 @@
 import { connect, isIPv4 } from 'node:net'
 import { networkInterfaces } from 'node:os'
+import addrToIPPort from 'addr-to-ip-port'
 import { fits, patchClass } from '../check.js'
 
 /*
@@ -92,7 +93,7 @@ export function dialClassicPeers(torrent: object): void {
 }
 
 function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(port: number, host: string): Socket }) {
-  const { host, port } = splitAddress(peer.addr)
+  const [host, port] = addrToIPPort(peer.addr)
   const known = pathTo.get(torrent)?.get(peer.addr)
   const paths: Path[] = known ? [known] : isIPv4(host) ? ['utp', 'tcp'] : ['tcp']
   const attempts = new Map<Path, Socket>()
@@ -163,14 +164,9 @@ function close(socket: Socket): void {
   socket.destroy()
 }
 
-function splitAddress(addr: string): { host: string; port: number } {
-  const colon = addr.lastIndexOf(':')
-  return { host: addr.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(addr.slice(colon + 1)) }
-}
-
 function isOwnAddress(torrent: DialingTorrent, addr: string): boolean {
   if (ourselves.get(torrent)?.has(addr)) return true
-  const { host, port } = splitAddress(addr)
+  const [host, port] = addrToIPPort(addr)
   return port === torrent.client.torrentPort && localAddresses().has(host)
 }
 

@@ -1,4 +1,4 @@
-// Upstream modules the contract tests load only to reach their classes (the packages ship no types).
+// Upstream modules that ship no types: classes the contract tests reach, and small helpers webtorrent itself uses.
 declare module '@thaunknown/simple-peer/lite.js' {
   const SimplePeer: new (options?: object) => object
   export default SimplePeer
@@ -26,4 +26,9 @@ declare module 'torrent-piece' {
 declare module 'ut_metadata' {
   const utMetadata: (metadata?: Uint8Array) => unknown
   export default utMetadata
+}
+declare module 'addr-to-ip-port' {
+  /** "host:port" or "[v6]:port" as [host, port]; throws on anything else (webtorrent's own parser). */
+  const addrToIPPort: (addr: string) => [string, number]
+  export default addrToIPPort
 }

@@ -44,7 +44,7 @@ export function settleOfferGlare(torrent: object): void {
 }
 
 /** Whether both sides keep `connection`: the one offered by the smaller peer ID. */
-export function keeps(ownPeerId: string, connection: Connection): boolean {
+function keeps(ownPeerId: string, connection: Connection): boolean {
   const weOffered = ownPeerId < (connection.id ?? '')
   return connection.initiator === weOffered
 }

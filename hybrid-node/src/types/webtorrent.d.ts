@@ -106,3 +106,9 @@ declare module 'bittorrent-dht' {
     destroy(callback?: () => void): void
   }
 }
+
+declare module 'addr-to-ip-port' {
+  /** "host:port" or "[v6]:port" as [host, port]; throws on anything else (webtorrent's own parser). */
+  const addrToIPPort: (addr: string) => [string, number]
+  export default addrToIPPort
+}
