@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'bittorrent-tracker'
 import { localServerConfig, SwarmdropServer } from '@swarmdrop/tracker'
+import WebTorrent from 'webtorrent'
 import { HybridNode } from './bridge.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -91,6 +93,31 @@ describe('HybridNode and the tracker', () => {
       const startedAt = Date.now()
       await node.announced(torrent)
       assert.ok(Date.now() - startedAt < 5_000)
+    } finally {
+      await node.destroy()
+    }
+  })
+
+  it('reports its first peer once per torrent, not again when a peer comes back', async () => {
+    const node = new HybridNode({ trackers: [], dht: false, utp: false })
+    const firstPeers: string[] = []
+    node.on('first-peer', (_torrent: unknown, kind: string) => firstPeers.push(kind))
+    const visitors: WebTorrent[] = []
+    try {
+      const torrent = await node.seed([join(dir, 'shared.bin')])
+      if (!node.client.torrentPort) await once(node.client, 'listening')
+      // Two classic peers, one after the other: the second comes when the first has gone.
+      for (const _ of [1, 2]) {
+        const visitor = new WebTorrent({ dht: false, tracker: false, lsd: false, utp: false } as object)
+        visitors.push(visitor)
+        const download = visitor.add(torrent.infoHash, { path: join(dir, `visitor-${visitors.length}`) })
+        if (!download.infoHash) await once(download, 'infoHash')
+        ;(download as unknown as { addPeer(addr: string): void }).addPeer(`127.0.0.1:${node.client.torrentPort}`)
+        if (!download.done) await once(download, 'done')
+        await new Promise<void>((resolve) => visitor.destroy(() => resolve()))
+        while (torrent.wires.length > 0) await sleep(25)
+      }
+      assert.deepEqual(firstPeers, ['tcp'])
     } finally {
       await node.destroy()
     }

@@ -206,6 +206,31 @@ describe('classic dials (webtorrent Node build)', () => {
     assert.equal(addPeer(`${lan.address}:${own.torrentPort + 1}`), true)
     torrent.destroy()
   })
+
+  it('never dials again an address that answered with its own peer ID (itself, behind an address it cannot know)', async () => {
+    const own = await client({ utp: true })
+    const torrent = await download(own, seeded.infoHash)
+    // 127.0.0.2 reaches this machine but is no interface's address: only the handshake tells it is us.
+    const addr = `127.0.0.2:${own.torrentPort}`
+    const dials: string[] = []
+    const addPeer = (torrent as unknown as { _addPeer(...args: unknown[]): unknown })._addPeer.bind(torrent)
+    Object.assign(torrent, {
+      _addPeer: (peer: unknown, ...rest: unknown[]) => {
+        if (peer === addr) dials.push(addr)
+        return addPeer(peer, ...rest)
+      },
+    })
+    try {
+      assert.equal(torrent.addPeer(addr), true)
+      // It is dropped at the handshake (webtorrent kept it, and counted itself as a peer); a connection
+      // that drops at once is dialled again after 1 s, but this one is us, so never.
+      await new Promise((resolve) => setTimeout(resolve, 2_500))
+      assert.equal(torrent.wires.length, 0)
+      assert.deepEqual(dials, [addr])
+    } finally {
+      torrent.destroy()
+    }
+  })
 })
 
 describe('the first message after the handshake (webtorrent Node build)', () => {

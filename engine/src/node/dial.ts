@@ -117,10 +117,13 @@ function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(
     const connectedAt = Date.now()
     socket.once('close', () => redial(torrent, peer, Date.now() - connectedAt < SHORT_CONNECTION_MS))
     peer.onConnect()
+    // webtorrent's own check compares with the torrent's `peerId`, which webtorrent 3 no longer sets:
+    // a node that reached itself kept the connection, and counted itself as a peer.
     peer.wire?.once('handshake', (_infoHash, peerId) => {
       if (peerId !== torrent.client.peerId) return
       const own = ourselves.get(torrent) ?? new Set<string>()
       ourselves.set(torrent, own.add(peer.addr))
+      peer.destroy(new Error('connected to itself'))
     })
   }
   const lost = (path: Path, err?: Error) => {
