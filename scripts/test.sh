@@ -16,7 +16,7 @@ step "type-check and build"
 npm run build --silent
 
 step "unit tests"
-node --import tsx --test --test-force-exit --test-timeout=300000 $(find common/src engine/src tracker/src web/src hybrid-node/src -name '*.test.ts' | sort)
+node --import tsx --test --test-force-exit --test-timeout=300000 $(find common/src engine/src tracker/src web/src hybrid-node/src keeper/src -name '*.test.ts' | sort)
 
 step "end-to-end tests (Chromium and Firefox)"
 npx playwright test

@@ -155,9 +155,14 @@ export class HybridNode extends EventEmitter {
 
   /**
    * Downloads into `outDir` (resuming from what is already there) and keeps seeding. Torrents whose
-   * paths would leave `outDir` are refused before anything is written.
+   * paths would leave `outDir` are refused before anything is written, as are those `vet` refuses
+   * (its message) once their metadata is known.
    */
-  async add(source: Source, outDir: string): Promise<Torrent> {
+  async add(
+    source: Source,
+    outDir: string,
+    { vet }: { vet?: (torrent: Torrent) => string | null } = {},
+  ): Promise<Torrent> {
     const root = resolve(outDir)
     if (source.kind === 'file') {
       const unsafe = unsafePathsInTorrentFile(source.bytes)
@@ -183,6 +188,12 @@ export class HybridNode extends EventEmitter {
         if (unsafe.length > 0 || outside.length > 0) {
           torrent.destroy()
           reject(new UnsafeTorrentError([...unsafe, ...outside.map((file) => file.path)]))
+          return
+        }
+        const refused = vet?.(torrent)
+        if (refused) {
+          torrent.destroy({ destroyStore: true })
+          reject(new Error(refused))
           return
         }
         resolvePromise(torrent)

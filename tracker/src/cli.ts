@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
+import { isIPv6 } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { fail, type Result } from '@swarmdrop/common'
 import { parseServerConfig, type ServerConfig } from './config.js'
+import { KeeperLink } from './keeper-link.js'
 import { createLogger } from './log.js'
 import { SwarmdropServer, type Rejection } from './server.js'
+import { SupervisedProcess } from './supervised.js'
 import { CoturnProcess, findExecutable, generateTurnSecret } from './turn/coturn.js'
 
 const SHUTDOWN_TIMEOUT_MS = 5_000
@@ -58,15 +64,55 @@ async function runServer(settings: ServerConfig): Promise<void> {
       : log.warn("Redis: unreachable; serving this instance's peers only until it is back"),
   )
 
+  let keeper: SupervisedProcess | null = null
   try {
     const address = await server.listen()
     if (cluster.isPrimary) log.info({ port: address.port }, `Swarmdrop is running: open ${address.url}`)
+    if (cluster.isPrimary) keeper = startKeeper(config, address.port)
+    const socket = keeper ? keeperSocket() : process.env.SWARMDROP_KEEPER_SOCKET
+    if (config.keeper && socket) server.keeper = new KeeperLink(socket)
   } catch (err) {
     log.fatal(`Could not start: ${(err as Error).message}`)
     await coturn?.stop()
     process.exit(1)
   }
-  onShutdown(() => Promise.all([server.close(), coturn?.stop()]))
+  onShutdown(() => Promise.all([server.close(), coturn?.stop(), keeper?.stop()]))
+}
+
+/** Where the keeper listens: one socket per `npm start`, which every worker of it passes requests to. */
+function keeperSocket(): string {
+  return join(tmpdir(), `swarmdrop-keeper-${cluster.isPrimary ? process.pid : process.ppid}.sock`)
+}
+
+/**
+ * The keeper (keeper/src/cli.ts) as a supervised child: it seeds private shares after their sender
+ * leaves, through this tracker, and answers the app on a Unix socket. Null when the operator turned it off.
+ */
+function startKeeper(config: ServerConfig, port: number): SupervisedProcess | null {
+  if (!config.keeper) return null
+  const host = !config.host || config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host
+  const tracker = `ws://${isIPv6(host) ? `[${host}]` : host}:${port}/announce`
+  const keeper = new SupervisedProcess({
+    command: process.execPath,
+    args: [fileURLToPath(import.meta.resolve('@swarmdrop/keeper/cli'))],
+    env: {
+      ...process.env,
+      SWARMDROP_KEEPER: JSON.stringify({ ...config.keeper, trackers: [tracker], iceServers: [] }),
+      SWARMDROP_KEEPER_SOCKET: keeperSocket(),
+    },
+    ipc: true,
+  })
+  keeper.on('log', (line: string) => log.warn({ keeper: line }))
+  keeper.on('exit', (code: number | null) => log.warn({ code }, 'Keeper exited; starting it again'))
+  const { dir, maxShareBytes, maxHours } = config.keeper
+  keeper.once('message', () =>
+    log.info(
+      { dir },
+      `Keeper: on, in ${dir} (private shares of up to ${Math.round(maxShareBytes / 1024 ** 2)} MiB, for up to ${maxHours} h; KEEPER=off turns it off)`,
+    ),
+  )
+  keeper.start()
+  return keeper
 }
 
 /**
@@ -78,6 +124,7 @@ async function runWorkers(settings: ServerConfig): Promise<void> {
   const { config, coturn } = await withEmbeddedTurn(settings)
   const env: Record<string, string> = {
     EMBEDDED_TURN: 'off',
+    SWARMDROP_KEEPER_SOCKET: keeperSocket(),
     WORKERS: '1',
     ICE_SERVERS: JSON.stringify(config.iceServers),
   }
@@ -89,7 +136,9 @@ async function runWorkers(settings: ServerConfig): Promise<void> {
     })
   let stopping = false
   let listening = 0
+  let keeper: SupervisedProcess | null = null
   cluster.on('listening', (_worker, address) => {
+    if (listening === 0) keeper = startKeeper(config, address.port)
     if (++listening === config.workers)
       log.info(
         { port: address.port, workers: config.workers },
@@ -108,7 +157,7 @@ async function runWorkers(settings: ServerConfig): Promise<void> {
     await Promise.all(
       workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).process.kill('SIGTERM'))),
     )
-    await coturn?.stop()
+    await Promise.all([coturn?.stop(), keeper?.stop()])
   })
 }
 

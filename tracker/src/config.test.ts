@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_PORT, DEFAULT_WEB_ROOT, parseServerConfig, type ServerConfig } from './config.js'
+import { DEFAULT_KEEPER_DIR, DEFAULT_PORT, DEFAULT_WEB_ROOT, parseServerConfig, type ServerConfig } from './config.js'
 import { DEFAULT_LIMITS } from './ws/limits.js'
 
 /** What an empty environment gives: every test states only what it changes. */
@@ -27,6 +27,14 @@ const DEFAULTS: ServerConfig = {
     allowLoopbackPeers: false,
     ttlS: 3600,
   },
+  keeper: {
+    dir: DEFAULT_KEEPER_DIR,
+    maxBytes: 10 * 1024 ** 3,
+    maxShareBytes: 2 * 1024 ** 3,
+    maxHours: 24,
+    sharesPerAddressPerDay: 10,
+    allowPublic: false,
+  },
 }
 
 describe('server config', () => {
@@ -35,6 +43,28 @@ describe('server config', () => {
       ok: true,
       value: DEFAULTS,
     })
+  })
+
+  it('reads the keeper’s limits, or turns it off', () => {
+    const parsed = parseServerConfig({
+      KEEPER_DIR: '/var/lib/keeper',
+      KEEPER_MAX_MIB: '100',
+      KEEPER_MAX_SHARE_MIB: '10',
+      KEEPER_MAX_HOURS: '2',
+      KEEPER_SHARES_PER_DAY: '3',
+      KEEPER_PUBLIC: 'true',
+    })
+    assert.deepEqual(parsed.ok && parsed.value.keeper, {
+      dir: '/var/lib/keeper',
+      maxBytes: 100 * 1024 ** 2,
+      maxShareBytes: 10 * 1024 ** 2,
+      maxHours: 2,
+      sharesPerAddressPerDay: 3,
+      allowPublic: true,
+    })
+    assert.deepEqual(parseServerConfig({ KEEPER: 'off' }), { ok: true, value: { ...DEFAULTS, keeper: null } })
+    const bad = parseServerConfig({ KEEPER: 'maybe', KEEPER_MAX_HOURS: '0' })
+    assert.ok(!bad.ok && bad.error.includes('KEEPER must be on or off') && bad.error.includes('KEEPER_MAX_HOURS'))
   })
 
   it('reads allowed origins and the credential rate limit', () => {

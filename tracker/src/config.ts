@@ -10,6 +10,7 @@ import {
   type IceServer,
   type Result,
 } from '@swarmdrop/common'
+import type { KeeperConfig } from '@swarmdrop/keeper'
 import { DEFAULT_LIMITS, type TrackerLimits } from './ws/limits.js'
 
 /** TURN servers the tracker hands short-lived credentials for. `{host}` in a URL is the app's host name as the browser sees it. */
@@ -58,7 +59,12 @@ export type ServerConfig = {
   /** TURN with REST credentials, or null. */
   turn: TurnConfig | null
   embeddedTurn: EmbeddedTurnConfig
+  /** The keeper's limits (it seeds private shares after their sender leaves), or null when it is off. */
+  keeper: KeeperSettings | null
 }
+
+/** What the operator sets of the keeper; the tracker adds where it is (see keeper/src/keeper.ts). */
+export type KeeperSettings = Omit<KeeperConfig, 'trackers' | 'iceServers'>
 
 export const DEFAULT_PORT = 8080
 export const DEFAULT_TURN_TTL_S = 3600
@@ -66,6 +72,8 @@ export const DEFAULT_TURN_PORT = 3478
 const DEFAULT_RELAY_PORTS: [number, number] = [49160, 49359]
 const TURN_URL = /^turns?:[^\s,]+$/i
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
+export const DEFAULT_KEEPER_DIR = fileURLToPath(new URL('../../.swarmdrop/keeper', import.meta.url))
+const MiB = 1024 * 1024
 
 type Env = Record<string, string | undefined>
 
@@ -152,6 +160,7 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
   const turnTtlS = parseInteger('TURN_TTL_S', env.TURN_TTL_S, DEFAULT_TURN_TTL_S, 60, 7 * 24 * 3600, errors)
   const turn = parseTurn(env, turnTtlS, errors)
   const embeddedTurn = parseEmbeddedTurn(env, turnTtlS, errors)
+  const keeper = parseKeeper(env, errors)
 
   if (errors.length > 0 || !port.ok || !trustProxy.ok || !logIps.ok) return fail(errors.join('\n'))
   return ok({
@@ -170,6 +179,7 @@ export function parseServerConfig(env: Env): Result<ServerConfig> {
     iceServers,
     turn,
     embeddedTurn: { ...embeddedTurn, enabled: embeddedTurn.enabled && turn === null },
+    keeper,
   })
 }
 
@@ -208,6 +218,22 @@ function parseEmbeddedTurn(env: Env, ttlS: number, errors: string[]): EmbeddedTu
   }
 }
 
+function parseKeeper(env: Env, errors: string[]): KeeperSettings | null {
+  const mode = (env.KEEPER ?? 'on').trim().toLowerCase()
+  if (mode !== 'on' && mode !== 'off') errors.push(`KEEPER must be on or off, got ${JSON.stringify(env.KEEPER)}.`)
+  const allowPublic = parseBoolean('KEEPER_PUBLIC', env.KEEPER_PUBLIC, false)
+  if (!allowPublic.ok) errors.push(allowPublic.error)
+  const settings = {
+    dir: env.KEEPER_DIR?.trim() || DEFAULT_KEEPER_DIR,
+    maxBytes: parseInteger('KEEPER_MAX_MIB', env.KEEPER_MAX_MIB, 10 * 1024, 1, 1024 ** 3, errors) * MiB,
+    maxShareBytes: parseInteger('KEEPER_MAX_SHARE_MIB', env.KEEPER_MAX_SHARE_MIB, 2 * 1024, 1, 1024 ** 3, errors) * MiB,
+    maxHours: parseInteger('KEEPER_MAX_HOURS', env.KEEPER_MAX_HOURS, 24, 1, 24 * 365, errors),
+    sharesPerAddressPerDay: parseInteger('KEEPER_SHARES_PER_DAY', env.KEEPER_SHARES_PER_DAY, 10, 1, 1_000_000, errors),
+    allowPublic: allowPublic.ok && allowPublic.value,
+  }
+  return mode === 'off' ? null : settings
+}
+
 function parseInteger(
   name: string,
   text: string | undefined,
@@ -242,6 +268,7 @@ export function localServerConfig(overrides: Partial<ServerConfig> = {}): Server
     PORT: '0',
     HOST: '127.0.0.1',
     EMBEDDED_TURN: 'off',
+    KEEPER: 'off',
     RTC_CONFIG_PER_MINUTE: '100000',
     SOCKETS_PER_IP: '0',
     CONNECTIONS_PER_IP_PER_MINUTE: '0',

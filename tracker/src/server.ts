@@ -13,12 +13,15 @@ import { WebSocketServer } from 'ws'
 import {
   ANNOUNCE_INTERVAL_MS,
   CLIENT_CONFIG_PATH,
+  KEEPER_PATH,
+  KEPT_PATH_PREFIX,
   RTC_CONFIG_PATH,
   TRACKER_ANNOUNCE_PATH,
   type ClientConfig,
 } from '@swarmdrop/common'
 import type { ServerConfig } from './config.js'
 import { TrackerCounters, TrackerMetrics } from './metrics.js'
+import type { KeeperLink } from './keeper-link.js'
 import { isOriginAllowed } from './origins.js'
 import { RedisDirectory } from './scale/redis-directory.js'
 import { addStats, swarmStats, type SwarmStats } from './stats.js'
@@ -67,6 +70,8 @@ export class SwarmdropServer extends EventEmitter {
   private readonly startedAtMs = Date.now()
   /** TURN credentials per IP: enough for many tabs, too few to use the relay as a free proxy farm. */
   private readonly rtcConfigLimiter: RateLimiterMemory
+  /** The keeper (shares kept after their sender leaves), once its process is up; null when it is off. */
+  keeper: KeeperLink | null = null
   private destroyed = false
 
   constructor(private readonly config: ServerConfig) {
@@ -208,21 +213,24 @@ export class SwarmdropServer extends EventEmitter {
       case '/stats':
         return sendJson(res, 200, this.stats())
       case '/metrics':
-        void this.metrics.registry.metrics().then((text) => {
+        void Promise.all([this.metrics.registry.metrics(), this.keeper?.metrics() ?? '']).then(([own, keeper]) => {
           res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType, 'Cache-Control': 'no-store' })
-          res.end(text)
+          res.end(keeper ? `${own}\n${keeper}` : own)
         })
         return
       case CLIENT_CONFIG_PATH:
         return sendJson(res, 200, { extraTrackers: this.config.extraTrackers } satisfies ClientConfig)
       case RTC_CONFIG_PATH:
         return this.onRtcConfig(req, res)
+      case KEEPER_PATH:
+        return this.onKeeper(req, res)
       case SHARE_TARGET_PATH:
         // The app's service worker receives files shared to it; without one (not installed yet), the app opens.
         res.writeHead(303, { Location: '/?shared=failed' }).end()
         return
       default:
         // Stream URLs belong to the service worker; reaching the server means it did not answer them.
+        if (pathname.startsWith(KEPT_PATH_PREFIX)) return this.onKeeper(req, res)
         if (pathname.startsWith(STREAM_PATH_PREFIX))
           return sendJson(res, 404, { error: 'Not found: streaming needs the service worker' })
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Method not allowed' })
@@ -245,6 +253,20 @@ export class SwarmdropServer extends EventEmitter {
         sendJson(res, 429, { error: 'Too many requests for relay credentials; try again in a minute.' })
       },
     )
+  }
+
+  /** The keeper's API (common/src/keeper.ts), for the app's own pages; passed on to its process. */
+  private onKeeper(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.config.keeper) {
+      if (req.method === 'GET' && req.url === KEEPER_PATH) return sendJson(res, 200, { enabled: false })
+      return sendJson(res, 503, { reason: 'off', error: 'This server does not keep shares.' })
+    }
+    if (!isOriginAllowed(req, this.config.allowedOrigins, { anyOriginWhenUnset: false })) {
+      this.reject('origin', 'Origin may not use the keeper.', req)
+      return sendJson(res, 403, { reason: 'forbidden', error: "This origin may not use this server's keeper." })
+    }
+    if (!this.keeper) return sendJson(res, 503, { reason: 'off', error: 'The server’s keeper is starting; try again.' })
+    this.keeper.forward(req, res, this.clientAddress(req))
   }
 
   private clientAddress(req: IncomingMessage): string {

@@ -5,7 +5,7 @@ export const SEALED_SECRET_BYTES = 16
 
 export const randomSecret = (): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(SEALED_SECRET_BYTES))
 
-/** The secret as it appears in a share link: base64url, no padding (22 characters). */
+/** The secret as it appears in a share link: base64url, no padding (22 characters; bytes of any length encode the same way). */
 export function encodeSecret(secret: Uint8Array): string {
   return btoa(String.fromCharCode(...secret))
     .replaceAll('+', '-')
