@@ -78,7 +78,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const refuse = (res: ServerResponse, refusal: KeeperRefusal) => send(res, KEEPER_REFUSAL_STATUS[refusal.reason], refusal)
+const refuse = (res: ServerResponse, refusal: KeeperRefusal) =>
+  send(res, KEEPER_REFUSAL_STATUS[refusal.reason], refusal)
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return void res.end()
