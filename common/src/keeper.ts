@@ -38,15 +38,7 @@ export type KeptStatus = {
 
 /** Why the server would not keep (or see, or withdraw) a share. */
 export type KeeperRefusalReason =
-  | 'off'
-  | 'bad-request'
-  | 'full'
-  | 'too-large'
-  | 'rate'
-  | 'not-private'
-  | 'forbidden'
-  | 'not-found'
-  | 'sender-left'
+  'off' | 'bad-request' | 'full' | 'too-large' | 'rate' | 'not-private' | 'forbidden' | 'not-found' | 'sender-left'
 
 export type KeeperRefusal = { reason: KeeperRefusalReason; error: string }
 

@@ -16,10 +16,13 @@ export function App() {
   useLaunchIntake(showError)
   const link = route.ok ? route.value : null
 
-  // Closing the only tab that has a whole torrent ends its sharing: ask first.
+  // Closing the only tab that has a whole torrent ends its sharing, and one the server is still
+  // taking a copy from leaves the server half a share: ask first.
   const list = useTorrentList()
   const onlySeeder = list.some(
-    (torrent) => torrent.onlySeeder && (torrent.status === 'seeding' || torrent.status === 'done'),
+    (torrent) =>
+      (torrent.onlySeeder && (torrent.status === 'seeding' || torrent.status === 'done')) ||
+      torrent.keeping?.state === 'fetching',
   )
   useEffect(() => {
     if (!onlySeeder) return

@@ -23,3 +23,17 @@ export const formatEta = (ms: number | null): string =>
   ms === null ? '—' : prettyMs(Math.max(ms, 1000), { secondsDecimalDigits: 0, unitCount: 2 })
 
 export const formatPercent = (fraction: number): string => `${Math.floor(fraction * 1000) / 10}%`
+
+/** A moment within the next days, as a person reads it: "Sat 14:05" (in their language and time zone). */
+export const formatMoment = (ms: number): string =>
+  new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(ms)
+
+/** "1 hour", "24 hours", "1 week". */
+export const formatHours = (hours: number): string =>
+  hours % 168 === 0
+    ? plural(hours / 168, 'week')
+    : hours % 24 === 0 && hours > 24
+      ? plural(hours / 24, 'day')
+      : plural(hours, 'hour')
+
+const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`

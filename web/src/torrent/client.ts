@@ -1,6 +1,6 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
-import { encodeSecret, randomSalt, randomSecret, type TorrentLink } from '@swarmdrop/common'
+import { encodeSecret, randomKeeperSecret, randomSalt, randomSecret, type TorrentLink } from '@swarmdrop/common'
 import { engineReport, onEngineReport, selectForStream, webrtcConnections } from '@swarmdrop/engine'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
@@ -15,6 +15,7 @@ import { isOutOfSpace } from './store/storage-error'
 import { deleteCopy, loadCopies, storeCopy } from './store/share-copies'
 import { requestPersistence, storageFree } from './store/storage-room'
 import { formatBytes } from '../format'
+import { askToKeep, keptStatus, stopKeeping } from './keeper'
 import { keepsFileReferences, loadLibrary, loadSharedFiles, saveSharedFiles, type LibraryRecord } from './library'
 import { peerPaths } from './peers'
 import { RelayConfig, type RelayState } from './relay'
@@ -34,6 +35,9 @@ const SNAPSHOT_INTERVAL_MS = 1_000
 const PEER_PATHS_INTERVAL_MS = 2_000
 /** The end of a playing video or audio file, fetched early (see fetchEndEarly): its index, in a piece or two. */
 const MEDIA_TAIL_BYTES = 1024 * 1024
+/** How often a share's keeper is asked how far it is, while it takes the share; once it has it, every minute. */
+const KEEPER_POLL_MS = 2_000
+const KEEPER_KEPT_POLL_MS = 60_000
 /** Where the engine reports what it applied to webtorrent (and what it had to skip), for tests and the curious. */
 export const ENGINE_MARK = 'swarmdrop:engine'
 
@@ -151,7 +155,13 @@ export class TorrentClient {
     }
     const spec = content.source.kind === 'sealed' ? content.source.spec : null
     const sealed = spec
-      ? { secret: encodeSecret(spec.secret), sender: { salt: spec.salt, manifest: spec.manifest }, share: null }
+      ? {
+          secret: encodeSecret(spec.secret),
+          sender: { salt: spec.salt, manifest: spec.manifest },
+          // Made now, kept in this browser's library only: what lets it alone ask the server to keep the share.
+          keeper: target.sealed?.keeper ?? { secret: randomKeeperSecret(), untilMs: null },
+          share: null,
+        }
       : null
     target.seed(client, this.trackers, {
       infoHash: created.infoHash,
@@ -216,6 +226,76 @@ export class TorrentClient {
     this.refresh()
   }
 
+  /**
+   * Asks the server's keeper to seed a private share for `hours` after this tab closes (or, when it
+   * keeps it already, to keep it that long from now). Only this browser holds what proves it asked.
+   */
+  async keepOnServer(id: string, hours: number): Promise<void> {
+    const session = this.sessions.get(id)
+    const keeper = session?.sealed?.keeper
+    const length = session?.torrent?.length
+    if (!session?.infoHash || !keeper || !length) throw new Error('This share is not ready to be kept yet.')
+    const { infoHash } = session
+    session.keeping = { state: 'asking', progress: 0, untilMs: null, message: null, checkedAtMs: Date.now() }
+    this.refresh()
+    this.applyKeeperAnswer(session, await askToKeep(infoHash, length, hours, keeper.secret))
+  }
+
+  /** Withdraws a share from the server's keeper: it deletes its copy, and the share lives on in this tab only. */
+  async stopKeepingOnServer(id: string): Promise<void> {
+    const session = this.sessions.get(id)
+    const keeper = session?.sealed?.keeper
+    if (!session?.infoHash || !keeper) return
+    const refusal = await stopKeeping(session.infoHash, keeper.secret)
+    if (refusal) throw new Error(refusal.error)
+    session.keeping = null
+    keeper.untilMs = null
+    session.persist()
+    this.refresh()
+  }
+
+  /** Asks the keeper how far it is with each share it takes, and now and then whether it still keeps the others. */
+  private checkKeepers(): void {
+    const now = Date.now()
+    for (const session of this.sessions.values()) {
+      const { keeping, infoHash } = session
+      const secret = session.sealed?.keeper?.secret
+      if (!keeping || !infoHash || !secret || keeping.state === 'asking' || keeping.state === 'refused') continue
+      const due = keeping.state === 'kept' ? KEEPER_KEPT_POLL_MS : KEEPER_POLL_MS
+      if (now - keeping.checkedAtMs < due) continue
+      keeping.checkedAtMs = now
+      void keptStatus(infoHash, secret).then((answer) => {
+        // A server out of reach for a moment says nothing new about the share.
+        if (!('reason' in answer && answer.reason === 'off') && session.keeping === keeping)
+          this.applyKeeperAnswer(session, answer)
+      })
+    }
+  }
+
+  private applyKeeperAnswer(session: TorrentSession, answer: Awaited<ReturnType<typeof keptStatus>>): void {
+    const keeper = session.sealed?.keeper
+    if (!keeper || 'withdrawn' in answer) return
+    const checkedAtMs = Date.now()
+    const before = keeper.untilMs
+    if ('reason' in answer) {
+      const expired = answer.reason === 'not-found' && session.keeping?.state !== 'asking'
+      session.keeping = {
+        state: 'refused',
+        progress: 0,
+        untilMs: null,
+        message: expired ? 'The server no longer keeps this share: its time ran out.' : answer.error,
+        checkedAtMs,
+      }
+      keeper.untilMs = null
+    } else {
+      const { state, progress, expiresAtMs: untilMs } = answer
+      session.keeping = { state, progress, untilMs, message: null, checkedAtMs }
+      keeper.untilMs = answer.expiresAtMs
+    }
+    if (keeper.untilMs !== before) session.persist()
+    this.refresh()
+  }
+
   /** Joins the swarm of a link or a .torrent file. Resolves with the info hash. */
   async open(source: TorrentLink | Uint8Array): Promise<string> {
     const { client } = await this.start()
@@ -234,7 +314,7 @@ export class TorrentClient {
         !existing.sealed?.share &&
         existing.sealed?.secret !== source.secret
       ) {
-        existing.sealed = { secret: source.secret, sender: null, share: null }
+        existing.sealed = { secret: source.secret, sender: null, keeper: null, share: null }
         if (!existing.running) existing.resume(client, this.trackers, { afterError: true })
       }
       return source.infoHash
@@ -243,7 +323,7 @@ export class TorrentClient {
     if (!opening) {
       const displayName = source.secret ? 'Private share' : (source.name ?? 'Waiting for file details')
       const session = this.add({ role: 'received', displayName, trackers: source.trackers, infoHash: source.infoHash })
-      if (source.secret) session.sealed = { secret: source.secret, sender: null, share: null }
+      if (source.secret) session.sealed = { secret: source.secret, sender: null, keeper: null, share: null }
       session.start(client, this.trackers, { fresh: true })
       opening = session.identified.finally(() => this.opening.delete(source.infoHash))
       this.opening.set(source.infoHash, opening)
@@ -267,6 +347,10 @@ export class TorrentClient {
   async remove(id: string): Promise<void> {
     const session = this.sessions.get(id)
     if (!session) return
+    // Nothing could withdraw it from the server once its secret is forgotten: it goes with the share.
+    const keeper = session.sealed?.keeper
+    if (session.infoHash && keeper && session.keeping && session.keeping.state !== 'refused')
+      void stopKeeping(session.infoHash, keeper.secret)
     this.sessions.delete(id)
     this.refresh()
     await session.destroy()
@@ -386,6 +470,7 @@ export class TorrentClient {
       })
       this.timers.push(setInterval(() => this.refresh(), SNAPSHOT_INTERVAL_MS))
       this.timers.push(setInterval(() => void this.readPeerPaths(), PEER_PATHS_INTERVAL_MS))
+      this.timers.push(setInterval(() => this.checkKeepers(), KEEPER_POLL_MS))
       for (const record of library)
         this.restoreRecord(
           client,

@@ -1,6 +1,7 @@
 import type { SealedShare } from '@swarmdrop/common'
 import type { Torrent, TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
 import { isSealedTorrent, sealedFileProgress, sealedPath } from './content'
+import type { Keeping } from './keeper'
 import type { LibraryRecord, SealedRecord } from './library'
 import type { PeerPath } from './peers'
 import { foldPieces } from './piece-map'
@@ -41,6 +42,8 @@ export type Entry = {
   kept: FilesKept | null
   /** A private share: its key and (the sender's) what seals it, plus what is inside once opened. */
   sealed: (SealedRecord & { share: SealedShare | null }) | null
+  /** What the server's keeper does with this private share (its sender's only), or null when it was not asked. */
+  keeping: Keeping | null
   error: string | null
   /** Something to know that is not an error (say, the share will not survive closing the tab). */
   notice: string | null
@@ -105,7 +108,7 @@ export function toRecord(entry: Entry & { infoHash: string }): LibraryRecord {
     trackers: entry.trackers,
     stopped: entry.stopped,
     stopReason: entry.stopReason,
-    sealed: entry.sealed && { secret: entry.sealed.secret, sender: entry.sealed.sender },
+    sealed: entry.sealed && { secret: entry.sealed.secret, sender: entry.sealed.sender, keeper: entry.sealed.keeper },
   }
 }
 
@@ -204,6 +207,7 @@ export function toSnapshot(entry: Entry, nowMs: number): TorrentSnapshot {
     extraTrackers: entry.trackers,
     addedAtMs: entry.addedAtMs,
     kept: entry.kept,
+    keeping: entry.keeping,
     canResume: entry.role === 'received' || entry.blobs !== null,
   }
 }

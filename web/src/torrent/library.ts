@@ -1,5 +1,5 @@
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval'
-import { parseInfoHash, parseSecret, validTrackers } from '@swarmdrop/common'
+import { KEEPER_SECRET_PATTERN, parseInfoHash, parseSecret, randomKeeperSecret, validTrackers } from '@swarmdrop/common'
 import type { Role } from './snapshot'
 import { asError } from './store/storage-error'
 
@@ -28,7 +28,14 @@ export type LibraryRecord = {
   sealed: SealedRecord | null
 }
 
-export type SealedRecord = { secret: string; sender: { salt: Uint8Array; manifest: Uint8Array } | null }
+export type SealedRecord = {
+  secret: string
+  sender: { salt: Uint8Array; manifest: Uint8Array } | null
+  /** The sender's: what proves to the server's keeper that this browser asked it to keep the share, and until when. */
+  keeper: KeeperRecord | null
+}
+
+export type KeeperRecord = { secret: string; untilMs: number | null }
 
 let store: UseStore | null = null
 const libraryStore = (): UseStore => (store ??= createStore('swarmdrop', 'library'))
@@ -88,10 +95,19 @@ export function parseLibraryRecord(value: unknown): LibraryRecord | null {
 
 function parseSealedRecord(value: unknown): SealedRecord | null {
   if (typeof value !== 'object' || value === null) return null
-  const { secret, sender } = value as Record<string, unknown>
+  const { secret, sender, keeper } = value as Record<string, unknown>
   if (typeof secret !== 'string' || !parseSecret(secret).ok) return null
   const { salt, manifest } = (sender ?? {}) as Record<string, unknown>
-  return { secret, sender: salt instanceof Uint8Array && manifest instanceof Uint8Array ? { salt, manifest } : null }
+  const isSender = salt instanceof Uint8Array && manifest instanceof Uint8Array
+  return { secret, sender: isSender ? { salt, manifest } : null, keeper: isSender ? parseKeeperRecord(keeper) : null }
+}
+
+/** A sender's keeper secret; one stored before there was a keeper gets a fresh one. */
+function parseKeeperRecord(value: unknown): KeeperRecord {
+  const { secret, untilMs } = (value ?? {}) as Record<string, unknown>
+  return typeof secret === 'string' && KEEPER_SECRET_PATTERN.test(secret)
+    ? { secret, untilMs: typeof untilMs === 'number' && Number.isFinite(untilMs) ? untilMs : null }
+    : { secret: randomKeeperSecret(), untilMs: null }
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from './entry'
 import { deleteCopy } from './store/share-copies'
 import { deleteRecord, deleteSharedFiles, saveRecord, type LibraryRecord, type SealedRecord } from './library'
+import type { Keeping } from './keeper'
 import type { PeerPath } from './peers'
 import { MISSING_KEY_MESSAGE, openPrivateShare } from './private-shares'
 import type { Role } from './snapshot'
@@ -92,6 +93,7 @@ export class TorrentSession implements Entry {
   blobs: Blob[] | null = null
   kept: FilesKept | null = null
   sealed: (SealedRecord & { share: SealedShare | null }) | null = null
+  keeping: Keeping | null = null
   error: string | null = null
   notice: string | null = null
   stopped = false
@@ -145,6 +147,9 @@ export class TorrentSession implements Entry {
       stopReason: record.stopReason,
       sealed: record.sealed && { ...record.sealed, share: null },
     })
+    const keptUntilMs = record.sealed?.keeper?.untilMs
+    if (keptUntilMs && keptUntilMs > Date.now())
+      session.keeping = { state: 'checking', progress: 0, untilMs: keptUntilMs, message: null, checkedAtMs: 0 }
     if (record.role === 'sent') {
       session.kept = kept.referenced ? 'reference' : kept.copy ? 'copy' : 'tab'
       if (!session.blobs) Object.assign(session, { stopped: true, stopReason: SHARED_WHILE_OPEN })

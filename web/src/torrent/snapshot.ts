@@ -1,5 +1,6 @@
 import type { TorrentLink } from '@swarmdrop/common'
 import type { FilesKept } from './entry'
+import type { Keeping } from './keeper'
 import type { PeerPath } from './peers'
 import type { TorrentStatus } from './status'
 
@@ -55,6 +56,8 @@ export type TorrentSnapshot = {
   addedAtMs: number
   /** How a shared torrent's files outlive a reload; null for a download. */
   kept: FilesKept | null
+  /** What the server's keeper does with this private share (its sender's only), or null when it was not asked. */
+  keeping: Keeping | null
   /** Resume can start it again: a download, or a share whose files this tab still has. */
   canResume: boolean
 }

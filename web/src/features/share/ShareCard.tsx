@@ -3,6 +3,7 @@ import { CopyButton } from '../../components/CopyButton'
 import { QrCode } from '../../components/QrCode'
 import { shareLinkFor } from '../../route'
 import { KeepAfterReload } from './KeepAfterReload'
+import { KeepOnServer } from './KeepOnServer'
 
 type Props = { torrent: TorrentSnapshot; onError: (message: string) => void }
 
@@ -78,6 +79,7 @@ export function ShareCard({ torrent, onError }: Props) {
         <QrCode text={link} label="QR code of the share link" />
       </div>
       <KeepAfterReload torrent={torrent} onError={onError} />
+      <KeepOnServer torrent={torrent} onError={onError} />
     </section>
   )
 }
