@@ -24,6 +24,8 @@ export class TrackerProcess {
       PORT: String(port),
       HOST: '127.0.0.1',
       EMBEDDED_TURN: 'off',
+      // Tests that need the keeper turn it on with a folder of their own.
+      KEEPER: 'off',
       SOCKETS_PER_IP: '0',
       CONNECTIONS_PER_IP_PER_MINUTE: '0',
       ...options.env,

@@ -27,14 +27,18 @@ export type Keeping = {
 
 const UNREACHABLE = 'The server could not be reached. Your share stays available while this tab is open.'
 
-/** The server's limits; a server without a keeper (or an older one, or a static host) says it is off. */
-export async function keeperInfo(): Promise<KeeperInfo> {
+/**
+ * The server's limits; a server without a keeper (or an older one, or a static host) says it is off.
+ * Null when it cannot tell now: its keeper is (re)starting, or the server is out of reach.
+ */
+export async function keeperInfo(): Promise<KeeperInfo | null> {
   try {
     const response = await fetch(KEEPER_PATH)
+    if (response.status === 503) return null
     const parsed = parseKeeperInfo(response.ok ? await response.json() : null)
     return parsed.ok ? parsed.value : { enabled: false }
   } catch {
-    return { enabled: false }
+    return null
   }
 }
 

@@ -10,6 +10,7 @@ type Props = { torrent: TorrentSnapshot; onError: (message: string) => void }
 /** How long a person may ask the server to keep a share, up to the server's longest. */
 const HOUR_CHOICES = [1, 3, 6, 12, 24, 48, 72, 168]
 const DEFAULT_HOURS = 24
+const KEEPER_RETRY_MS = 5_000
 
 /**
  * "Keep available after I leave": the server's keeper seeds the share's encrypted records (it cannot
@@ -21,10 +22,19 @@ export function KeepOnServer({ torrent, onError }: Props) {
   const selectId = useId()
   const { keeping } = torrent
   useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
     let cancelled = false
-    void keeperInfo().then((answer) => !cancelled && setInfo(answer))
+    // A keeper that is starting (or a server out of reach) is asked again in a few seconds.
+    const ask = () =>
+      void keeperInfo().then((answer) => {
+        if (cancelled) return
+        if (answer) setInfo(answer)
+        else timer = setTimeout(ask, KEEPER_RETRY_MS)
+      })
+    ask()
     return () => {
       cancelled = true
+      clearTimeout(timer)
     }
   }, [keeping?.state])
   const [hours, setHours] = useState(DEFAULT_HOURS)
