@@ -25,9 +25,7 @@ async function withKeeper(
   const start = async () => {
     const started = await TrackerProcess.start(port, { env: { KEEPER: 'on', KEEPER_DIR: dir, ...env } })
     // Its keeper, a process of its own, answers a moment after the server does.
-    await expect
-      .poll(async () => (await fetch(`${started.url}/api/keeper`)).status, { timeout: 15_000 })
-      .toBe(200)
+    await expect.poll(async () => (await fetch(`${started.url}/api/keeper`)).status, { timeout: 15_000 }).toBe(200)
     return started
   }
   let tracker = await start()
