@@ -191,6 +191,22 @@ describe('the keeper', () => {
     assert.deepEqual(await filesUnder(join(dir, 'keepers', 'expiry')), [])
   })
 
+  it('drops a share whose sender left before the keeper had it, and tells the sender why', async () => {
+    const keeper = await startKeeper({ dir: join(dir, 'keepers', 'stalled') })
+    const secret = randomKeeperSecret()
+    // Nobody seeds this one: no metadata, no piece, ever.
+    const infoHash = 'cd'.repeat(20)
+    assert.ok((await keeper.keep({ infoHash, length: recordOffset(16), hours: 1, secret, address: '192.0.2.9' })).ok)
+    clock += 10 * 60 * 1000
+    await keeper.sweep()
+    assert.ok(keeper.status(infoHash, secret).ok, 'still waiting at 10 minutes')
+    clock += 1
+    await keeper.sweep()
+    const status = keeper.status(infoHash, secret)
+    assert.equal(!status.ok && status.refusal.reason, 'sender-left')
+    assert.deepEqual(await filesUnder(join(dir, 'keepers', 'stalled')), [])
+  })
+
   it('refuses what is over its limits, with a reason the app can show', async () => {
     const keeper = await startKeeper({
       dir: join(dir, 'keepers', 'limits'),

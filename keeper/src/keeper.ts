@@ -83,6 +83,8 @@ const STALL_MS = 10 * 60 * 1000
 /** How long a dropped share's reason is told to its sender's browser. */
 const FAILURE_KEPT_MS = 3600 * 1000
 const SWEEP_MS = 5_000
+/** Shares kept at once: the keeper announces them all on one tracker socket, which may join 200 swarms. */
+const MAX_SHARES = 150
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: KeeperRefusal }
 const refuse = <T>(reason: KeeperRefusalReason, error: string): Outcome<T> => ({
@@ -167,7 +169,7 @@ export class Keeper {
       enabled: true,
       maxHours: this.config.maxHours,
       maxShareBytes: this.config.maxShareBytes,
-      freeBytes: await this.freeBytes(),
+      freeBytes: this.roomLeft(await this.diskFree()),
     }
   }
 
@@ -176,6 +178,8 @@ export class Keeper {
     const checked = this.checkRequest(request)
     if (!checked.ok) return this.refused(checked)
     const { infoHash, length, hours, secret, address } = request
+    // The one wait comes first: from here on, checks and the reservation happen at once (no other request between).
+    const disk = await this.diskFree()
     const expiresAtMs = this.now() + Math.min(hours, this.config.maxHours) * 3600 * 1000
     const existing = this.shares.get(infoHash)
     if (existing) {
@@ -193,7 +197,7 @@ export class Keeper {
           `The server keeps at most ${this.config.sharesPerAddressPerDay} new shares a day from one address. Your share stays available while this tab is open.`,
         ),
       )
-    const free = await this.freeBytes()
+    const free = this.shares.size >= MAX_SHARES ? 0 : this.roomLeft(disk)
     if (length > free)
       return this.refused(
         refuse(
@@ -211,8 +215,9 @@ export class Keeper {
       expiresAtMs,
       torrentFile: null,
     }
+    const share = this.join(record)
     await this.save(record)
-    return { ok: true, value: this.statusOf(this.join(record)) }
+    return { ok: true, value: this.statusOf(share) }
   }
 
   /** How far the server has a share; only for the browser that asked to keep it. */
@@ -267,7 +272,7 @@ export class Keeper {
         share.lastDownloaded = downloaded
         share.lastProgressAtMs = now
       } else if (now - share.lastProgressAtMs > STALL_MS) {
-        this.fail(
+        await this.fail(
           infoHash,
           'sender-left',
           'The sender left before the server had the whole share, so the server dropped it. Share it again and keep the tab open until the server has it.',
@@ -293,13 +298,17 @@ export class Keeper {
     return { ok: true, value: null }
   }
 
-  /** Bytes a new share may take: within the operator's total, and leaving room on the disk. */
-  private async freeBytes(): Promise<number> {
-    const reserved = [...this.shares.values()].reduce((sum, share) => sum + share.record.length, 0)
-    const disk = await statfs(this.config.dir).then(
+  /** Bytes the disk has for shares, leaving a margin. */
+  private diskFree(): Promise<number> {
+    return statfs(this.config.dir).then(
       (stats) => stats.bavail * stats.bsize - DISK_MARGIN_BYTES,
       () => 0,
     )
+  }
+
+  /** Bytes a new share may take: within the operator's total, and leaving room on the disk. */
+  private roomLeft(disk: number): number {
+    const reserved = [...this.shares.values()].reduce((sum, share) => sum + share.record.length, 0)
     const onDisk = [...this.shares.values()].reduce((sum, share) => sum + (share.torrent?.downloaded ?? 0), 0)
     // What is reserved but not yet written will still take room on the disk.
     return Math.max(0, Math.min(this.config.maxBytes - reserved, disk - (reserved - onDisk)))
@@ -322,7 +331,7 @@ export class Keeper {
         }
       },
       (err: Error) => {
-        if (this.shares.get(record.infoHash) === share) this.fail(record.infoHash, 'not-private', err.message)
+        if (this.shares.get(record.infoHash) === share) void this.fail(record.infoHash, 'not-private', err.message)
       },
     )
     return share
@@ -336,10 +345,10 @@ export class Keeper {
     return null
   }
 
-  private fail(infoHash: string, reason: KeeperRefusalReason, error: string): void {
+  private fail(infoHash: string, reason: KeeperRefusalReason, error: string): Promise<void> {
     this.failures.set(infoHash, { refusal: { reason, error }, atMs: this.now() })
     this.emitRefused(reason)
-    void this.delete(infoHash)
+    return this.delete(infoHash)
   }
 
   private async delete(infoHash: string): Promise<void> {
