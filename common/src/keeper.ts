@@ -84,6 +84,6 @@ export function parseKeptStatus(input: unknown): Result<KeptStatus> {
 /** A refusal from the server's JSON body, or null when the body is not one. */
 export function parseKeeperRefusal(input: unknown): KeeperRefusal | null {
   if (!isObject(input) || typeof input.error !== 'string' || typeof input.reason !== 'string') return null
-  if (!(input.reason in KEEPER_REFUSAL_STATUS)) return null
+  if (!Object.hasOwn(KEEPER_REFUSAL_STATUS, input.reason)) return null
   return { reason: input.reason as KeeperRefusalReason, error: input.error }
 }

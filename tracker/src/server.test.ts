@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { get as httpGet } from 'node:http'
+import { createServer, get as httpGet } from 'node:http'
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import dgram from 'node:dgram'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import WebSocket from 'ws'
 import { localServerConfig as testConfig } from './config.js'
+import { KeeperLink } from './keeper-link.js'
 import { SwarmdropServer } from './server.js'
 import { eventually } from '../../tests/support/wait.js'
 
@@ -40,6 +41,72 @@ describe('SwarmdropServer', () => {
   after(async () => {
     await server.close()
     await rm(webRoot, { recursive: true, force: true })
+  })
+
+  it('passes keeper requests on to the keeper, for its own pages only, and says when there is none', async () => {
+    assert.deepEqual(await (await fetch(`${base}/api/keeper`)).json(), { enabled: false })
+    const keeperDir = await mkdtemp(join(tmpdir(), 'swarmdrop-keeper-link-'))
+    const socketPath = join(keeperDir, 'keeper.sock')
+    const settings = {
+      dir: keeperDir,
+      maxBytes: 1,
+      maxShareBytes: 1,
+      maxHours: 1,
+      sharesPerAddressPerDay: 1,
+      allowPublic: false,
+    }
+    const withKeeper = new SwarmdropServer(testConfig({ webRoot, keeper: settings }))
+    withKeeper.keeper = new KeeperLink(socketPath)
+    const keeperBase = `http://127.0.0.1:${(await withKeeper.listen()).port}`
+    const seen: Array<{ method?: string; url?: string; forwarded?: string; authorization?: string; body: string }> = []
+    const fake = createServer((req, res) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += String(chunk)))
+      req.on('end', () => {
+        seen.push({
+          method: req.method,
+          url: req.url,
+          forwarded: req.headers['x-forwarded-for'] as string,
+          authorization: req.headers.authorization,
+          body,
+        })
+        res.writeHead(403).end('{"reason":"forbidden","error":"no"}')
+      })
+    })
+    try {
+      // The keeper not up yet: unavailable, not an error page.
+      const down = await fetch(`${keeperBase}/api/kept/${INFO_HASH}`)
+      assert.equal(down.status, 503)
+      assert.equal(((await down.json()) as { reason: string }).reason, 'off')
+
+      await new Promise<void>((resolve) => fake.listen(socketPath, resolve))
+      const put = await fetch(`${keeperBase}/api/kept/${INFO_HASH}`, {
+        method: 'PUT',
+        headers: { Authorization: 'Bearer s3cret', Origin: keeperBase },
+        body: '{"length":1,"hours":1}',
+      })
+      assert.equal(put.status, 403)
+      assert.deepEqual(await put.json(), { reason: 'forbidden', error: 'no' })
+      assert.deepEqual(seen, [
+        {
+          method: 'PUT',
+          url: `/api/kept/${INFO_HASH}`,
+          forwarded: '127.0.0.1',
+          authorization: 'Bearer s3cret',
+          body: '{"length":1,"hours":1}',
+        },
+      ])
+      const foreign = await fetch(`${keeperBase}/api/kept/${INFO_HASH}`, {
+        method: 'DELETE',
+        headers: { Origin: 'https://evil.example' },
+      })
+      assert.equal(foreign.status, 403)
+      assert.equal(seen.length, 1, 'a foreign page never reaches the keeper')
+    } finally {
+      fake.close()
+      await withKeeper.close()
+      await rm(keeperDir, { recursive: true, force: true })
+    }
   })
 
   it('refuses to start without a built web app', () => {
