@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { createServer } from 'node:http'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -83,6 +84,34 @@ describe('HybridNode and the tracker', () => {
     } finally {
       await node.destroy()
       await new Promise<void>((resolve) => stock.close(() => resolve()))
+    }
+  })
+
+  it('takes its ICE servers from the app, and fresh TURN credentials before they expire', async () => {
+    let served = 0
+    const app = createServer((_req, res) => {
+      served += 1
+      const answer = {
+        iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: `${served}:user`, credential: 'pass' }],
+        turn: true,
+        expiresAtMs: Date.now() + 1_500,
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer))
+    })
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+    const node = new HybridNode({ trackers: [], dht: false, utp: false })
+    try {
+      await node.useRtcConfigFrom(`http://127.0.0.1:${(app.address() as AddressInfo).port}/api/rtc-config`)
+      const { rtcConfig } = (node.client as unknown as { tracker: { rtcConfig: RTCConfiguration } }).tracker
+      assert.equal(rtcConfig.iceServers?.[0]?.username, '1%3Auser', 'encoded for Node’s WebRTC')
+      // 80 % of the 1.5 s the credentials last: fetched again, into the object webtorrent reads.
+      await sleep(1_600)
+      assert.equal(served, 2)
+      assert.equal(rtcConfig.iceServers?.[0]?.username, '2%3Auser')
+      await assert.rejects(node.useRtcConfigFrom('http://127.0.0.1:9/api/rtc-config'), /could not fetch/)
+    } finally {
+      await node.destroy()
+      app.close()
     }
   })
 

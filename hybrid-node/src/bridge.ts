@@ -8,6 +8,7 @@ import { isLeftOutOfFolders, pieceLengthFor, type IceServer } from '@swarmdrop/c
 import { adoptTorrent, leftUntilMetadata, type EngineTorrent } from '@swarmdrop/engine'
 import { adoptClassicPeers, endGatheringAsBrowsersDo } from '@swarmdrop/engine/node'
 import type { Source } from './options.js'
+import { fetchRtcConfig } from './rtc-config.js'
 import { unsafePaths, unsafePathsInTorrentFile } from './torrent-paths.js'
 
 export type PeerKind = 'webrtc' | 'tcp' | 'utp'
@@ -44,6 +45,9 @@ const STOP_TIMEOUT_MS = 4_000
 const ANNOUNCE_WAIT_MS = 5_000
 /** While the DHT has no node, its bootstrap nodes are asked again after these waits (the last one repeating). */
 const DHT_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000]
+/** Fresh TURN credentials are fetched at this share of their lifetime; a failed fetch is tried again after a minute. */
+const RTC_CONFIG_REFRESH_AT = 0.8
+const RTC_CONFIG_RETRY_MS = 60_000
 /** The creation date given to torrents that should carry none (create-torrent treats 0 as "now"). */
 const UNDATED_MS = 1_000
 const KIND_OF_WIRE: Record<WireType, PeerKind | null> = {
@@ -65,12 +69,16 @@ export class HybridNode extends EventEmitter {
   readonly client: WebTorrent
   private destroyed = false
   private dhtRetry: NodeJS.Timeout | null = null
+  /** The ICE configuration every new WebRTC connection reads (webtorrent holds this object). */
+  private readonly rtcConfig: NonNullable<HybridOptions['rtcConfig']>
+  private rtcRefresh: NodeJS.Timeout | null = null
   /** Per torrent: settles once each of its trackers has answered its first announce, or failed. */
   private readonly trackersReplied = new WeakMap<Torrent, Promise<void>>()
 
   constructor(private readonly options: HybridOptions) {
     super()
     endGatheringAsBrowsersDo()
+    this.rtcConfig = { iceServers: [], ...options.rtcConfig }
     this.client = new WebTorrent({
       dht: options.dht ? (options.dhtBootstrap?.length ? { bootstrap: options.dhtBootstrap } : true) : false,
       dhtPort: options.dhtPort,
@@ -82,10 +90,28 @@ export class HybridNode extends EventEmitter {
       natPmp: false,
       uploadLimit: options.uploadLimitBytesPerS,
       downloadLimit: options.downloadLimitBytesPerS,
-      tracker: { rtcConfig: options.rtcConfig ?? { iceServers: [] } },
+      tracker: { rtcConfig: this.rtcConfig },
     })
     this.client.on('error', (err: Error) => this.emit('warning', err))
     if (options.dht) this.announceOnceDhtFindsNodes(options.dhtBootstrap ?? [])
+  }
+
+  /**
+   * Takes its ICE servers from a Swarmdrop app's /api/rtc-config, and fetches fresh TURN credentials
+   * before they expire, as the app does. Rejects when the first fetch fails; later failures are
+   * warnings, tried again a minute later.
+   */
+  async useRtcConfigFrom(url: string): Promise<void> {
+    const { iceServers, expiresAtMs } = await fetchRtcConfig(url)
+    this.rtcConfig.iceServers = iceServers
+    if (expiresAtMs === null || this.destroyed) return
+    const refreshInMs = Math.max((expiresAtMs - Date.now()) * RTC_CONFIG_REFRESH_AT, 1_000)
+    this.rtcRefresh = setTimeout(() => {
+      this.useRtcConfigFrom(url).catch((err: Error) => {
+        this.emit('warning', new Error(`ICE servers: ${err.message}`, { cause: err }))
+        if (!this.destroyed) this.rtcRefresh = setTimeout(() => void this.useRtcConfigFrom(url), RTC_CONFIG_RETRY_MS)
+      })
+    }, refreshInMs).unref()
   }
 
   /**
@@ -228,6 +254,7 @@ export class HybridNode extends EventEmitter {
     if (this.destroyed) return
     this.destroyed = true
     if (this.dhtRetry) clearTimeout(this.dhtRetry)
+    if (this.rtcRefresh) clearTimeout(this.rtcRefresh)
     await Promise.race([
       new Promise<void>((resolvePromise) => this.client.destroy(() => resolvePromise())),
       new Promise<void>((resolvePromise) => setTimeout(resolvePromise, STOP_TIMEOUT_MS).unref()),

@@ -6,14 +6,7 @@ import { rmSync } from 'node:fs'
 import { mkdtemp, rm, rmdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import {
-  encodeSecret,
-  formatShareLink,
-  parsePort,
-  parseRtcConfigResponse,
-  parseSecret,
-  type Result,
-} from '@swarmdrop/common'
+import { encodeSecret, formatShareLink, parsePort, parseSecret, type Result } from '@swarmdrop/common'
 import type { Torrent } from 'webtorrent'
 import { HybridNode, UnsafeTorrentError, type HybridOptions, type PeerKind, type TorrentStatus } from './bridge.js'
 import { isPrivateShare, openPrivateShare, sealFiles, writePlainFiles } from './private-share.js'
@@ -230,11 +223,14 @@ async function run(
     dhtPort: opts.dhtPort,
     torrentPort: opts.torrentPort,
     utp: opts.utp,
-    rtcConfig: opts.rtcConfig ? await fetchRtcConfig(opts.rtcConfig) : undefined,
     uploadLimitBytesPerS: opts.uploadLimit,
     downloadLimitBytesPerS: opts.downloadLimit,
   }
   const node = new HybridNode(options)
+  if (opts.rtcConfig)
+    await node
+      .useRtcConfigFrom(opts.rtcConfig)
+      .catch((err: Error) => program.error(`--rtc-config: ${err.message}`, { exitCode: 2 }))
   const out = createOutput(opts.json, node)
   node.on('warning', (err: Error) => out.warning(err.message))
   node.on('first-peer', (torrent: { infoHash: string }, transport: PeerKind, afterMs: number) =>
@@ -258,27 +254,6 @@ async function run(
   } catch (err) {
     out.error(err instanceof UnsafeTorrentError ? err.message : `Failed: ${(err as Error).message}`)
     await stop(1)
-  }
-}
-
-async function fetchRtcConfig(url: string): Promise<HybridOptions['rtcConfig']> {
-  let json: unknown
-  try {
-    const response = await fetch(url)
-    if (!response.ok) throw new Error(`the server answered ${response.status}`)
-    json = await response.json()
-  } catch (err) {
-    program.error(`--rtc-config: could not fetch ${url}: ${(err as Error).message}`, { exitCode: 2 })
-  }
-  const config = parseRtcConfigResponse(json)
-  if (!config.ok) program.error(`--rtc-config: ${config.error}`, { exitCode: 2 })
-  // Node's WebRTC builds "turn:user:pass@host" without encoding, and REST usernames contain ":".
-  return {
-    iceServers: config.value.iceServers.map((server) => ({
-      ...server,
-      ...(server.username !== undefined && { username: encodeURIComponent(server.username) }),
-      ...(server.credential !== undefined && { credential: encodeURIComponent(server.credential) }),
-    })),
   }
 }
 

@@ -47,7 +47,7 @@ describe('the keeper', () => {
     sharesPerAddressPerDay: 10,
     allowPublic: false,
     trackers: [tracker],
-    iceServers: [],
+    rtcConfigUrl: null,
     ...overrides,
   })
   const startKeeper = async (overrides: Partial<KeeperConfig> = {}) => {

@@ -12,7 +12,6 @@ import {
   type KeeperRefusal,
   type KeeperRefusalReason,
   type KeptStatus,
-  type IceServer,
   type Result,
 } from '@swarmdrop/common'
 import { HybridNode, type Source } from '@swarmdrop/hybrid-node'
@@ -35,7 +34,8 @@ export type KeeperConfig = {
   allowPublic: boolean
   /** The app's WebSocket tracker, through which browsers find the keeper. */
   trackers: string[]
-  iceServers: IceServer[]
+  /** The app's /api/rtc-config, when it hands out STUN or TURN: the keeper is reached through the relay too. */
+  rtcConfigUrl: string | null
 }
 
 /** The configuration the tracker hands the keeper's process (JSON), checked. */
@@ -52,7 +52,7 @@ export function parseKeeperConfig(json: string): Result<KeeperConfig> {
     !counts.every((count) => typeof count === 'number' && count > 0) ||
     typeof value.allowPublic !== 'boolean' ||
     !Array.isArray(value.trackers) ||
-    !Array.isArray(value.iceServers)
+    !(value.rtcConfigUrl === null || typeof value.rtcConfigUrl === 'string')
   )
     return fail('its configuration is incomplete.')
   return ok(value as KeeperConfig)
@@ -115,12 +115,7 @@ export class Keeper {
     readonly config: KeeperConfig,
     private readonly now: () => number = Date.now,
   ) {
-    this.node = new HybridNode({
-      trackers: config.trackers,
-      dht: false,
-      utp: false,
-      rtcConfig: { iceServers: config.iceServers },
-    })
+    this.node = new HybridNode({ trackers: config.trackers, dht: false, utp: false })
     this.node.on('bytes', (_kind: string, direction: string, count: number) => {
       if (direction === 'out') this.uploadedBytes += count
     })
@@ -141,6 +136,11 @@ export class Keeper {
 
   /** Picks up every share kept before a restart (expired ones are deleted), then sweeps regularly. */
   async start(): Promise<void> {
+    // Relay candidates besides its own addresses: receivers that hide theirs (relay only) pair with those.
+    if (this.config.rtcConfigUrl)
+      await this.node
+        .useRtcConfigFrom(this.config.rtcConfigUrl)
+        .catch((err: Error) => console.error(`Keeper: no relay (${err.message}); reached directly only.`))
     await mkdir(this.recordsDir, { recursive: true })
     for (const name of await readdir(this.recordsDir)) {
       if (!name.endsWith('.json')) continue

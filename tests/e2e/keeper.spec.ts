@@ -64,8 +64,9 @@ async function keepOnServer(person: SwarmdropPage): Promise<void> {
   await expect(keeperOf(person)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 })
 }
 
-test('the server keeps a private folder after its sender leaves, through a restart: the receiver gets every byte and plays the video with a seek, and the server holds no plaintext', async ({
+test('the server keeps a private folder after its sender leaves, through a restart: a receiver on the relay only gets every byte and plays the video with a seek, and the server holds no plaintext', async ({
   browser,
+  turnServer,
   workDir,
 }) => {
   test.setTimeout(180_000)
@@ -77,7 +78,8 @@ test('the server keeps a private folder after its sender leaves, through a resta
   await copyFile(join(workDir, 'clip.webm'), join(workDir, 'Holiday', 'clip.webm'))
   const video = await readFile(join(workDir, 'clip.webm'))
 
-  await withKeeper(browser, keeperDir, {}, async ({ person, restart, tracker }) => {
+  const relay = { TURN_URLS: turnServer.turn.urls.join(','), TURN_SECRET: turnServer.turn.secret }
+  await withKeeper(browser, keeperDir, relay, async ({ person, restart, tracker }) => {
     const alice = await person()
     const link = await alice.share({ folder: join(workDir, 'Holiday') })
     await expect(keeperOf(alice)).toContainText('Up to 24 hours')
@@ -88,7 +90,11 @@ test('the server keeps a private folder after its sender leaves, through a resta
     await alice.page.context().close()
     await restart()
 
+    // Bob hides his address: the keeper is reached through the relay, as any peer would be.
     const bob = await person()
+    await bob.openHome()
+    await bob.setRelayMode('Relay only')
+    await expect(bob.relayStatus()).toHaveAttribute('data-status', 'working')
     await bob.open(link)
     await expect(bob.page.getByTestId('torrent-name')).toHaveText('Holiday')
     await expect(media(bob.page, 'video')).toBeVisible({ timeout: 30_000 })
@@ -102,6 +108,7 @@ test('the server keeps a private folder after its sender leaves, through a resta
     )
     await expect.poll(() => currentTime(bob.page, 'video'), { timeout: 30_000 }).toBeGreaterThan(target + 1)
     await bob.waitUntilDone()
+    await expect(bob.page.getByTestId('peer').first()).toHaveAttribute('data-path', 'relayed')
     expect(sha256(await bob.saveFile('notes.txt'))).toBe(hashes['notes.txt'])
     expect(sha256(await bob.saveFile('clip.webm'))).toBe(sha256(video))
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
-import { fail, type Result } from '@swarmdrop/common'
+import { fail, RTC_CONFIG_PATH, TRACKER_ANNOUNCE_PATH, type Result } from '@swarmdrop/common'
+import type { KeeperConfig } from '@swarmdrop/keeper'
 import { parseServerConfig, type ServerConfig } from './config.js'
 import { KeeperLink } from './keeper-link.js'
 import { createLogger } from './log.js'
@@ -91,13 +92,18 @@ function keeperSocket(): string {
 function startKeeper(config: ServerConfig, port: number): SupervisedProcess | null {
   if (!config.keeper) return null
   const host = !config.host || config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host
-  const tracker = `ws://${isIPv6(host) ? `[${host}]` : host}:${port}/announce`
+  const origin = `${isIPv6(host) ? `[${host}]` : host}:${port}`
+  const relayed = config.turn !== null || config.iceServers.length > 0
   const keeper = new SupervisedProcess({
     command: process.execPath,
     args: [fileURLToPath(import.meta.resolve('@swarmdrop/keeper/cli'))],
     env: {
       ...process.env,
-      SWARMDROP_KEEPER: JSON.stringify({ ...config.keeper, trackers: [tracker], iceServers: [] }),
+      SWARMDROP_KEEPER: JSON.stringify({
+        ...config.keeper,
+        trackers: [`ws://${origin}${TRACKER_ANNOUNCE_PATH}`],
+        rtcConfigUrl: relayed ? `http://${origin}${RTC_CONFIG_PATH}` : null,
+      } satisfies KeeperConfig),
       SWARMDROP_KEEPER_SOCKET: keeperSocket(),
     },
     ipc: true,

@@ -64,7 +64,7 @@ export type ServerConfig = {
 }
 
 /** What the operator sets of the keeper; the tracker adds where it is (see keeper/src/keeper.ts). */
-export type KeeperSettings = Omit<KeeperConfig, 'trackers' | 'iceServers'>
+export type KeeperSettings = Omit<KeeperConfig, 'trackers' | 'rtcConfigUrl'>
 
 export const DEFAULT_PORT = 8080
 export const DEFAULT_TURN_TTL_S = 3600
