@@ -5,7 +5,6 @@ import {
   fail,
   ok,
   KEEPER_SECRET_PATTERN,
-  parseInfoHash,
   recordsInStream,
   SEALED_TORRENT_NAME,
   type KeeperInfo,
@@ -75,6 +74,8 @@ type Share = { record: KeptRecord; torrent: Torrent | null; lastProgressAtMs: nu
 
 export type KeepRequest = { infoHash: string; length: number; hours: number; secret: string; address: string }
 
+/** An info hash as the keeper names shares (in paths too): hex, lower case. */
+const INFO_HASH = /^[0-9a-f]{40}$/
 const DAY_MS = 24 * 3600 * 1000
 /** Room left on the disk beyond the shares, so the keeper never fills it. */
 const DISK_MARGIN_BYTES = 256 * 1024 * 1024
@@ -284,7 +285,7 @@ export class Keeper {
   }
 
   private checkRequest({ infoHash, length, hours, secret }: KeepRequest): Outcome<null> {
-    if (!parseInfoHash(infoHash).ok) return refuse('bad-request', 'That is not an info hash.')
+    if (!INFO_HASH.test(infoHash)) return refuse('bad-request', 'That is not an info hash (40 hexadecimal digits).')
     if (!KEEPER_SECRET_PATTERN.test(secret)) return refuse('bad-request', 'The keeper secret is missing or damaged.')
     if (!Number.isFinite(hours) || hours <= 0) return refuse('bad-request', 'How many hours to keep it is missing.')
     if (!Number.isSafeInteger(length) || length <= 0) return refuse('bad-request', 'The share’s size is missing.')
@@ -399,7 +400,7 @@ function parseRecord(text: string): KeptRecord | null {
     const value = JSON.parse(text) as Partial<KeptRecord>
     if (
       typeof value.infoHash === 'string' &&
-      parseInfoHash(value.infoHash).ok &&
+      INFO_HASH.test(value.infoHash) &&
       typeof value.length === 'number' &&
       typeof value.proof === 'string' &&
       /^[0-9a-f]{64}$/.test(value.proof) &&

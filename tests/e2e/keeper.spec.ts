@@ -127,11 +127,18 @@ test('only the sender can withdraw a kept share: a forged request is refused, "S
   workDir,
 }) => {
   const keeperDir = join(workDir, 'keeper')
-  await writeTree(workDir, { 'plan.bin': randomFile(2 * MiB) })
+  await writeTree(workDir, { 'plan.bin': randomFile(4 * MiB) })
   await withKeeper(browser, keeperDir, {}, async ({ person }) => {
     const alice = await person()
+    await alice.openHome()
+    await alice.setUploadLimit('1 MB/s')
     const link = await alice.share([join(workDir, 'plan.bin')])
-    await keepOnServer(alice)
+    await alice.page.getByRole('button', { name: 'Keep available after I leave' }).click()
+    // While the server takes its copy, the sender sees how far it is.
+    await expect(keeperOf(alice)).toHaveAttribute('data-state', 'fetching')
+    await expect(keeperOf(alice)).toContainText('Keep this tab open until it has it all')
+    await expect(alice.page.getByRole('progressbar', { name: 'The server’s copy' })).toBeVisible()
+    await expect(keeperOf(alice)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 })
     const infoHash = new URLSearchParams(new URL(link).hash.slice(1)).get('h')!
 
     // Someone with the link, but not the sender's secret.

@@ -38,6 +38,7 @@ export function TorrentList({ currentInfoHash }: { currentInfoHash: string | nul
                   {torrent.role === 'sent' ? 'Sent' : 'Received'} · {STATUS_LABELS[torrent.status]}
                   {torrent.length !== null ? ` · ${formatBytes(torrent.length)}` : ''}
                   {stopped ? '' : ` · ${formatPercent(progress)}`}
+                  {torrent.keeping?.state === 'kept' ? ' · kept by the server' : ''}
                 </span>
               </button>
               <ProgressBar value={progress} label={`Progress of ${torrent.name}`} tone={progressTone(torrent)} />
