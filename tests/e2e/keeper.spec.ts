@@ -1,6 +1,7 @@
 import { copyFile, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrowserContext } from '@playwright/test'
+import { seriousViolations } from './axe.js'
 import { expect, randomFile, sha256, test, writeTree } from './fixtures.js'
 import { currentTime, media, testVideo } from './media.js'
 import { SwarmdropPage } from './swarmdrop-page.js'
@@ -168,15 +169,23 @@ test('only the sender can withdraw a kept share: a forged request is refused, "S
   })
 })
 
-test('a full server says so, and the share stays available from the tab', async ({ browser, workDir }) => {
+test('a full server says so, and the share stays available from the tab', async ({ browser, browserName, workDir }) => {
   const hashes = await writeTree(workDir, { 'big.bin': randomFile(3 * MiB) })
   await withKeeper(browser, join(workDir, 'keeper'), { KEEPER_MAX_MIB: '2' }, async ({ person }) => {
     const alice = await person()
     const link = await alice.share([join(workDir, 'big.bin')])
+    // axe-core crashes Firefox ESR 153's content process on the share view (see accessibility.spec.ts).
+    const axe = browserName === 'chromium'
+    await expect(alice.page.getByRole('button', { name: 'Keep available after I leave' })).toBeVisible()
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await alice.page.emulateMedia({ colorScheme })
+      if (axe) expect(await seriousViolations(alice.page)).toEqual([])
+    }
     await alice.page.getByRole('button', { name: 'Keep available after I leave' }).click()
     await expect(alice.page.getByTestId('keeper-message')).toContainText(
       'The server is full (2.1 MB left); your share stays available while this tab is open.',
     )
+    if (axe) expect(await seriousViolations(alice.page)).toEqual([])
     const bob = await person()
     await bob.open(link)
     await bob.waitUntilDone()
