@@ -14,6 +14,7 @@ import { firstPeer } from './first-peer.js'
 import { share1GiB } from './hashing.js'
 import { hybridFirstContact } from './hybrid-first-contact.js'
 import { hybrid256MiB } from './hybrid.js'
+import { keeper256MiB } from './keeper.js'
 import { memory2GiB } from './memory.js'
 import { privateVsPublic } from './private.js'
 import { relay128MiB } from './relay.js'
@@ -36,6 +37,7 @@ const benchmarks: Record<string, Benchmark> = {
   'relay-128mib': relay128MiB,
   'hybrid-256mib': hybrid256MiB,
   'hybrid-first-contact': hybridFirstContact,
+  'keeper-256mib': keeper256MiB,
   'tracker-load': trackerLoad,
   'private-vs-public': privateVsPublic,
 }
