@@ -60,7 +60,8 @@ export const keeper256MiB: Benchmark = async ({ browser, workDir }) => {
         unit: 'MiB',
         anchor: { name: 'share size', value: 256, unit: 'MiB' },
         ratio: round(peakKiB / 1024 / 256, 2),
-        target: '<= 1 x share size',
+        // It does not grow with the share: 212 MiB with a 1 GiB share (one run, 2026-12-05).
+        target: '<= 256 MiB, whatever the share size',
         note: 'VmHWM of the keeper process (the tracker’s child), after both transfers',
       },
     ]
