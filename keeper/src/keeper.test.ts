@@ -215,7 +215,7 @@ describe('the keeper', () => {
       sharesPerAddressPerDay: 1,
     })
     const reasons: string[] = []
-    keeper.onRefused((reason) => reasons.push(reason))
+    keeper.on('refused', (reason) => reasons.push(reason))
     const { torrent } = await share('limits')
     const ask = (length: number, address = '198.51.100.7') =>
       keeper.keep({ infoHash: torrent.infoHash, length, hours: 1, secret: randomKeeperSecret(), address })

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import { mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -94,21 +95,21 @@ const refuse = <T>(reason: KeeperRefusalReason, error: string): Outcome<T> => ({
 })
 
 /**
- * Keeps private shares available after their sender leaves. Asked with an info hash, a length and a
+ * Keeps private shares available after their sender leaves (emits `refused` with the reason of each
+ * refusal, and of each share it drops). Asked with an info hash, a length and a
  * secret, it joins the swarm through the app's tracker, takes the share's records from the sender
  * (metadata by ut_metadata, every piece checked against the torrent's hashes), and seeds them until
  * they expire. It never sees a key: what it holds is ciphertext, and a torrent that is not a private
  * share is refused at its metadata, before a piece is asked for (unless the operator allows them).
  * State lives in `dir`, so a restart picks every share up again, verified from disk.
  */
-export class Keeper {
+export class Keeper extends EventEmitter<{ refused: [reason: KeeperRefusalReason] }> {
   readonly node: HybridNode
   private readonly shares = new Map<string, Share>()
   /** Shares dropped lately, and why, for their sender's browser. */
   private readonly failures = new Map<string, { refusal: KeeperRefusal; atMs: number }>()
   /** Per address: when it asked to keep a new share, the last 24 hours. */
   private readonly asked = new Map<string, number[]>()
-  private readonly refusalListeners = new Set<(reason: KeeperRefusalReason) => void>()
   private sweeper: NodeJS.Timeout | null = null
   private uploadedBytes = 0
 
@@ -116,11 +117,11 @@ export class Keeper {
     readonly config: KeeperConfig,
     private readonly now: () => number = Date.now,
   ) {
+    super()
     this.node = new HybridNode({ trackers: config.trackers, dht: false, utp: false })
     this.node.on('bytes', (_kind: string, direction: string, count: number) => {
       if (direction === 'out') this.uploadedBytes += count
     })
-    this.node.on('warning', () => {})
   }
 
   private get recordsDir(): string {
@@ -159,10 +160,6 @@ export class Keeper {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper)
     await this.node.destroy()
-  }
-
-  onRefused(listener: (reason: KeeperRefusalReason) => void): void {
-    this.refusalListeners.add(listener)
   }
 
   async info(): Promise<KeeperInfo> {
@@ -217,7 +214,17 @@ export class Keeper {
       torrentFile: null,
     }
     const share = this.join(record)
-    await this.save(record)
+    try {
+      await this.save(record)
+    } catch (err) {
+      await this.delete(infoHash)
+      return this.refused(
+        refuse(
+          'full',
+          `The server could not store this share (${(err as Error).message}); it stays available while this tab is open.`,
+        ),
+      )
+    }
     return { ok: true, value: this.statusOf(share) }
   }
 
@@ -323,13 +330,16 @@ export class Keeper {
       ? { kind: 'file', path: this.recordPath(record.infoHash), bytes: Buffer.from(record.torrentFile, 'base64') }
       : { kind: 'link', link: { infoHash: record.infoHash, trackers: [] } }
     this.node.add(source, this.dataDir(record.infoHash), { vet: (torrent) => this.vet(record, torrent) }).then(
-      async (torrent) => {
+      (torrent) => {
         if (this.shares.get(record.infoHash) !== share) return void torrent.destroy()
         share.torrent = torrent
-        if (!record.torrentFile && torrent.torrentFile) {
-          record.torrentFile = Buffer.from(torrent.torrentFile).toString('base64')
-          await this.save(record)
-        }
+        if (record.torrentFile || !torrent.torrentFile) return
+        // Kept with the share's record, so that a restart needs no sender. Without it (the disk
+        // refused), a restart looks for the metadata in the swarm again.
+        record.torrentFile = Buffer.from(torrent.torrentFile).toString('base64')
+        this.save(record).catch((err: Error) =>
+          console.error(`Keeper: could not save ${record.infoHash}: ${err.message}`),
+        )
       },
       (err: Error) => {
         if (this.shares.get(record.infoHash) === share) void this.fail(record.infoHash, 'not-private', err.message)
@@ -348,7 +358,7 @@ export class Keeper {
 
   private fail(infoHash: string, reason: KeeperRefusalReason, error: string): Promise<void> {
     this.failures.set(infoHash, { refusal: { reason, error }, atMs: this.now() })
-    this.emitRefused(reason)
+    this.emit('refused', reason)
     return this.delete(infoHash)
   }
 
@@ -371,20 +381,17 @@ export class Keeper {
     }
   }
 
-  /** Written whole or not at all: a crash mid-write leaves the previous version. */
+  /** Written whole or not at all: a crash mid-write leaves the previous version. Never for a share gone meanwhile. */
   private async save(record: KeptRecord): Promise<void> {
+    if (this.shares.get(record.infoHash)?.record !== record) return
     const path = this.recordPath(record.infoHash)
     await writeFile(`${path}.tmp`, JSON.stringify(record), { mode: 0o600 })
     await rename(`${path}.tmp`, path)
   }
 
   private refused<T>(outcome: Outcome<T>): Outcome<T> {
-    if (!outcome.ok) this.emitRefused(outcome.refusal.reason)
+    if (!outcome.ok) this.emit('refused', outcome.refusal.reason)
     return outcome
-  }
-
-  private emitRefused(reason: KeeperRefusalReason): void {
-    for (const listener of this.refusalListeners) listener(reason)
   }
 }
 

@@ -38,6 +38,6 @@ export function keeperMetrics(keeper: Keeper): Registry {
     labelNames: ['reason'] as const,
     registers: [registry],
   })
-  keeper.onRefused((reason) => refusals.inc({ reason }))
+  keeper.on('refused', (reason) => refusals.inc({ reason }))
   return registry
 }
