@@ -22,6 +22,7 @@ import { streaming100MB } from './stream.js'
 import { swarm128MiB } from './swarm.js'
 import { trackerLoad } from './tracker-load.js'
 import { transfer256MiB } from './transfer.js'
+import { wan } from './wan.js'
 import type { Benchmark, Figure } from './types.js'
 
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url))
@@ -40,6 +41,7 @@ const benchmarks: Record<string, Benchmark> = {
   'keeper-256mib': keeper256MiB,
   'tracker-load': trackerLoad,
   'private-vs-public': privateVsPublic,
+  wan,
 }
 
 async function main() {

@@ -26,11 +26,12 @@ export class TestNamespace {
   /**
    * `link: 'internal'` gives the namespace a LAN-like interface of its own (WebRTC gathers no candidates
    * on a host with only loopback); `link: { index }` joins it to this machine with a veth pair, this
-   * side 10.201.<index>.1 and the namespace 10.201.<index>.2, like a second host on a private link.
+   * side 10.201.<index>.1 and the namespace 10.201.<index>.2, like a second host on a private link;
+   * `link: 'none'`: loopback only, for the caller to add a device of its own.
    */
   static async create(
     name: string,
-    options: { link: 'internal' | { index: number }; iptablesRules?: string[][] },
+    options: { link: 'internal' | 'none' | { index: number }; iptablesRules?: string[][] },
   ): Promise<TestNamespace> {
     await run('ip', ['netns', 'del', name]).catch(() => {})
     await run('ip', ['netns', 'add', name])
@@ -41,7 +42,7 @@ export class TestNamespace {
         await namespace.exec('ip', ['link', 'add', 'sd-lan', 'type', 'veth', 'peer', 'name', 'sd-peer'])
         await namespace.exec('ip', ['addr', 'add', TEST_LAN_ADDRESS, 'dev', 'sd-lan'])
         for (const device of ['sd-lan', 'sd-peer']) await namespace.exec('ip', ['link', 'set', device, 'up'])
-      } else {
+      } else if (options.link !== 'none') {
         const hostDevice = `sdh${options.link.index}`
         namespace.hostDevice = hostDevice
         namespace.insideAddress = namespace.linkAddresses(options.link.index).inside
