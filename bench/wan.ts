@@ -39,6 +39,8 @@ export const wan: Benchmark = async ({ workDir }) => {
 }
 
 async function measurePath(path: WanPath & { bytes: number }, workDir: string): Promise<Figure[]> {
+  const startedAt = Date.now()
+  const step = (what: string) => console.log(`  ${path.name}: ${what} (${round((Date.now() - startedAt) / 1000)} s)`)
   const net = await WanNetwork.create(path)
   const browsers: Browser[] = []
   try {
@@ -56,11 +58,17 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
       },
       /Swarmdrop is running/,
     )
+    step('network and server up')
     const tcp = { bbr: await iperf(net, 'bbr'), cubic: await iperf(net, 'cubic') }
+    step(`TCP: BBR ${round(tcp.bbr)} Mbit/s, CUBIC ${round(tcp.cubic)} Mbit/s`)
     const [sender, receiver] = (await Promise.all(
       [net.sender, net.receiver].map(async (host) => {
+        const options = chromiumOptions({ disableFeatures: ['LocalNetworkAccessChecks'] })
         const browser = await chromium.launch({
-          ...chromiumOptions({ disableFeatures: ['LocalNetworkAccessChecks'] }),
+          ...options,
+          // The app needs a secure context (WebCrypto, service workers, the private file system), as
+          // it has behind HTTPS; the emulated server is plain http on a private address.
+          args: [...(options.args ?? []), `--unsafely-treat-insecure-origin-as-secure=${origin}`],
           executablePath: await host.namespace.chromiumLauncher(workDir),
         })
         browsers.push(browser)
@@ -78,6 +86,7 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
         ),
       )
       bare.push(mibPerS(path.bytes, ms))
+      step(`bare data channel: ${round(bare.at(-1)!, 2)} MiB/s`)
     }
 
     const file = join(workDir, `wan-${path.rttMs}ms.bin`)
@@ -92,7 +101,9 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
           polling: POLL_MS,
           timeout: 600_000,
         })
+        step(`first peer after ${round(firstPeer.at(-1)!, 0)} ms`)
         app.push(mibPerS(path.bytes, await markSpanMs(page, FIRST_PEER_MARK, DONE_MARK)))
+        step(`app: ${round(app.at(-1)!, 2)} MiB/s`)
       })
     }
     await share.context.close()
@@ -131,7 +142,7 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
 async function iperf(net: WanNetwork, congestionControl: 'bbr' | 'cubic'): Promise<number> {
   const server = await net.receiver.namespace.start(
     'iperf3',
-    ['-s', '-1', '-B', net.receiver.address],
+    ['-s', '-1', '--forceflush', '-B', net.receiver.address],
     {},
     /Server listening/,
   )
