@@ -84,6 +84,16 @@ test('on a 375 px phone: share and receive work and nothing overflows sideways',
   await bob.page.context().close()
 })
 
+test("webtorrent's chunk is fetched with the page, before the app asks for it", async ({ alice }) => {
+  const scripts: string[] = []
+  alice.page.on('request', (request) => {
+    if (/\/assets\/.*\.js$/.test(request.url())) scripts.push(new URL(request.url()).pathname)
+  })
+  // The home page never imports webtorrent until a person shares or opens something: only the preload fetches it.
+  await alice.openHome()
+  await expect.poll(() => scripts.some((path) => /\/assets\/webtorrent\.min-[\w-]+\.js$/.test(path))).toBe(true)
+})
+
 test("the app's scripts arrive compressed at build time: brotli where the browser takes it, gzip otherwise", async ({
   alice,
 }) => {
