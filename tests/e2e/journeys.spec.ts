@@ -94,6 +94,31 @@ test("webtorrent's chunk is fetched with the page, before the app asks for it", 
   await expect.poll(() => scripts.some((path) => /\/assets\/webtorrent\.min-[\w-]+\.js$/.test(path))).toBe(true)
 })
 
+test('the configuration and ICE servers are asked for with the page, once, before its script has run', async ({
+  alice,
+}) => {
+  const asked: string[] = []
+  alice.page.on('request', (request) => {
+    const path = new URL(request.url()).pathname
+    if (path.startsWith('/api/')) asked.push(path)
+  })
+  await alice.openHome()
+  const timing = await alice.page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+    const find = (pattern: RegExp) => entries.find((entry) => pattern.test(new URL(entry.name).pathname))
+    return {
+      script: find(/^\/assets\/index-[\w-]+\.js$/)?.responseEnd,
+      config: find(/^\/api\/config$/)?.startTime,
+      rtcConfig: find(/^\/api\/rtc-config$/)?.startTime,
+    }
+  })
+  expect(timing.config).toBeLessThan(timing.script!)
+  expect(timing.rtcConfig).toBeLessThan(timing.script!)
+  // The app's own fetches took the preloaded answers: nothing was asked for twice.
+  await alice.page.waitForTimeout(500)
+  expect(asked.sort()).toEqual(['/api/config', '/api/rtc-config'])
+})
+
 test("the app's scripts arrive compressed at build time: brotli where the browser takes it, gzip otherwise", async ({
   alice,
 }) => {

@@ -4,7 +4,13 @@ import { parseShareFragment } from '@swarmdrop/common'
 import { App } from './App'
 import { keepShellForOffline } from './service-worker/register'
 import { torrents } from './torrent'
+import { loadClientConfig } from './torrent/config'
 import './styles.css'
+
+// The page asked for the deployment's configuration and ICE servers with itself (index.html): take
+// them now, on every page, so those answers are used (a page that never uses a preload gets warned).
+void loadClientConfig()
+void torrents().loadRelay()
 
 // Opened from a share link: start joining its swarm now rather than after the first render.
 const link = parseShareFragment(location.hash)

@@ -39,7 +39,9 @@ export class RelayConfig {
   /** Fetches the server's ICE servers; without an answer, connections stay direct. */
   async load(): Promise<void> {
     try {
-      const response = await fetch(RTC_CONFIG_PATH, { cache: 'no-store' })
+      // No cache mode of its own, so the page's preload of it (index.html) is used; the server
+      // sends it with Cache-Control: no-store.
+      const response = await fetch(RTC_CONFIG_PATH)
       if (!response.ok) throw new Error(`the server answered ${response.status}`)
       const parsed = parseRtcConfigResponse(await response.json())
       if (!parsed.ok) throw new Error(parsed.error)
