@@ -6,6 +6,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig, transformWithOxc, type Plugin } from 'vite'
+import { CLIENT_CONFIG_PATH, RTC_CONFIG_PATH } from './common/src/index'
 import { WORKER_PROTOCOL } from './web/src/service-worker/protocol'
 
 /** The app's service worker, served from the root (its scope): see web/src/service-worker/. */
@@ -64,23 +65,30 @@ function appServiceWorker(): Plugin {
 }
 
 /**
- * webtorrent's chunk (~40 % of the app's script) is imported once the main bundle has run: a page
- * opened on a share link then fetched it a round trip or more after the bundle. The HTML asks for it
- * beside the bundle instead (modulepreload fetches and compiles, and runs nothing).
+ * What a page opened on a share link needs before it can reach the tracker, asked for with the page,
+ * after the main bundle and the styles (so they come first), instead of once the bundle has run:
+ * webtorrent's chunk (~40 % of the app's script; modulepreload fetches and compiles it, and runs
+ * nothing), the deployment's configuration and the ICE servers (the app takes those on every page,
+ * main.tsx, so no preload goes unused).
  */
-function preloadWebTorrent(): Plugin {
+function preloadStartup(): Plugin {
   return {
-    name: 'preload-webtorrent',
+    name: 'preload-startup',
     transformIndexHtml: {
       order: 'post',
       handler(_html, { bundle }) {
-        const chunk = Object.values(bundle ?? {}).find(
+        const webtorrent = Object.values(bundle ?? {}).find(
           (file) => file.type === 'chunk' && file.isDynamicEntry && file.name.startsWith('webtorrent'),
         )
-        if (!chunk) return []
-        const attrs = { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` }
-        // After the main bundle and the styles: asked for with them, not before them.
-        return [{ tag: 'link', attrs, injectTo: 'head' }]
+        const preload = (attrs: Record<string, string | boolean>) => ({ tag: 'link', attrs, injectTo: 'head' as const })
+        return [
+          ...(webtorrent
+            ? [preload({ rel: 'modulepreload', crossorigin: true, href: `/${webtorrent.fileName}` })]
+            : []),
+          ...[CLIENT_CONFIG_PATH, RTC_CONFIG_PATH].map((href) =>
+            preload({ rel: 'preload', as: 'fetch', crossorigin: true, href }),
+          ),
+        ]
       },
     },
   }
@@ -120,7 +128,7 @@ function precompress(): Plugin {
 // The web app lives in web/; the tracker serves web/dist in production and tests.
 export default defineConfig({
   root: 'web',
-  plugins: [react(), preloadWebTorrent(), appServiceWorker(), precompress()],
+  plugins: [react(), preloadStartup(), appServiceWorker(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -7,8 +7,8 @@ import { torrents } from './torrent'
 import { loadClientConfig } from './torrent/config'
 import './styles.css'
 
-// The page asked for the deployment's configuration and ICE servers with itself (index.html): take
-// them now, on every page, so those answers are used (a page that never uses a preload gets warned).
+// The page asked for the deployment's configuration and ICE servers with itself (vite.config.ts,
+// preloadStartup): take them now, on every page, so those answers are used.
 void loadClientConfig()
 void torrents().loadRelay()
 
