@@ -104,14 +104,19 @@ export class HybridNode extends EventEmitter {
   async useRtcConfigFrom(url: string): Promise<void> {
     const { iceServers, expiresAtMs } = await fetchRtcConfig(url)
     this.rtcConfig.iceServers = iceServers
-    if (expiresAtMs === null || this.destroyed) return
-    const refreshInMs = Math.max((expiresAtMs - Date.now()) * RTC_CONFIG_REFRESH_AT, 1_000)
+    if (expiresAtMs !== null)
+      this.refreshRtcConfig(url, Math.max((expiresAtMs - Date.now()) * RTC_CONFIG_REFRESH_AT, 1_000))
+  }
+
+  /** Fetches the ICE servers again in `inMs`; a failure warns and tries again a minute later, as often as it takes. */
+  private refreshRtcConfig(url: string, inMs: number): void {
+    if (this.destroyed) return
     this.rtcRefresh = setTimeout(() => {
       this.useRtcConfigFrom(url).catch((err: Error) => {
         this.emit('warning', new Error(`ICE servers: ${err.message}`, { cause: err }))
-        if (!this.destroyed) this.rtcRefresh = setTimeout(() => void this.useRtcConfigFrom(url), RTC_CONFIG_RETRY_MS)
+        this.refreshRtcConfig(url, RTC_CONFIG_RETRY_MS)
       })
-    }, refreshInMs).unref()
+    }, inMs).unref()
   }
 
   /**
