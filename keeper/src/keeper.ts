@@ -111,7 +111,6 @@ export class Keeper extends EventEmitter<{ refused: [reason: KeeperRefusalReason
   /** Per address: when it asked to keep a new share, the last 24 hours. */
   private readonly asked = new Map<string, number[]>()
   private sweeper: NodeJS.Timeout | null = null
-  private uploadedBytes = 0
 
   constructor(
     readonly config: KeeperConfig,
@@ -119,9 +118,6 @@ export class Keeper extends EventEmitter<{ refused: [reason: KeeperRefusalReason
   ) {
     super()
     this.node = new HybridNode({ trackers: config.trackers, dht: false, utp: false })
-    this.node.on('bytes', (_kind: string, direction: string, count: number) => {
-      if (direction === 'out') this.uploadedBytes += count
-    })
   }
 
   private get recordsDir(): string {
@@ -254,8 +250,8 @@ export class Keeper extends EventEmitter<{ refused: [reason: KeeperRefusalReason
     return { ok: true, value: null }
   }
 
-  /** For metrics: shares by state, bytes on disk, bytes sent to peers. */
-  figures(): { fetching: number; kept: number; storedBytes: number; uploadedBytes: number } {
+  /** For metrics: shares by state, and bytes on disk. */
+  figures(): { fetching: number; kept: number; storedBytes: number } {
     let fetching = 0
     let kept = 0
     let storedBytes = 0
@@ -264,7 +260,7 @@ export class Keeper extends EventEmitter<{ refused: [reason: KeeperRefusalReason
       else fetching += 1
       storedBytes += share.torrent?.downloaded ?? 0
     }
-    return { fetching, kept, storedBytes, uploadedBytes: this.uploadedBytes }
+    return { fetching, kept, storedBytes }
   }
 
   /** Deletes expired shares, and shares whose sender left before the server had them whole. */

@@ -23,15 +23,15 @@ export function keeperMetrics(keeper: Keeper): Registry {
       this.set(keeper.figures().storedBytes)
     },
   })
-  new Counter({
+  const uploaded = new Counter({
     name: 'swarmdrop_keeper_uploaded_bytes_total',
     help: 'Bytes the keeper has sent to peers.',
     registers: [registry],
-    collect() {
-      this.reset()
-      this.inc(keeper.figures().uploadedBytes)
-    },
   })
+  keeper.node.on(
+    'bytes',
+    (_kind: string, direction: string, count: number) => direction === 'out' && uploaded.inc(count),
+  )
   const refusals = new Counter({
     name: 'swarmdrop_keeper_refusals_total',
     help: 'Requests the keeper refused, and shares it dropped, by reason.',
