@@ -2,30 +2,32 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { chromium, type Browser } from '@playwright/test'
 import { DONE_MARK, FIRST_PEER_MARK } from '@swarmdrop/common'
-import { chromiumOptions } from '../tests/e2e/browsers.js'
 import { channelTransferMs } from './raw-datachannel.js'
 import { firstPeerMs, inNewContext, markSpanMs, newSender, openBlankPage, POLL_MS, writeRandomFile } from './steps.js'
 import { medianOf, MiB, mibPerS, round, type Benchmark, type Figure } from './types.js'
-import { WanNetwork, type WanPath } from './wan/network.js'
+import { WanNetwork, type WanPath } from '../tests/support/wan/network.js'
 
 const run = promisify(execFile)
-const TRACKER_CLI = fileURLToPath(new URL('../tracker/dist/cli.js', import.meta.url))
 const INSTALL = fileURLToPath(new URL('../scripts/install-system-deps.sh', import.meta.url))
-const PORT = 8080
 const ROUNDS = 3
 const IPERF_SECONDS = 12
-
-/** The paths of issue 24, each with a transfer size that takes a few seconds at today's speed. */
-const PATHS: Array<WanPath & { bytes: number }> = [
-  { name: '40 ms, no loss, 100 Mbit/s', rttMs: 40, loss: 0, rateMbit: 100, bytes: 32 * MiB },
-  { name: '100 ms, 0.5 % loss, 50 Mbit/s', rttMs: 100, loss: 0.005, rateMbit: 50, bytes: 4 * MiB },
-  { name: '200 ms, 1 % loss, 20 Mbit/s', rttMs: 200, loss: 0.01, rateMbit: 20, bytes: 1.5 * MiB },
-]
+/** The TCP flow beside the app starts this long after the first peer (the app's connections are up) and lasts this long. */
+const TCP_BESIDE_AFTER_MS = 4_000
+const TCP_BESIDE_SECONDS = 8
 
 /**
- * The app on emulated wide-area paths (bench/wan/network.ts): sender, receiver and server each in a
+ * The paths of issue 24. `bytes`: the app's transfer, long enough to last well beyond its ramp to
+ * several connections per peer (~20 s); `bareBytes`: a few seconds of one bare channel at its steady rate.
+ */
+const PATHS: Array<WanPath & { bytes: number; bareBytes: number }> = [
+  { name: '40 ms, no loss, 100 Mbit/s', rttMs: 40, loss: 0, rateMbit: 100, bytes: 64 * MiB, bareBytes: 32 * MiB },
+  { name: '100 ms, 0.5 % loss, 50 Mbit/s', rttMs: 100, loss: 0.005, rateMbit: 50, bytes: 32 * MiB, bareBytes: 4 * MiB },
+  { name: '200 ms, 1 % loss, 20 Mbit/s', rttMs: 200, loss: 0.01, rateMbit: 20, bytes: 8 * MiB, bareBytes: 1.5 * MiB },
+].filter((_, index) => !process.env.WAN_PATHS || process.env.WAN_PATHS.split(',').includes(String(index + 1)))
+
+/**
+ * The app on emulated wide-area paths (tests/support/wan/network.ts): sender, receiver and server each in a
  * network namespace of its own, Chromium in each person's. Per path, in the same run: the app's
  * throughput (first peer to done) beside one bare RTCDataChannel between the same two browsers, TCP
  * (iperf3, BBR and CUBIC) on the same link, and link opened to first peer in round trips. Medians.
@@ -38,54 +40,31 @@ export const wan: Benchmark = async ({ workDir }) => {
   return figures
 }
 
-async function measurePath(path: WanPath & { bytes: number }, workDir: string): Promise<Figure[]> {
+async function measurePath(path: (typeof PATHS)[number], workDir: string): Promise<Figure[]> {
   const startedAt = Date.now()
   const step = (what: string) => console.log(`  ${path.name}: ${what} (${round((Date.now() - startedAt) / 1000)} s)`)
   const net = await WanNetwork.create(path)
-  const browsers: Browser[] = []
   try {
-    const origin = `http://${net.server.address}:${PORT}`
-    await net.server.namespace.start(
-      process.execPath,
-      [TRACKER_CLI],
-      {
-        PORT: String(PORT),
-        HOST: net.server.address,
-        EMBEDDED_TURN: 'off',
-        KEEPER: 'off',
-        SOCKETS_PER_IP: '0',
-        CONNECTIONS_PER_IP_PER_MINUTE: '0',
-      },
-      /Swarmdrop is running/,
-    )
+    const origin = net.origin
+    await net.startApp()
     step('network and server up')
     const tcp = { bbr: await iperf(net, 'bbr'), cubic: await iperf(net, 'cubic') }
     step(`TCP: BBR ${round(tcp.bbr)} Mbit/s, CUBIC ${round(tcp.cubic)} Mbit/s`)
-    const [sender, receiver] = (await Promise.all(
-      [net.sender, net.receiver].map(async (host) => {
-        const options = chromiumOptions({ disableFeatures: ['LocalNetworkAccessChecks'] })
-        const browser = await chromium.launch({
-          ...options,
-          // The app needs a secure context (WebCrypto, service workers, the private file system), as
-          // it has behind HTTPS; the emulated server is plain http on a private address.
-          args: [...(options.args ?? []), `--unsafely-treat-insecure-origin-as-secure=${origin}`],
-          executablePath: await host.namespace.chromiumLauncher(workDir),
-        })
-        browsers.push(browser)
-        return browser
-      }),
-    )) as [Browser, Browser]
+    const [sender, receiver] = await Promise.all([
+      net.launchChromium(net.sender, workDir),
+      net.launchChromium(net.receiver, workDir),
+    ])
 
     const bare: number[] = []
     for (let i = 0; i < ROUNDS; i++) {
       const ms = await inNewContext(sender, (from) =>
         inNewContext(receiver, async (to): Promise<number> =>
-          channelTransferMs(await openBlankPage(from, origin), await openBlankPage(to, origin), path.bytes, {
+          channelTransferMs(await openBlankPage(from, origin), await openBlankPage(to, origin), path.bareBytes, {
             kind: 'raw',
           }),
         ),
       )
-      bare.push(mibPerS(path.bytes, ms))
+      bare.push(mibPerS(path.bareBytes, ms))
       step(`bare data channel: ${round(bare.at(-1)!, 2)} MiB/s`)
     }
 
@@ -94,19 +73,41 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
     const share = await newSender(sender, origin, file, 'private')
     const app: number[] = []
     const firstPeer: number[] = []
+    const connections: number[] = []
+    const besides: Array<{ mbit: number; overlapped: boolean }> = []
     for (let i = 0; i < ROUNDS; i++) {
       await inNewContext(receiver, async (page) => {
         firstPeer.push(await firstPeerMs(page, share.link))
-        await page.waitForFunction(() => document.querySelector('[data-status="done"]') !== null, null, {
-          polling: POLL_MS,
-          timeout: 600_000,
-        })
         step(`first peer after ${round(firstPeer.at(-1)!, 0)} ms`)
+        // In the last round, a TCP flow on the same link while the app downloads: does it keep a fair share?
+        const tcpBeside =
+          i === ROUNDS - 1
+            ? (async () => {
+                await new Promise((resolve) => setTimeout(resolve, TCP_BESIDE_AFTER_MS))
+                const mbit = await iperf(net, 'cubic', TCP_BESIDE_SECONDS)
+                const overlapped = await page.evaluate(() => document.querySelector('[data-status="done"]') === null)
+                return { mbit, overlapped }
+              })()
+            : null
+        // The most connections to the sender the receiver's peer list showed (its own are closed when done).
+        const most = await page.waitForFunction(
+          () => {
+            const shown = Number(document.querySelector('[data-testid="peer"]')?.getAttribute('data-connections') ?? 0)
+            const page = window as unknown as { mostConnections?: number }
+            page.mostConnections = Math.max(page.mostConnections ?? 0, shown)
+            return document.querySelector('[data-status="done"]') !== null && page.mostConnections
+          },
+          null,
+          { polling: POLL_MS, timeout: 600_000 },
+        )
+        connections.push(Number(await most.jsonValue()))
+        if (tcpBeside) besides.push(await tcpBeside)
         app.push(mibPerS(path.bytes, await markSpanMs(page, FIRST_PEER_MARK, DONE_MARK)))
-        step(`app: ${round(app.at(-1)!, 2)} MiB/s`)
+        step(`app: ${round(app.at(-1)!, 2)} MiB/s over up to ${connections.at(-1)} connections`)
       })
     }
     await share.context.close()
+    const [beside] = besides
 
     const appMedian = medianOf(app)
     const bareMedian = medianOf(bare)
@@ -120,8 +121,21 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
         anchor: { name: 'one bare RTCDataChannel, same browsers and link', value: round(bareMedian, 2), unit: 'MiB/s' },
         ratio: round(appMedian / bareMedian, 2),
         target: path.loss > 0 ? '>= 3 x one bare data channel' : '>= 0.9 x today (2.0 MiB/s)',
-        note: `medians of ${ROUNDS}; app ${list(app)}; bare ${list(bare)}; TCP BBR ${round(tcp.bbr)} Mbit/s (${round((appMedian * 8 * 1.048576) / tcp.bbr, 2)} x), CUBIC ${round(tcp.cubic)} Mbit/s`,
+        note: `medians of ${ROUNDS}; app ${list(app)} (up to ${connections.join(', ')} connections to the sender); bare ${list(bare)}; TCP BBR ${round(tcp.bbr)} Mbit/s (${round((appMedian * 8 * 1.048576) / tcp.bbr, 2)} x), CUBIC ${round(tcp.cubic)} Mbit/s`,
       },
+      ...(beside
+        ? [
+            {
+              name: `WAN ${path.name}: a TCP flow (iperf3 CUBIC) beside the app's download`,
+              value: round(beside.mbit, 1),
+              unit: 'Mbit/s',
+              anchor: { name: 'the same flow alone on the link', value: round(tcp.cubic, 1), unit: 'Mbit/s' },
+              ratio: round(beside.mbit / tcp.cubic, 2),
+              target: '>= 0.5 x alone (the app and the flow share the link at least evenly)',
+              note: `${TCP_BESIDE_SECONDS} s from ${TCP_BESIDE_AFTER_MS / 1000} s after the first peer; ${beside.overlapped ? 'the app was still downloading at its end' : 'the app finished before it did'}`,
+            },
+          ]
+        : []),
       {
         name: `WAN ${path.name}: link opened to first peer`,
         value: round(firstPeerMedian, 0),
@@ -133,13 +147,12 @@ async function measurePath(path: WanPath & { bytes: number }, workDir: string): 
       },
     ]
   } finally {
-    await Promise.all(browsers.map((browser) => browser.close()))
     await net.destroy()
   }
 }
 
 /** TCP throughput from sender to receiver over the same link, in Mbit/s (iperf3, first 2 s left out). */
-async function iperf(net: WanNetwork, congestionControl: 'bbr' | 'cubic'): Promise<number> {
+async function iperf(net: WanNetwork, congestionControl: 'bbr' | 'cubic', seconds = IPERF_SECONDS): Promise<number> {
   const server = await net.receiver.namespace.start(
     'iperf3',
     ['-s', '-1', '--forceflush', '-B', net.receiver.address],
@@ -150,9 +163,9 @@ async function iperf(net: WanNetwork, congestionControl: 'bbr' | 'cubic'): Promi
     '-c',
     net.receiver.address,
     '-t',
-    String(IPERF_SECONDS),
+    String(seconds),
     '-O',
-    '2',
+    seconds > 10 ? '2' : '1',
     '-C',
     congestionControl,
     '-J',

@@ -23,4 +23,6 @@ export {
   type TrackerClient,
 } from './torrent.js'
 export { leftUntilMetadata } from './announce.js'
+export { connectedPeerCount, type ParallelOptions } from './parallel/connections.js'
+export { GROWTH_RULES, type GrowthRules } from './parallel/growth.js'
 export { endStreamGrace } from './workarounds/request-pipeline.js'

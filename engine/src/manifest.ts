@@ -183,6 +183,16 @@ export const WORKAROUNDS = {
     writtenFor: WEBTORRENT_VERSION,
     why: "Two peers offering to each other at once each kept the connection the other had destroyed as a duplicate: a browser's first contact with the hybrid node failed for >60 s once in ~130 runs. Both now keep the one offered by the smaller peer ID.",
   },
+  'parallel-connections': {
+    touches: {
+      'webtorrent Torrent': ['_peers'],
+      'webtorrent Peer': ['wire', 'conn'],
+      'simple-peer Peer': ['config', 'destroyed'],
+    },
+    runtimes: ['browser', 'node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: "Not a fix but a feature on webtorrent's extension API (parallel/): an extra connection to a peer is made like that peer's first one, with the same simple-peer class and ICE configuration, which only the first connection holds.",
+  },
   'node-end-of-candidates': {
     touches: { 'webrtc-polyfill RTCPeerConnection': ['dispatchEvent()', 'iceGatheringState'] },
     runtimes: ['node'],

@@ -9,6 +9,7 @@ import { offerWhileConnecting } from './workarounds/tracker-offers.js'
 import { reconnectPromptly } from './workarounds/tracker-reconnect.js'
 import { batchWireWrites } from './workarounds/wire-writes.js'
 import { settleOfferGlare } from './workarounds/webrtc-glare.js'
+import { connectInParallel, connectedPeerCount, type ParallelOptions } from './parallel/connections.js'
 
 /*
  * The one way into the engine: a torrent is adopted as soon as webtorrent hands it out (client.add or
@@ -39,6 +40,8 @@ export type AdoptOptions = {
   fresh?: boolean
   /** Called with the torrent's tracker client as discovery creates it, before its first announce goes out. */
   onTrackerClient?: (trackerClient: TrackerClient) => void
+  /** Several connections per peer on long paths (parallel/); `false`: one, as stock webtorrent. */
+  parallel?: ParallelOptions | false
 }
 
 type DiscoveringTorrent = {
@@ -66,6 +69,7 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
   })
   if (uses('short-request-pipelines')) shortRequestPipelines(torrent)
   if (uses('webrtc-glare')) settleOfferGlare(torrent)
+  if (uses('parallel-connections') && options.parallel !== false) connectInParallel(torrent, options.parallel)
   torrent.once('metadata', () => {
     // Every member of the torrent exists now: what is checked at first use below is checked here already.
     checkClass(options.runtime, 'webtorrent Torrent', torrent)
@@ -120,7 +124,7 @@ const isWebSocketTracker = (tracker: unknown): tracker is object =>
  * several, rarest first: receivers then hold different pieces and trade them.
  */
 function choosePieceOrder(torrent: EngineTorrent): void {
-  torrent.strategy = torrent.wires.length > 1 ? 'rarest' : 'sequential'
+  torrent.strategy = connectedPeerCount(torrent) > 1 ? 'rarest' : 'sequential'
 }
 
 /** The torrent's WebRTC peers with a connection (simple-peer), checked against the manifest. */
@@ -136,9 +140,16 @@ function webrtcPeers(torrent: object): WebrtcPeer[] {
   )
 }
 
-/** Each connected WebRTC peer's id and RTCPeerConnection (to read how it is routed). */
-export function webrtcConnections(torrent: object): Array<{ id: string; pc: RTCPeerConnection }> {
-  return webrtcPeers(torrent).flatMap((peer) => (peer.conn?._pc && peer.id ? [{ id: peer.id, pc: peer.conn._pc }] : []))
+/**
+ * Each WebRTC connection's id, the remote peer it leads to (several may lead to one, see parallel/)
+ * and its RTCPeerConnection (to read how it is routed).
+ */
+export function webrtcConnections(torrent: object): Array<{ id: string; peerId: string; pc: RTCPeerConnection }> {
+  return webrtcPeers(torrent).flatMap((peer) =>
+    peer.conn?._pc && peer.id
+      ? [{ id: peer.id, peerId: (peer.wire as { peerId?: string } | null)?.peerId ?? peer.id, pc: peer.conn._pc }]
+      : [],
+  )
 }
 
 /**

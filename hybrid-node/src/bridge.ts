@@ -234,10 +234,16 @@ export class HybridNode extends EventEmitter {
 
   status(): TorrentStatus[] {
     return this.client.torrents.map((torrent) => {
-      const peers: Record<PeerKind, number> = { webrtc: 0, tcp: 0, utp: 0 }
-      for (const wire of torrent.wires) {
+      // A browser on a long path may have several connections to this node: it counts once.
+      const peerIds: Record<PeerKind, Set<string>> = { webrtc: new Set(), tcp: new Set(), utp: new Set() }
+      for (const [index, wire] of torrent.wires.entries()) {
         const kind = KIND_OF_WIRE[wire.type]
-        if (kind) peers[kind] += 1
+        if (kind) peerIds[kind].add(wire.peerId ?? `#${index}`)
+      }
+      const peers: Record<PeerKind, number> = {
+        webrtc: peerIds.webrtc.size,
+        tcp: peerIds.tcp.size,
+        utp: peerIds.utp.size,
       }
       return {
         infoHash: torrent.infoHash,

@@ -1,8 +1,18 @@
 import { once, type EventEmitter } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Server } from 'bittorrent-tracker'
 import NodeWebTorrent from 'webtorrent'
-import { adoptTorrent, EngineMismatchError, leftUntilMetadata, onEngineReport, type EngineTorrent } from '../index.js'
+import {
+  adoptTorrent,
+  EngineMismatchError,
+  leftUntilMetadata,
+  onEngineReport,
+  type EngineTorrent,
+  type ParallelOptions,
+} from '../index.js'
 import type { Runtime } from '../manifest.js'
 import { endGatheringAsBrowsersDo } from '../node/index.js'
 import { loadBrowserBundle } from './browser-bundle.js'
@@ -23,6 +33,7 @@ type AnyTorrent = EngineTorrent &
 type Client = {
   seed(input: unknown, opts: object): AnyTorrent
   add(id: string, opts: object): AnyTorrent
+  throttleDownload(bytesPerSecond: number): void
   destroy(callback?: () => void): void
 }
 type Constructor = new (...args: never[]) => object
@@ -45,6 +56,8 @@ export type Transfer = {
   classes: UpstreamClasses
   /** The lengths of the blocks the leecher received. */
   blockLengths: Set<number>
+  /** Bytes the leecher received over each of its connections, in the order they came. */
+  bytesPerConnection: number[]
   close(): Promise<void>
 }
 
@@ -62,17 +75,28 @@ class NoConnection extends Error {}
  * transport", see the quick-answers workaround); the two clients then wait out webtorrent's 25 s, so
  * a transfer with no connection after a few seconds starts over instead (about one in five here).
  */
-export async function transfer(build: Build, { adopt = true }: { adopt?: boolean } = {}): Promise<Transfer> {
+export type TransferOptions = {
+  adopt?: boolean
+  /** Parallel connections of the seeder and of the leecher (the engine's defaults when left out). */
+  parallel?: { seeder?: ParallelOptions | false; leecher?: ParallelOptions | false }
+  /** The leecher's download limit in bytes per second: a transfer that lasts. */
+  leecherBytesPerSecond?: number
+}
+
+export async function transfer(build: Build, options: TransferOptions = {}): Promise<Transfer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await attemptTransfer(build, adopt)
+      return await attemptTransfer(build, options)
     } catch (err) {
       if (!(err instanceof NoConnection) || attempt === ATTEMPTS) throw err
     }
   }
 }
 
-async function attemptTransfer(build: Build, adopt: boolean): Promise<Transfer> {
+async function attemptTransfer(
+  build: Build,
+  { adopt = true, parallel = {}, leecherBytesPerSecond }: TransferOptions,
+): Promise<Transfer> {
   // Node's WebRTC needs this whichever webtorrent build runs on it.
   endGatheringAsBrowsersDo()
   const WebTorrent = (build === 'browser' ? await loadBrowserBundle() : NodeWebTorrent) as unknown as new (
@@ -100,28 +124,44 @@ async function attemptTransfer(build: Build, adopt: boolean): Promise<Transfer> 
   const input =
     build === 'browser' ? new File([sent], 'contract.bin') : Object.assign(Buffer.from(sent), { name: 'contract.bin' })
   // Pieces of 256 KiB, as the app makes them for files of this size (the default would be 16 KiB).
+  // The Node build stores in a folder, by default one per info hash that both clients would share.
+  const folders: string[] = []
+  const storeOf = async (name: string) => {
+    if (build !== 'node') return {}
+    const path = await mkdtemp(join(tmpdir(), `swarmdrop-contract-${name}-`))
+    folders.push(path)
+    return { path }
+  }
   const seeder = clients[0].seed(input, {
+    ...(await storeOf('seeder')),
     announce: announceAs('seeder'),
     name: 'contract.bin',
     pieceLength: 256 * 1024,
   })
-  if (adopt) adoptTorrent(seeder, { runtime })
+  if (adopt) adoptTorrent(seeder, { runtime, parallel: parallel.seeder })
   await once(seeder, 'ready')
   // As the app does: a leecher to the tracker until the size is known.
+  if (leecherBytesPerSecond) clients[1].throttleDownload(leecherBytesPerSecond)
   const leecher = clients[1].add(seeder.infoHash, {
+    ...(await storeOf('leecher')),
     announce: announceAs('leecher'),
     getAnnounceOpts: () => leftUntilMetadata(leecher as { length?: number }),
   })
-  if (adopt) adoptTorrent(leecher, { runtime, fresh: true })
+  if (adopt) adoptTorrent(leecher, { runtime, fresh: true, parallel: parallel.leecher })
   let Piece: Constructor | null = null
   leecher.once('metadata', () => {
     Piece = (leecher.pieces.find((piece) => piece !== null) as object).constructor as Constructor
   })
   const blockLengths = new Set<number>()
+  const bytesPerConnection: number[] = []
   leecher.on(
     'wire',
     (wire: { on(event: 'piece', listener: (index: number, offset: number, block: Uint8Array) => void): unknown }) => {
-      wire.on('piece', (_index, _offset, block) => blockLengths.add(block.length))
+      const connection = bytesPerConnection.push(0) - 1
+      wire.on('piece', (_index, _offset, block) => {
+        blockLengths.add(block.length)
+        bytesPerConnection[connection]! += block.length
+      })
     },
   )
   // A mismatch would throw inside webtorrent's handlers, where nothing can catch it: here it ends the
@@ -133,6 +173,7 @@ async function attemptTransfer(build: Build, adopt: boolean): Promise<Transfer> 
   const close = async () => {
     await Promise.all(clients.map((client) => new Promise<void>((resolve) => client.destroy(() => resolve()))))
     await new Promise<void>((resolve) => tracker.close(() => resolve()))
+    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })))
   }
   let timer: ReturnType<typeof setTimeout> | undefined
   const connected = new Promise<void>((resolve) => leecher.once('wire', () => resolve()))
@@ -164,7 +205,7 @@ async function attemptTransfer(build: Build, adopt: boolean): Promise<Transfer> 
     WebSocketTracker: classOf((leecher.discovery as { tracker: { _trackers: unknown[] } }).tracker._trackers[0]),
     SimplePeer: classOf(peer.conn),
   }
-  return { seeder, leecher, sent, received, classes, blockLengths, close }
+  return { seeder, leecher, sent, received, classes, blockLengths, bytesPerConnection, close }
 }
 
 async function readAll(torrent: AnyTorrent): Promise<Uint8Array> {

@@ -7,6 +7,8 @@ declare module 'webtorrent' {
   export interface Wire extends EventEmitter {
     readonly type: WireType
     readonly remoteAddress?: string
+    /** The remote peer's id (hex), once its handshake came. */
+    readonly peerId?: string
   }
 
   export interface TorrentFile {

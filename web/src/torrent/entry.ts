@@ -1,4 +1,5 @@
 import type { SealedShare } from '@swarmdrop/common'
+import { connectedPeerCount } from '@swarmdrop/engine'
 import type { Torrent, TorrentFile } from 'webtorrent/dist/webtorrent.min.js'
 import { isSealedTorrent, sealedFileProgress, sealedPath } from './content'
 import type { Keeping } from './keeper'
@@ -122,8 +123,11 @@ function nameOf({ torrent, sealed, displayName }: Entry): string {
 export const plainLengthOf = (share: SealedShare | null): number | null =>
   share?.manifest.files.reduce((sum, file) => sum + file.length, 0) ?? null
 
-/** Peers with an established connection; webtorrent's numPeers also counts attempts in progress. */
-export const connectedPeers = (torrent: Torrent | null): number => torrent?.wires?.length ?? 0
+/**
+ * Peers with an established connection, each counted once however many connections lead to it;
+ * webtorrent's numPeers also counts attempts in progress.
+ */
+export const connectedPeers = (torrent: Torrent | null): number => (torrent ? connectedPeerCount(torrent) : 0)
 
 /**
  * Whether this tab alone has the whole torrent: it has it, the tracker counts no other seeder, and

@@ -1,15 +1,17 @@
-/** How one peer is connected, from the selected ICE candidate pair. */
+/** How one peer is connected, from the selected ICE candidate pair of its first connection. */
 export type PeerPath = {
   id: string
   path: 'direct' | 'relayed'
   /** ICE candidate types of the selected pair, e.g. "host → srflx". */
   candidates: string | null
+  /** Connections to this peer: more than one on a long path (the engine's parallel connections). */
+  connections: number
 }
 
 type StatsEntry = { id: string; type: string; [key: string]: unknown }
 
 /** Reads the selected candidate pair out of `getStats()` entries. Pure, so it is tested without a browser. */
-export function pathFromStats(entries: Iterable<StatsEntry>): Omit<PeerPath, 'id'> | null {
+export function pathFromStats(entries: Iterable<StatsEntry>): Pick<PeerPath, 'path' | 'candidates'> | null {
   const byId = new Map<string, StatsEntry>()
   for (const entry of entries) byId.set(entry.id, entry)
   const transport = [...byId.values()].find((entry) => entry.type === 'transport')
@@ -29,16 +31,27 @@ export function pathFromStats(entries: Iterable<StatsEntry>): Omit<PeerPath, 'id
   }
 }
 
-/** How each connection is routed (the connections as the engine reads them from webtorrent). */
-export async function peerPaths(connections: Array<{ id: string; pc: RTCPeerConnection }>): Promise<PeerPath[]> {
+/**
+ * How each peer is reached, one entry per peer however many connections lead to it (the connections
+ * as the engine reads them from webtorrent). Extra connections are made like the first, so they
+ * take the same route.
+ */
+export async function peerPaths(
+  connections: Array<{ id: string; peerId: string; pc: RTCPeerConnection }>,
+): Promise<PeerPath[]> {
+  const byPeer = new Map<string, Array<{ id: string; pc: RTCPeerConnection }>>()
+  for (const { peerId, ...connection } of connections) byPeer.set(peerId, [...(byPeer.get(peerId) ?? []), connection])
   const paths = await Promise.all(
-    connections.map(async ({ id, pc }) => {
-      try {
-        const path = pathFromStats((await pc.getStats()).values() as Iterable<StatsEntry>)
-        return path && { id, ...path }
-      } catch {
-        return null
+    [...byPeer.values()].map(async (group) => {
+      for (const { id, pc } of group) {
+        try {
+          const path = pathFromStats((await pc.getStats()).values() as Iterable<StatsEntry>)
+          if (path) return { id, ...path, connections: group.length }
+        } catch {
+          // Closed meanwhile: the next connection to this peer tells.
+        }
       }
+      return null
     }),
   )
   return paths.filter((path): path is PeerPath => path !== null)

@@ -8,8 +8,25 @@ export function PeerList({ peers }: { peers: PeerPath[] }) {
   return (
     <ul className="peer-list" aria-label="Connected peers">
       {peers.map((peer, index) => (
-        <li key={peer.id} className="peer-list__item" data-testid="peer" data-path={peer.path}>
-          <span>Peer {index + 1}</span>
+        <li
+          key={peer.id}
+          className="peer-list__item"
+          data-testid="peer"
+          data-path={peer.path}
+          data-connections={peer.connections}
+        >
+          <span>
+            Peer {index + 1}
+            {peer.connections > 1 ? (
+              <span
+                className="peer-list__connections"
+                title="More connections to this peer carry more on a long or lossy path"
+              >
+                {' '}
+                · {peer.connections} connections
+              </span>
+            ) : null}
+          </span>
           <span className={`badge badge--${peer.path}`} title={peer.candidates ?? undefined}>
             {PATH_LABELS[peer.path]}
             {peer.candidates ? ` (${peer.candidates})` : ''}

@@ -2,12 +2,16 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { TestNamespace } from '../../tests/e2e/netns.js'
+import { chromium, type Browser } from '@playwright/test'
+import { chromiumOptions } from '../../e2e/browsers.js'
+import { TestNamespace } from '../../e2e/netns.js'
 
 const run = promisify(execFile)
 const SOURCE = fileURLToPath(new URL('./link.c', import.meta.url))
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/swarmdrop-wan/', import.meta.url))
+const CACHE_DIR = fileURLToPath(new URL('../../../node_modules/.cache/swarmdrop-wan/', import.meta.url))
 const BINARY = `${CACHE_DIR}link`
+const TRACKER_CLI = fileURLToPath(new URL('../../../tracker/dist/cli.js', import.meta.url))
+const APP_PORT = 8080
 
 /** A path between two people: its round trip, random loss each way, and rate each way. */
 export type WanPath = { name: string; rttMs: number; loss: number; rateMbit: number }
@@ -21,6 +25,8 @@ export type WanHost = { namespace: TestNamespace; address: string }
  * Queues hold one bandwidth-delay product, as a well-sized router's would.
  */
 export class WanNetwork {
+  private readonly browsers: Browser[] = []
+
   private constructor(
     private readonly link: ChildProcess,
     readonly sender: WanHost,
@@ -69,7 +75,45 @@ export class WanNetwork {
     return new WanNetwork(link, hosts[0]!, hosts[1]!, hosts[2]!)
   }
 
+  /** The app's origin. */
+  get origin(): string {
+    return `http://${this.server.address}:${APP_PORT}`
+  }
+
+  /** Runs the real server (tracker/dist/cli.js, built) on the server host: no TURN, no keeper. */
+  async startApp(env: Record<string, string> = {}): Promise<void> {
+    await this.server.namespace.start(
+      process.execPath,
+      [TRACKER_CLI],
+      {
+        PORT: String(APP_PORT),
+        HOST: this.server.address,
+        EMBEDDED_TURN: 'off',
+        KEEPER: 'off',
+        SOCKETS_PER_IP: '0',
+        CONNECTIONS_PER_IP_PER_MINUTE: '0',
+        ...env,
+      },
+      /Swarmdrop is running/,
+    )
+  }
+
+  /** Chromium on a person's host (closed with the network); `dir` holds its launcher script. */
+  async launchChromium(host: WanHost, dir: string): Promise<Browser> {
+    const options = chromiumOptions({ disableFeatures: ['LocalNetworkAccessChecks'] })
+    const browser = await chromium.launch({
+      ...options,
+      // The app needs a secure context (WebCrypto, service workers, the private file system), as
+      // it has behind HTTPS; the emulated server is plain http on a private address.
+      args: [...(options.args ?? []), `--unsafely-treat-insecure-origin-as-secure=${this.origin}`],
+      executablePath: await host.namespace.chromiumLauncher(dir),
+    })
+    this.browsers.push(browser)
+    return browser
+  }
+
   async destroy(): Promise<void> {
+    await Promise.all(this.browsers.map((browser) => browser.close().catch(() => {})))
     await Promise.all([this.sender, this.receiver, this.server].map((host) => host.namespace.destroy()))
     this.link.kill('SIGKILL')
   }

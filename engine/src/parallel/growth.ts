@@ -1,0 +1,147 @@
+/*
+ * When to open more connections to one peer, and when to stop: the policy alone, with time and bytes
+ * given to it, so it is tested without a network.
+ *
+ * One WebRTC connection is one SCTP association, whose loss-based congestion control holds it to a
+ * few percent of a lossy long path (0.2 MiB/s on 100 ms with 0.5 % loss, where TCP BBR moves 5.8).
+ * Each further connection has its own window. So on a long path a receiver multiplies its
+ * connections to a peer by four (1, 4, 16, 32) while each step adds at least half of what one
+ * connection carried. A step that added less keeps as many connections as it added worth (twelve
+ * added that brought one connection's worth: one kept), and one that added nothing is closed. A
+ * short path (a LAN: the window opens within milliseconds) keeps its one connection.
+ */
+
+export type GrowthRules = {
+  /** Below this round trip a path is short: one connection fills it. */
+  minRttMs: number
+  /** Connections to one peer, the first included. */
+  max: number
+  /** Each trial multiplies the connections by this (up to the maximum). */
+  stepFactor: number
+  /** After the new connections are up, before measuring: they leave slow start. */
+  settleMs: number
+  settleRtts: number
+  /** How long a rate is measured, before and after (the longer of ms and round trips). */
+  windowMs: number
+  windowRtts: number
+  /** How long new connections may take to connect before the trial goes on without them. */
+  connectTimeoutMs: number
+  /** Each added connection must add this share of what one carried before, to grow further. */
+  growGain: number
+  /** After growth stopped, when to try again (the path or the sender's load may have changed). */
+  retryMs: number
+}
+
+export const GROWTH_RULES: GrowthRules = {
+  minRttMs: 20,
+  max: 32,
+  stepFactor: 4,
+  settleMs: 500,
+  settleRtts: 3,
+  windowMs: 2_000,
+  windowRtts: 10,
+  connectTimeoutMs: 10_000,
+  growGain: 0.5,
+  retryMs: 20_000,
+}
+
+export type GrowthInput = {
+  nowMs: number
+  /** Bytes received from the peer so far, over all its connections. */
+  bytes: number
+  /** The smallest round trip measured on the first connection; null until one is. */
+  rttMs: number | null
+  /** Connections up now, the first included. */
+  connected: number
+  /** Whether more would be used: the peer has pieces this side still wants. */
+  wanted: boolean
+}
+
+export type GrowthDecision = { open: number } | { close: number } | null
+
+type State =
+  | { phase: 'steady'; trialAfterMs: number }
+  | { phase: 'opening'; before: number; from: number; added: number; startMs: number }
+  | { phase: 'measuring'; before: number; from: number; startMs: number }
+
+export class ConnectionGrowth {
+  private state: State = { phase: 'steady', trialAfterMs: 0 }
+  /** Cumulative bytes over time, one sample per update, as far back as one window needs. */
+  private samples: Array<{ t: number; bytes: number }> = []
+  /** Since when the set of connections has been the same (a rate before a change means nothing after it). */
+  private stableSinceMs: number | null = null
+
+  constructor(private readonly rules: GrowthRules = GROWTH_RULES) {}
+
+  update(input: GrowthInput): GrowthDecision {
+    const { nowMs, bytes, rttMs, connected, wanted } = input
+    this.samples.push({ t: nowMs, bytes })
+    // A rate is measured from the first byte on: before it, the peer was still sending its metadata.
+    if (bytes === 0) this.stableSinceMs = nowMs
+    this.stableSinceMs ??= nowMs
+    const longPath = rttMs !== null && rttMs >= this.rules.minRttMs
+    const rtts = (ms: number, count: number) => Math.max(ms, count * (rttMs ?? 0))
+    const windowMs = rtts(this.rules.windowMs, this.rules.windowRtts)
+    while (this.samples.length > 2 && this.samples[1]!.t <= nowMs - 3 * windowMs) this.samples.shift()
+    const state = this.state
+
+    if (!wanted || !longPath) {
+      if (state.phase !== 'steady') this.steady(nowMs, 0)
+      return null
+    }
+    switch (state.phase) {
+      case 'steady': {
+        if (connected >= this.rules.max || nowMs < state.trialAfterMs) return null
+        if (nowMs - this.stableSinceMs < windowMs) return null
+        const before = this.rate(nowMs - windowMs, nowMs)
+        if (before <= 0) return null
+        const added = Math.min(connected * (this.rules.stepFactor - 1), this.rules.max - connected)
+        this.state = { phase: 'opening', before, from: connected, added, startMs: nowMs }
+        return { open: added }
+      }
+      case 'opening': {
+        const allUp = connected >= state.from + state.added
+        if (!allUp && nowMs - state.startMs < this.rules.connectTimeoutMs) return null
+        const settleMs = rtts(this.rules.settleMs, this.rules.settleRtts)
+        this.state = { phase: 'measuring', before: state.before, from: state.from, startMs: nowMs + settleMs }
+        return null
+      }
+      case 'measuring': {
+        if (nowMs < state.startMs + windowMs) return null
+        const added = connected - state.from
+        if (added <= 0) return this.steady(nowMs, this.rules.retryMs)
+        const perConnection = state.before / state.from
+        const gainPerAdded = (this.rate(state.startMs, nowMs) - state.before) / added
+        if (gainPerAdded >= this.rules.growGain * perConnection) {
+          // The window just measured is the next trial's "before": it may start at once.
+          this.steady(nowMs, 0)
+          this.stableSinceMs = state.startMs
+          return null
+        }
+        this.steady(nowMs, this.rules.retryMs)
+        // Keep as many of the added as what they added is worth, counted in connections of before.
+        const kept = Math.min(added, Math.max(0, Math.round((gainPerAdded * added) / perConnection)))
+        return kept < added ? { close: added - kept } : null
+      }
+    }
+  }
+
+  /** Connections came or went other than by this policy's decision: rates before mean nothing. */
+  changed(nowMs: number): void {
+    this.stableSinceMs = nowMs
+  }
+
+  private steady(nowMs: number, waitMs: number): null {
+    this.state = { phase: 'steady', trialAfterMs: nowMs + waitMs }
+    this.stableSinceMs = nowMs
+    return null
+  }
+
+  /** Bytes per millisecond between two times, from the samples nearest inside them. */
+  private rate(fromMs: number, toMs: number): number {
+    const first = this.samples.find((sample) => sample.t >= fromMs)
+    const last = this.samples.at(-1)
+    if (!first || !last || last.t <= first.t || last.t > toMs) return 0
+    return (last.bytes - first.bytes) / (last.t - first.t)
+  }
+}
