@@ -32,14 +32,15 @@ export const streaming100MB: Benchmark = async (context) => {
   return figures
 }
 
-/** First frame and seek to 50 % for one viewer of `video`, shared as `kind`. */
+/** First frame and seek to 50 % for one viewer of `video`, shared as `kind` (the viewer in `viewerBrowser` if given). */
 export async function measure(
-  { browser, origin }: BenchContext,
+  { browser, origin }: Pick<BenchContext, 'browser' | 'origin'>,
   video: string,
   cap: string | null,
   kind: ShareKind = 'public',
+  viewerBrowser = browser,
 ) {
-  const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()]
+  const [aliceContext, bobContext] = [await browser.newContext(), await viewerBrowser.newContext()]
   const [alice, bob] = [await aliceContext.newPage(), await bobContext.newPage()]
   await alice.goto(origin + '/')
   if (cap) await new SwarmdropPage(alice, origin).setUploadLimit(cap)

@@ -6,12 +6,16 @@ import { DONE_MARK, FIRST_PEER_MARK } from '@swarmdrop/common'
 import { channelTransferMs } from './raw-datachannel.js'
 import { firstPeerMs, inNewContext, markSpanMs, newSender, openBlankPage, POLL_MS, writeRandomFile } from './steps.js'
 import { medianOf, MiB, mibPerS, round, type Benchmark, type Figure } from './types.js'
+import type { Browser } from '@playwright/test'
+import { testVideo } from '../tests/e2e/media.js'
 import { WanNetwork, type WanPath } from '../tests/support/wan/network.js'
+import { measure } from './stream.js'
 
 const run = promisify(execFile)
 const INSTALL = fileURLToPath(new URL('../scripts/install-system-deps.sh', import.meta.url))
 const ROUNDS = 3
 const IPERF_SECONDS = 12
+const STREAM_SECONDS = 120
 /** The TCP flow beside the app starts this long after the first peer (the app's connections are up) and lasts this long. */
 const TCP_BESIDE_AFTER_MS = 4_000
 const TCP_BESIDE_SECONDS = 8
@@ -20,10 +24,18 @@ const TCP_BESIDE_SECONDS = 8
  * The paths of issue 24. `bytes`: the app's transfer, long enough to last well beyond its ramp to
  * several connections per peer (~20 s); `bareBytes`: a few seconds of one bare channel at its steady rate.
  */
-const PATHS: Array<WanPath & { bytes: number; bareBytes: number }> = [
-  { name: '40 ms, no loss, 100 Mbit/s', rttMs: 40, loss: 0, rateMbit: 100, bytes: 64 * MiB, bareBytes: 32 * MiB },
-  { name: '100 ms, 0.5 % loss, 50 Mbit/s', rttMs: 100, loss: 0.005, rateMbit: 50, bytes: 32 * MiB, bareBytes: 4 * MiB },
-  { name: '200 ms, 1 % loss, 20 Mbit/s', rttMs: 200, loss: 0.01, rateMbit: 20, bytes: 8 * MiB, bareBytes: 1.5 * MiB },
+const PATHS: Array<WanPath & { bytes: number; bareBytes: number; stream?: boolean }> = [
+  { name: '40 ms, no loss, 100 Mbit/s', rttMs: 40, loss: 0, rateMbit: 100, bytes: 64 * MiB, bareBytes: 16 * MiB },
+  {
+    name: '100 ms, 0.5 % loss, 50 Mbit/s',
+    rttMs: 100,
+    loss: 0.005,
+    rateMbit: 50,
+    bytes: 96 * MiB,
+    bareBytes: 4 * MiB,
+    stream: true,
+  },
+  { name: '200 ms, 1 % loss, 20 Mbit/s', rttMs: 200, loss: 0.01, rateMbit: 20, bytes: 12 * MiB, bareBytes: 1.5 * MiB },
 ].filter((_, index) => !process.env.WAN_PATHS || process.env.WAN_PATHS.split(',').includes(String(index + 1)))
 
 /**
@@ -108,6 +120,7 @@ async function measurePath(path: (typeof PATHS)[number], workDir: string): Promi
     }
     await share.context.close()
     const [beside] = besides
+    const streaming = path.stream ? await measureStreaming(path.name, sender, receiver, origin, step) : []
 
     const appMedian = medianOf(app)
     const bareMedian = medianOf(bare)
@@ -136,6 +149,7 @@ async function measurePath(path: (typeof PATHS)[number], workDir: string): Promi
             },
           ]
         : []),
+      ...streaming,
       {
         name: `WAN ${path.name}: link opened to first peer`,
         value: round(firstPeerMedian, 0),
@@ -149,6 +163,43 @@ async function measurePath(path: (typeof PATHS)[number], workDir: string): Promi
   } finally {
     await net.destroy()
   }
+}
+
+/**
+ * A 1 Mbit/s video, two minutes, shared privately and watched on the path: link opened to the first
+ * frame, then a seek to the middle until a frame past it shows (bench/stream.ts).
+ */
+async function measureStreaming(
+  pathName: string,
+  sender: Browser,
+  receiver: Browser,
+  origin: string,
+  step: (what: string) => void,
+): Promise<Figure[]> {
+  const { firstFrameMs, seekMs } = await measure(
+    { browser: sender, origin },
+    await testVideo(STREAM_SECONDS, '1M'),
+    null,
+    'private',
+    receiver,
+  )
+  step(`stream: first frame ${round(firstFrameMs, 0)} ms, seek ${round(seekMs, 0)} ms`)
+  return [
+    {
+      name: `WAN ${pathName}: time to first frame, 1 Mbit/s WebM (private link)`,
+      value: round(firstFrameMs, 0),
+      unit: 'ms',
+      target: '<= 2000 ms',
+      note: 'link opened to the video playing; one run',
+    },
+    {
+      name: `WAN ${pathName}: seek to 50 % until playing, 1 Mbit/s WebM`,
+      value: round(seekMs, 0),
+      unit: 'ms',
+      target: '<= 3000 ms',
+      note: 'one run',
+    },
+  ]
 }
 
 /** TCP throughput from sender to receiver over the same link, in Mbit/s (iperf3, first 2 s left out). */

@@ -20,6 +20,8 @@ import {
  */
 
 export type ParallelOptions = {
+  /** Signals go over a data channel of their own, beside the first connection's (browsers). */
+  controlChannel?: boolean
   /** Extra connections this side answers, per torrent (each peer's own limit is the growth max). */
   maxAnswered?: number
   rules?: Partial<GrowthRules>
@@ -28,12 +30,14 @@ export type ParallelOptions = {
 const MAX_ANSWERED = 48
 const TICK_MS = 250
 const PING_EVERY_MS = 5_000
+const ICE_RTT_EVERY_MS = 1_000
 
 type Listener = (...args: never[]) => void
 /** A simple-peer connection, as far as this uses it. */
 type Connection = {
   id?: string
   config: object
+  _pc?: RTCPeerConnection | null
   destroyed: boolean
   signal(signal: Signal): void
   destroy(): void
@@ -46,6 +50,8 @@ type Wire = {
   peerId?: string
   amInterested: boolean
   destroyed: boolean
+  /** What this side's extended handshake carries besides the extensions (BEP 10). */
+  extendedHandshake: Record<string, unknown>
   use(extension: unknown): void
   extended(name: string, bytes: Uint8Array): void
   on(event: string, listener: Listener): unknown
@@ -65,6 +71,17 @@ type Torrent = {
 /** The id an extra connection is registered under: never a peer id (40 hex digits), never another's. */
 const extraId = (peerId: string, opener: 'us' | 'them', connection: number) => `${peerId}/${opener}/${connection}`
 
+/**
+ * Signals sent on the first connection's wire wait behind the blocks already queued on it: an
+ * answer took ~1.5 s at 100 ms and 0.5 % loss. A negotiated data channel of their own on the same
+ * connection is a stream of its own in the same SCTP association, served between blocks. Each side
+ * uses it once something came over it, which proves the other end exists (data on a stream with no
+ * channel at the other end is dropped); until then, and where it cannot be made, the wire carries all.
+ */
+const CONTROL_CHANNEL = { label: 'swarmdrop-parallel', id: 1017 }
+/** In the extended handshake: this side makes the control channel when the other side says so too. */
+const CONTROL_CHANNEL_KEY = 'swarmdrop_control_channel'
+
 /** Every connection to one remote peer, and what is being signalled to it. */
 class PeerGroup {
   readonly wires = new Set<Wire>()
@@ -77,6 +94,10 @@ class PeerGroup {
   private nextConnection = 1
   bytes = 0
   rttMs: number | null = null
+  /** The first connection's round trip as ICE measures it (its consent checks queue like data): now, and its smallest. */
+  private iceRttMs: number | null = null
+  private iceRttMinMs = Infinity
+  private iceRttReadAtMs = -Infinity
   private pingSeq = 0
   private pingSentAt = new Map<number, number>()
   private lastPingMs = -Infinity
@@ -89,11 +110,49 @@ class PeerGroup {
     this.growth = new ConnectionGrowth(rules)
   }
 
+  private control: RTCDataChannel | null = null
+  private controlConfirmed = false
+
   send(message: ParallelMessage): boolean {
+    const bytes = encodeParallelMessage(message)
+    if (this.control?.readyState === 'open' && this.controlConfirmed) {
+      try {
+        this.control.send(bytes)
+        return true
+      } catch {
+        // Closing: the wire takes it.
+      }
+    }
     const wire = this.signalling
     if (!wire || wire.destroyed) return false
-    wire.extended(PARALLEL_EXTENSION, encodeParallelMessage(message))
+    wire.extended(PARALLEL_EXTENSION, bytes)
     return true
+  }
+
+  openControlChannel(pc: RTCPeerConnection, onMessage: (bytes: Uint8Array) => void): void {
+    if (this.control) return
+    let channel: RTCDataChannel
+    try {
+      channel = pc.createDataChannel(CONTROL_CHANNEL.label, { negotiated: true, id: CONTROL_CHANNEL.id })
+    } catch {
+      return
+    }
+    this.control = channel
+    channel.binaryType = 'arraybuffer'
+    const hello = () => channel.readyState === 'open' && channel.send(encodeParallelMessage({ type: 'hello' }))
+    channel.onopen = hello
+    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      if (!(data instanceof ArrayBuffer)) return
+      // The first word from the other end: tell it this end exists too, in case its hello came too early.
+      if (!this.controlConfirmed) hello()
+      this.controlConfirmed = true
+      onMessage(new Uint8Array(data))
+    }
+    channel.onclose = () => {
+      if (this.control !== channel) return
+      this.control = null
+      this.controlConfirmed = false
+    }
   }
 
   ping(nowMs: number): void {
@@ -111,6 +170,25 @@ class PeerGroup {
     this.rttMs = Math.min(this.rttMs ?? Infinity, nowMs - sentAt)
   }
 
+  /** How far the path's round trip is above its smallest, from the first connection's statistics (null: unknown). */
+  get queueMs(): number | null {
+    return this.iceRttMs === null ? null : this.iceRttMs - this.iceRttMinMs
+  }
+
+  readIceRtt(nowMs: number): void {
+    const pc = this.template?._pc
+    if (!pc || nowMs - this.iceRttReadAtMs < ICE_RTT_EVERY_MS) return
+    this.iceRttReadAtMs = nowMs
+    pc.getStats()
+      .then((stats) => {
+        const rttMs = selectedRoundTripMs(stats)
+        if (rttMs === null) return
+        this.iceRttMs = rttMs
+        this.iceRttMinMs = Math.min(this.iceRttMinMs, rttMs)
+      })
+      .catch(() => {})
+  }
+
   newConnectionNumber(): number {
     return this.nextConnection++
   }
@@ -121,6 +199,10 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
   const subject = torrent as Torrent
   const rules: GrowthRules = { ...GROWTH_RULES, ...options.rules }
   const maxAnswered = options.maxAnswered ?? MAX_ANSWERED
+  const receive = (group: PeerGroup, bytes: Uint8Array) => {
+    const parsed = parseParallelMessage(bytes)
+    if (parsed.ok && !subject.destroyed) onMessage(group, parsed.message)
+  }
   const groups = new Map<string, PeerGroup>()
   const now = () => performance.now()
 
@@ -189,6 +271,8 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
 
   const onMessage = (group: PeerGroup, message: ParallelMessage) => {
     switch (message.type) {
+      case 'hello':
+        return
       case 'ping':
         group.send({ type: 'pong', seq: message.seq })
         return
@@ -225,11 +309,14 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
   class ParallelExtension {
     constructor(private readonly wire: Wire) {}
 
-    onExtendedHandshake(handshake: { m?: Record<string, unknown> }) {
+    onExtendedHandshake(handshake: { m?: Record<string, unknown>; [CONTROL_CHANNEL_KEY]?: unknown }) {
       const peerId = this.wire.peerId
       if (!peerId || !handshake.m || !(PARALLEL_EXTENSION in handshake.m)) return
       const group = groupOf(peerId)
       if (!group.signalling || group.signalling.destroyed) group.signalling = this.wire
+      const pc = group.template?._pc
+      if (options.controlChannel && handshake[CONTROL_CHANNEL_KEY] === 1 && pc)
+        group.openControlChannel(pc, (bytes) => receive(group, bytes))
       // Before any piece is asked for: a ping behind a queue of blocks would measure the queue.
       group.ping(now())
     }
@@ -237,8 +324,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
     onMessage(bytes: Uint8Array) {
       const peerId = this.wire.peerId
       const group = peerId ? groups.get(peerId) : undefined
-      const parsed = parseParallelMessage(bytes)
-      if (group && parsed.ok && !subject.destroyed) onMessage(group, parsed.message)
+      if (group) receive(group, bytes)
     }
   }
   ;(ParallelExtension.prototype as { name?: string }).name = PARALLEL_EXTENSION
@@ -246,6 +332,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
   subject.on('wire', (wire: Wire) => {
     if (wire.type !== 'webrtc' || !wire.peerId) return
     wire.use(ParallelExtension)
+    if (options.controlChannel) wire.extendedHandshake[CONTROL_CHANNEL_KEY] = 1
     const group = groupOf(wire.peerId)
     group.wires.add(wire)
     group.template ??= connectionOf(wire)
@@ -265,13 +352,17 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
     for (const group of groups.values()) {
       if (!group.signalling) continue
       const wanted = !subject.done && [...group.wires].some((wire) => wire.amInterested)
-      if (wanted) group.ping(nowMs)
+      if (wanted) {
+        group.ping(nowMs)
+        group.readIceRtt(nowMs)
+      }
       const decision = group.growth.update({
         nowMs,
         bytes: group.bytes,
         rttMs: group.rttMs,
         connected: group.wires.size,
         wanted,
+        queueMs: group.queueMs,
       })
       if (decision && 'open' in decision) for (let i = 0; i < decision.open; i++) open(group)
       if (decision && 'close' in decision) closeNewest(group, decision.close)
@@ -283,6 +374,18 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
     for (const group of groups.values()) closeNewest(group, group.opened.size)
   })
   subject.once('close', () => clearInterval(timer))
+}
+
+/** The selected candidate pair's current round trip, in ms (Chromium has it; Firefox and Node's WebRTC may not). */
+function selectedRoundTripMs(stats: RTCStatsReport): number | null {
+  let pairId: unknown
+  stats.forEach((entry: { type?: string; selectedCandidatePairId?: unknown }) => {
+    if (entry.type === 'transport') pairId = entry.selectedCandidatePairId
+  })
+  const pair =
+    typeof pairId === 'string' ? (stats.get(pairId) as { currentRoundTripTime?: unknown } | undefined) : undefined
+  const seconds = pair?.currentRoundTripTime
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds * 1000 : null
 }
 
 /** The number of distinct peers among the torrent's connections (several may lead to one peer). */

@@ -8,7 +8,9 @@
  * connections to a peer by four (1, 4, 16, 32) while each step adds at least half of what one
  * connection carried. A step that added less keeps as many connections as it added worth (twelve
  * added that brought one connection's worth: one kept), and one that added nothing is closed. A
- * short path (a LAN: the window opens within milliseconds) keeps its one connection.
+ * short path (a LAN: the window opens within milliseconds) keeps its one connection. A path whose
+ * round trip grows under the load has a queue filling at its bottleneck, where these connections
+ * would crowd out other flows: half the extra ones close, every few seconds while it lasts.
  */
 
 export type GrowthRules = {
@@ -28,8 +30,17 @@ export type GrowthRules = {
   connectTimeoutMs: number
   /** Each added connection must add this share of what one carried before, to grow further. */
   growGain: number
-  /** After growth stopped, when to try again (the path or the sender's load may have changed). */
+  /**
+   * A queue at the bottleneck: the first connection's round trip above its smallest by more than
+   * this share of it (and this many ms), for this long. Then half the extra connections close.
+   */
+  queueShare: number
+  queueMinMs: number
+  queueHoldMs: number
+  /** After growth stopped, when to try again (the path or the sender's load may have changed)... */
   retryMs: number
+  /** ...doubling after each trial that did not grow, up to this. */
+  maxRetryMs: number
 }
 
 export const GROWTH_RULES: GrowthRules = {
@@ -42,7 +53,11 @@ export const GROWTH_RULES: GrowthRules = {
   windowRtts: 10,
   connectTimeoutMs: 10_000,
   growGain: 0.5,
+  queueShare: 0.5,
+  queueMinMs: 10,
+  queueHoldMs: 3_000,
   retryMs: 20_000,
+  maxRetryMs: 320_000,
 }
 
 export type GrowthInput = {
@@ -55,6 +70,8 @@ export type GrowthInput = {
   connected: number
   /** Whether more would be used: the peer has pieces this side still wants. */
   wanted: boolean
+  /** How far the first connection's round trip is now above its smallest (null: not known here). */
+  queueMs: number | null
 }
 
 export type GrowthDecision = { open: number } | { close: number } | null
@@ -70,11 +87,16 @@ export class ConnectionGrowth {
   private samples: Array<{ t: number; bytes: number }> = []
   /** Since when the set of connections has been the same (a rate before a change means nothing after it). */
   private stableSinceMs: number | null = null
+  private retryMs: number
+  /** Since when the path has shown a queue, without a break. */
+  private queuedSinceMs: number | null = null
 
-  constructor(private readonly rules: GrowthRules = GROWTH_RULES) {}
+  constructor(private readonly rules: GrowthRules = GROWTH_RULES) {
+    this.retryMs = rules.retryMs
+  }
 
   update(input: GrowthInput): GrowthDecision {
-    const { nowMs, bytes, rttMs, connected, wanted } = input
+    const { nowMs, bytes, rttMs, connected, wanted, queueMs } = input
     this.samples.push({ t: nowMs, bytes })
     // A rate is measured from the first byte on: before it, the peer was still sending its metadata.
     if (bytes === 0) this.stableSinceMs = nowMs
@@ -88,6 +110,16 @@ export class ConnectionGrowth {
     if (!wanted || !longPath) {
       if (state.phase !== 'steady') this.steady(nowMs, 0)
       return null
+    }
+    // Connections that fill the bottleneck's queue crowd out whoever else uses the link (a TCP
+    // flow, the same person's video call): give half of the extra ones back, and grow later.
+    const queued = queueMs !== null && queueMs > Math.max(this.rules.queueMinMs, this.rules.queueShare * (rttMs ?? 0))
+    this.queuedSinceMs = queued ? (this.queuedSinceMs ?? nowMs) : null
+    if (this.queuedSinceMs !== null && nowMs - this.queuedSinceMs >= this.rules.queueHoldMs) {
+      this.queuedSinceMs = nowMs
+      const extra = state.phase === 'steady' ? Math.ceil((connected - 1) / 2) : connected - state.from
+      this.stopGrowing(nowMs)
+      return extra > 0 ? { close: extra } : null
     }
     switch (state.phase) {
       case 'steady': {
@@ -109,16 +141,22 @@ export class ConnectionGrowth {
       case 'measuring': {
         if (nowMs < state.startMs + windowMs) return null
         const added = connected - state.from
-        if (added <= 0) return this.steady(nowMs, this.rules.retryMs)
+        if (added <= 0) return this.stopGrowing(nowMs)
+        // What they added, they took from others.
+        if (queued) {
+          this.stopGrowing(nowMs)
+          return { close: added }
+        }
         const perConnection = state.before / state.from
         const gainPerAdded = (this.rate(state.startMs, nowMs) - state.before) / added
         if (gainPerAdded >= this.rules.growGain * perConnection) {
           // The window just measured is the next trial's "before": it may start at once.
+          this.retryMs = this.rules.retryMs
           this.steady(nowMs, 0)
           this.stableSinceMs = state.startMs
           return null
         }
-        this.steady(nowMs, this.rules.retryMs)
+        this.stopGrowing(nowMs)
         // Keep as many of the added as what they added is worth, counted in connections of before.
         const kept = Math.min(added, Math.max(0, Math.round((gainPerAdded * added) / perConnection)))
         return kept < added ? { close: added - kept } : null
@@ -129,6 +167,13 @@ export class ConnectionGrowth {
   /** Connections came or went other than by this policy's decision: rates before mean nothing. */
   changed(nowMs: number): void {
     this.stableSinceMs = nowMs
+  }
+
+  /** Waits before the next trial, twice as long as before the last one. */
+  private stopGrowing(nowMs: number): null {
+    this.steady(nowMs, this.retryMs)
+    this.retryMs = Math.min(2 * this.retryMs, this.rules.maxRetryMs)
+    return null
   }
 
   private steady(nowMs: number, waitMs: number): null {

@@ -1,15 +1,16 @@
 /*
  * The messages of Swarmdrop's parallel-connections extension (BEP 10, name below): WebRTC signals
- * for extra connections between two peers that already have one, carried over that one, and pings
- * to measure its round trip. JSON in UTF-8. Whatever a peer sends goes through parseParallelMessage.
+ * for extra connections between two peers that already have one, carried over that one (on the
+ * extension, or on a data channel of their own beside it), and pings to measure its round trip.
+ * JSON in UTF-8. Whatever a peer sends goes through parseParallelMessage.
  */
 
 export const PARALLEL_EXTENSION = 'swarmdrop_parallel'
 
 /** The largest message accepted (an offer's SDP is 1-3 KB). */
 export const MAX_MESSAGE_BYTES = 16 * 1024
-/** Connection numbers run from 1 to this: a peer never opens more than this many to one other. */
-export const MAX_CONNECTION_NUMBER = 1024
+/** Connection numbers run from 1 up to this (a long download keeps trying more now and then). */
+export const MAX_CONNECTION_NUMBER = 2 ** 31 - 1
 
 /** What simple-peer emits and takes as a signal, with trickle on. */
 export type Signal =
@@ -22,11 +23,14 @@ export type ParallelMessage =
   /** The receiver of an offer will not take another connection. */
   | { type: 'refuse'; connection: number }
   | { type: 'ping' | 'pong'; seq: number }
+  /** Over the control channel: this side has its end of it (see connections.ts). */
+  | { type: 'hello' }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-export const encodeParallelMessage = (message: ParallelMessage): Uint8Array => encoder.encode(JSON.stringify(message))
+export const encodeParallelMessage = (message: ParallelMessage): Uint8Array<ArrayBuffer> =>
+  encoder.encode(JSON.stringify(message))
 
 export type Parsed = { ok: true; message: ParallelMessage } | { ok: false; error: string }
 
@@ -46,6 +50,8 @@ export function parseParallelMessage(bytes: Uint8Array): Parsed {
       return isCount(value.seq, Number.MAX_SAFE_INTEGER)
         ? { ok: true, message: { type: value.type, seq: value.seq } }
         : fail(`a ${value.type} without a sequence number`)
+    case 'hello':
+      return { ok: true, message: { type: 'hello' } }
     case 'refuse':
       return isCount(value.connection, MAX_CONNECTION_NUMBER)
         ? { ok: true, message: { type: 'refuse', connection: value.connection } }

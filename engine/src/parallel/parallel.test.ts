@@ -34,7 +34,7 @@ describe('parallel-connection messages', () => {
       new TextEncoder().encode('{"type":"signal","connection":0,"opener":"mine","signal":{"type":"offer","sdp":""}}'),
       new TextEncoder().encode('{"type":"signal","connection":1,"opener":"nobody","signal":{"type":"offer","sdp":""}}'),
       new TextEncoder().encode('{"type":"signal","connection":1,"opener":"mine","signal":{"type":"renegotiate"}}'),
-      new TextEncoder().encode('{"type":"refuse","connection":1e9}'),
+      new TextEncoder().encode('{"type":"refuse","connection":1e10}'),
       new TextEncoder().encode('{"type":"toString"}'),
       new Uint8Array(64 * 1024).fill(0x20),
     ]
@@ -44,7 +44,14 @@ describe('parallel-connection messages', () => {
 
 describe('ConnectionGrowth', () => {
   /** Runs the policy for `seconds` against a path whose rate (bytes/ms) depends on the connections. */
-  function drive(options: { rttMs: number; seconds: number; rate: (connections: number) => number; wanted?: boolean }) {
+  function drive(options: {
+    rttMs: number
+    seconds: number
+    rate: (connections: number) => number
+    wanted?: boolean
+    /** The queue the path shows with this many connections. */
+    queueMs?: (connections: number) => number
+  }) {
     const growth = new ConnectionGrowth()
     let connected = 1
     let bytes = 0
@@ -57,6 +64,7 @@ describe('ConnectionGrowth', () => {
         rttMs: options.rttMs,
         connected,
         wanted: options.wanted ?? true,
+        queueMs: options.queueMs?.(connected) ?? null,
       })
       if (decision && 'open' in decision) connected += decision.open
       if (decision && 'close' in decision) connected -= decision.close
@@ -92,13 +100,33 @@ describe('ConnectionGrowth', () => {
     assert.deepEqual(counts, [1, 4, 2])
   })
 
-  it('closes a step that adds nothing, and tries again later', () => {
+  it('closes a step that adds nothing, and tries again later, less and less often', () => {
+    // Trials at ~2 s, ~27 s, ~69 s, ~151 s: waits of 20, 40 and 80 s after each.
     assert.deepEqual(drive({ rttMs: 50, seconds: 30, rate: () => 100 }), [1, 4, 1, 4, 1])
+    assert.deepEqual(drive({ rttMs: 50, seconds: 140, rate: () => 100 }), [1, 4, 1, 4, 1, 4, 1])
+    assert.equal(drive({ rttMs: 50, seconds: 160, rate: () => 100 }).length, 9)
+  })
+
+  it('gives half the extra connections back while the path shows a queue, and grows again later', () => {
+    // Past eight connections the link is full and its queue grows: the step to sixteen is undone.
+    const full = drive({ rttMs: 100, seconds: 30, rate: (n) => 200 * Math.min(n, 8), queueMs: (n) => (n > 8 ? 60 : 2) })
+    assert.deepEqual(full, [1, 4, 16, 4, 16])
+    // A queue from someone else's flow (a TCP download beside, from 10 s on): the step under way is
+    // undone, then the rest halves every 3 s back to one.
+    let t = 0
+    const beside = drive({
+      rttMs: 100,
+      seconds: 30,
+      rate: (n) => 200 * n,
+      queueMs: () => ((t += 250) > 10_000 ? 60 : 2),
+    })
+    assert.deepEqual(beside, [1, 4, 16, 32, 16, 8, 4, 2, 1])
   })
 
   it('waits a whole window of steady rate before its first trial, longer on longer paths', () => {
     const growth = new ConnectionGrowth()
-    const at = (nowMs: number) => growth.update({ nowMs, bytes: nowMs * 10, rttMs: 400, connected: 1, wanted: true })
+    const at = (nowMs: number) =>
+      growth.update({ nowMs, bytes: nowMs * 10, rttMs: 400, connected: 1, wanted: true, queueMs: null })
     assert.equal(at(0), null)
     // 10 round trips of 400 ms: 4 s, not the 2 s floor.
     assert.equal(at(2_000), null)
