@@ -9,6 +9,9 @@ import { defineConfig, transformWithOxc, type Plugin } from 'vite'
 import { CLIENT_CONFIG_PATH, RTC_CONFIG_PATH } from './common/src/index'
 import { WORKER_PROTOCOL } from './web/src/service-worker/protocol'
 
+/** A tiny script of its own that runs before the app's: see web/src/early-tracker-socket.ts. */
+const EARLY_SOCKET_ENTRY = 'early-tracker-socket'
+
 /** The app's service worker, served from the root (its scope): see web/src/service-worker/. */
 const APP_WORKER_FILE = 'sw.js'
 
@@ -65,7 +68,8 @@ function appServiceWorker(): Plugin {
 }
 
 /**
- * What a page opened on a share link needs before it can reach the tracker, asked for with the page,
+ * The early tracker socket's script first in the page (web/src/early-tracker-socket.ts). Then what a
+ * page opened on a share link needs before it can reach the tracker, asked for with the page,
  * after the main bundle and the styles (so they come first), instead of once the bundle has run:
  * webtorrent's chunk (~40 % of the app's script; modulepreload fetches and compiles it, and runs
  * nothing), the deployment's configuration and the ICE servers (the app takes those on every page,
@@ -81,7 +85,20 @@ function preloadStartup(): Plugin {
           (file) => file.type === 'chunk' && file.isDynamicEntry && file.name.startsWith('webtorrent'),
         )
         const preload = (attrs: Record<string, string | boolean>) => ({ tag: 'link', attrs, injectTo: 'head' as const })
+        const early = Object.values(bundle ?? {}).find(
+          (file) => file.type === 'chunk' && file.isEntry && file.name === EARLY_SOCKET_ENTRY,
+        )
         return [
+          // Before the main script, so that it runs first (module scripts run in document order).
+          ...(early
+            ? [
+                {
+                  tag: 'script',
+                  attrs: { type: 'module', crossorigin: true, src: `/${early.fileName}` },
+                  injectTo: 'head-prepend' as const,
+                },
+              ]
+            : []),
           ...(webtorrent
             ? [preload({ rel: 'modulepreload', crossorigin: true, href: `/${webtorrent.fileName}` })]
             : []),
@@ -134,6 +151,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
+    rollupOptions: {
+      // The early tracker socket is an entry of its own, put in the page by preloadStartup.
+      input: { index: resolve('web/index.html'), [EARLY_SOCKET_ENTRY]: resolve('web/src/early-tracker-socket.ts') },
+    },
   },
   server: {
     // `npm run dev`: the tracker (npm start) on 8080 answers the API and the WebSocket tracker.

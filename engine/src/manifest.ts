@@ -191,7 +191,7 @@ export const WORKAROUNDS = {
     },
     runtimes: ['browser', 'node'],
     writtenFor: WEBTORRENT_VERSION,
-    why: "Not a fix but a feature on webtorrent's extension API (parallel/): an extra connection to a peer is made like that peer's first one, with the same simple-peer class and ICE configuration, which only the first connection holds; in browsers its signals go over a data channel of their own on the first connection's RTCPeerConnection.",
+    why: "Not a fix but a feature on webtorrent's extension API (parallel/): an extra connection to a peer is made like that peer's first one, with the same simple-peer class and ICE configuration, which only the first connection holds; its signals go over a data channel of their own on the first connection's RTCPeerConnection.",
   },
   'node-end-of-candidates': {
     touches: { 'webrtc-polyfill RTCPeerConnection': ['dispatchEvent()', 'iceGatheringState'] },

@@ -69,8 +69,7 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
   })
   if (uses('short-request-pipelines')) shortRequestPipelines(torrent)
   if (uses('webrtc-glare')) settleOfferGlare(torrent)
-  if (uses('parallel-connections') && options.parallel !== false)
-    connectInParallel(torrent, { controlChannel: options.runtime === 'browser', ...options.parallel })
+  if (uses('parallel-connections') && options.parallel !== false) connectInParallel(torrent, options.parallel)
   torrent.once('metadata', () => {
     // Every member of the torrent exists now: what is checked at first use below is checked here already.
     checkClass(options.runtime, 'webtorrent Torrent', torrent)

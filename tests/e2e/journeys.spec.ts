@@ -122,22 +122,61 @@ test('the configuration and ICE servers are asked for with the page, once, befor
 test("the app's scripts arrive compressed at build time: brotli where the browser takes it, gzip otherwise", async ({
   alice,
 }) => {
-  const scripts: Array<Promise<{ url: string; accepted: string; encoding: string | undefined }>> = []
+  const scripts: Array<Promise<{ url: string; accepted: string; encoding: string | undefined; bytes: number }>> = []
   alice.page.on('response', (response) => {
     if (!/\/assets\/.*\.js$/.test(response.url())) return
     scripts.push(
-      response
-        .request()
-        .headerValue('accept-encoding')
-        .then((accepted) => ({
-          url: response.url(),
-          accepted: accepted ?? '',
-          encoding: response.headers()['content-encoding'],
-        })),
+      Promise.all([response.request().headerValue('accept-encoding'), response.body()]).then(([accepted, body]) => ({
+        url: response.url(),
+        accepted: accepted ?? '',
+        encoding: response.headers()['content-encoding'],
+        bytes: body.length,
+      })),
     )
   })
   await alice.openHome()
   expect(scripts.length).toBeGreaterThan(0)
-  for (const { url, accepted, encoding } of await Promise.all(scripts))
-    expect(encoding, url).toBe(/\bbr\b/.test(accepted) ? 'br' : 'gzip')
+  // Below 1 KiB (the early tracker socket's script) compression does not pay, and the file goes as it is.
+  for (const { url, accepted, encoding, bytes } of await Promise.all(scripts))
+    expect(encoding, url).toBe(bytes < 1024 ? undefined : /\bbr\b/.test(accepted) ? 'br' : 'gzip')
+})
+
+test('on a share link the tracker socket opens while the main script is still on its way, and the app uses that one', async ({
+  alice,
+  bob,
+  workDir,
+}) => {
+  const hashes = await writeTree(workDir, { 'early.bin': randomFile(256 * 1024) })
+  const link = await alice.share([join(workDir, 'early.bin')])
+  // Every WebSocket the page makes, and when (Firefox's automation reports none of them).
+  await bob.page.addInitScript(() => {
+    const Native = WebSocket
+    const made: Array<{ url: string; atMs: number }> = []
+    ;(window as unknown as { socketsMade: typeof made }).socketsMade = made
+    function Recorded(url: string | URL, protocols?: string | string[]) {
+      made.push({ url: String(url), atMs: performance.now() })
+      return new Native(url, protocols)
+    }
+    Recorded.prototype = Native.prototype
+    Object.assign(Recorded, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 })
+    window.WebSocket = Recorded as unknown as typeof WebSocket
+  })
+  // The main script is held back a second, as a long path would.
+  await bob.page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await route.continue()
+  })
+  await bob.open(link)
+  await bob.waitUntilDone()
+  expect(sha256(await bob.saveFile('early.bin'))).toBe(hashes['early.bin'])
+  const { sockets, mainScriptAtMs } = await bob.page.evaluate(() => ({
+    sockets: (window as unknown as { socketsMade: Array<{ url: string; atMs: number }> }).socketsMade,
+    mainScriptAtMs: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((entry) =>
+      /\/assets\/index-[\w-]+\.js$/.test(entry.name),
+    )!.responseEnd,
+  }))
+  // One socket to the tracker, made before the app's script had even arrived.
+  const trackerSockets = sockets.filter(({ url }) => new URL(url).pathname === '/announce')
+  expect(trackerSockets).toHaveLength(1)
+  expect(trackerSockets[0]!.atMs).toBeLessThan(mainScriptAtMs - 500)
 })

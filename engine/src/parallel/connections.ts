@@ -20,7 +20,7 @@ import {
  */
 
 export type ParallelOptions = {
-  /** Signals go over a data channel of their own, beside the first connection's (browsers). */
+  /** Signals go over a data channel of their own beside the first connection's, where both sides offer it (the default). */
   controlChannel?: boolean
   /** Extra connections this side answers, per torrent (each peer's own limit is the growth max). */
   maxAnswered?: number
@@ -199,6 +199,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
   const subject = torrent as Torrent
   const rules: GrowthRules = { ...GROWTH_RULES, ...options.rules }
   const maxAnswered = options.maxAnswered ?? MAX_ANSWERED
+  const controlChannel = options.controlChannel ?? true
   const receive = (group: PeerGroup, bytes: Uint8Array) => {
     const parsed = parseParallelMessage(bytes)
     if (parsed.ok && !subject.destroyed) onMessage(group, parsed.message)
@@ -315,7 +316,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
       const group = groupOf(peerId)
       if (!group.signalling || group.signalling.destroyed) group.signalling = this.wire
       const pc = group.template?._pc
-      if (options.controlChannel && handshake[CONTROL_CHANNEL_KEY] === 1 && pc)
+      if (controlChannel && handshake[CONTROL_CHANNEL_KEY] === 1 && pc)
         group.openControlChannel(pc, (bytes) => receive(group, bytes))
       // Before any piece is asked for: a ping behind a queue of blocks would measure the queue.
       group.ping(now())
@@ -332,7 +333,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
   subject.on('wire', (wire: Wire) => {
     if (wire.type !== 'webrtc' || !wire.peerId) return
     wire.use(ParallelExtension)
-    if (options.controlChannel) wire.extendedHandshake[CONTROL_CHANNEL_KEY] = 1
+    if (controlChannel) wire.extendedHandshake[CONTROL_CHANNEL_KEY] = 1
     const group = groupOf(wire.peerId)
     group.wires.add(wire)
     group.template ??= connectionOf(wire)
