@@ -68,7 +68,7 @@ function appServiceWorker(): Plugin {
 }
 
 /**
- * The early tracker socket's script first in the page (web/src/early-tracker-socket.ts). Then what a
+ * The early tracker socket's script first in the page, inline (web/src/early-tracker-socket.ts). Then what a
  * page opened on a share link needs before it can reach the tracker, asked for with the page,
  * after the main bundle and the styles (so they come first), instead of once the bundle has run:
  * webtorrent's chunk (~40 % of the app's script; modulepreload fetches and compiles it, and runs
@@ -88,13 +88,17 @@ function preloadStartup(): Plugin {
         const early = Object.values(bundle ?? {}).find(
           (file) => file.type === 'chunk' && file.isEntry && file.name === EARLY_SOCKET_ENTRY,
         )
+        if (early?.type === 'chunk') for (const file of [early.fileName, `${early.fileName}.map`]) delete bundle![file]
         return [
-          // Before the main script, so that it runs first (module scripts run in document order).
-          ...(early
+          // In the page itself, before the main script: it runs as soon as the page is parsed (module
+          // scripts run in document order), with no request of its own to wait for or to slow the
+          // main script's. The server allows it by its hash (tracker/src/server.ts).
+          ...(early?.type === 'chunk'
             ? [
                 {
                   tag: 'script',
-                  attrs: { type: 'module', crossorigin: true, src: `/${early.fileName}` },
+                  attrs: { type: 'module' },
+                  children: early.code.replace(/\n\/\/# sourceMappingURL=.*$/, '').trim(),
                   injectTo: 'head-prepend' as const,
                 },
               ]

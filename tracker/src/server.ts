@@ -1,6 +1,6 @@
 import dgram from 'node:dgram'
 import { EventEmitter } from 'node:events'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isIPv6 } from 'node:net'
@@ -24,6 +24,7 @@ import { TrackerCounters, TrackerMetrics } from './metrics.js'
 import type { KeeperLink } from './keeper-link.js'
 import { isOriginAllowed } from './origins.js'
 import { RedisDirectory } from './scale/redis-directory.js'
+import { inlineScriptHashes, securityHeaders } from './security-headers.js'
 import { addStats, swarmStats, type SwarmStats } from './stats.js'
 import { rtcConfigFor } from './turn/rtc-config.js'
 import { ConnectionAdmission } from './ws/admission.js'
@@ -96,7 +97,10 @@ export class SwarmdropServer extends EventEmitter {
       },
     })
 
-    this.securityHeaders = securityHeaders(config.extraTrackers)
+    this.securityHeaders = securityHeaders(
+      config.extraTrackers,
+      inlineScriptHashes(readFileSync(join(config.webRoot, 'index.html'), 'utf8')),
+    )
 
     this.tracker = new TrackerServer({
       interval: ANNOUNCE_INTERVAL_MS,
@@ -336,32 +340,6 @@ export class SwarmdropServer extends EventEmitter {
 
 /** Where the installed app's share target posts files (web/public/manifest.webmanifest). */
 const SHARE_TARGET_PATH = '/share-target'
-
-/**
- * Headers on everything the server sends. The CSP is what the app needs and no more: its own scripts
- * and styles; images, media and frames from itself (the service worker streams) or blob: (saved files,
- * previews); WebSocket trackers anywhere over TLS (links and magnets name other trackers) plus the
- * configured extra ones; its own service worker.
- */
-function securityHeaders(extraTrackers: string[]): Record<string, string> {
-  const connect = ["'self'", 'wss:', ...extraTrackers.filter((url) => url.startsWith('ws:'))]
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' blob: data:",
-    "media-src 'self' blob:",
-    "frame-src 'self' blob:",
-    `connect-src ${connect.join(' ')}`,
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ')
-  return { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }
-}
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`)
