@@ -9,7 +9,12 @@ import { offerWhileConnecting } from './workarounds/tracker-offers.js'
 import { reconnectPromptly } from './workarounds/tracker-reconnect.js'
 import { batchWireWrites } from './workarounds/wire-writes.js'
 import { settleOfferGlare } from './workarounds/webrtc-glare.js'
-import { connectInParallel, connectedPeerCount, type ParallelOptions } from './parallel/connections.js'
+import {
+  connectInParallel,
+  connectedPeerCount,
+  peerIdOfConnection,
+  type ParallelOptions,
+} from './parallel/connections.js'
 
 /*
  * The one way into the engine: a torrent is adopted as soon as webtorrent hands it out (client.add or
@@ -147,7 +152,14 @@ function webrtcPeers(torrent: object): WebrtcPeer[] {
 export function webrtcConnections(torrent: object): Array<{ id: string; peerId: string; pc: RTCPeerConnection }> {
   return webrtcPeers(torrent).flatMap((peer) =>
     peer.conn?._pc && peer.id
-      ? [{ id: peer.id, peerId: (peer.wire as { peerId?: string } | null)?.peerId ?? peer.id, pc: peer.conn._pc }]
+      ? [
+          {
+            id: peer.id,
+            // Before its handshake an extra connection has no wire, but its id names its peer.
+            peerId: (peer.wire as { peerId?: string } | null)?.peerId ?? peerIdOfConnection(peer.id),
+            pc: peer.conn._pc,
+          },
+        ]
       : [],
   )
 }

@@ -71,6 +71,9 @@ type Torrent = {
 /** The id an extra connection is registered under: never a peer id (40 hex digits), never another's. */
 const extraId = (peerId: string, opener: 'us' | 'them', connection: number) => `${peerId}/${opener}/${connection}`
 
+/** The remote peer a connection registered under `id` leads to (an extra one's id starts with it). */
+export const peerIdOfConnection = (id: string): string => id.split('/', 1)[0]!
+
 /**
  * Signals sent on the first connection's wire wait behind the blocks already queued on it: an
  * answer took ~1.5 s at 100 ms and 0.5 % loss. A negotiated data channel of their own on the same
