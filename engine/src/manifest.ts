@@ -163,7 +163,7 @@ export const WORKAROUNDS = {
     },
     runtimes: ['node'],
     writtenFor: WEBTORRENT_VERSION,
-    why: "A classic peer was dialled over uTP four times (5 s timeouts, 1-15 s apart) before TCP: a TCP-only client (rTorrent) waited ~40 s per connection. Both are raced, the one that connected is the only one redialled, and a peer that keeps dropping is redialled three times, not every second. The node's own LAN address, handed back by a tracker, was dialled too (webtorrent's self-check knows only 127.0.0.1).",
+    why: "A classic peer was dialled over uTP four times (5 s timeouts, 1-15 s apart) before TCP: a TCP-only client (rTorrent) waited ~40 s per connection. Now TCP goes first and uTP 300 ms later unless TCP has connected or failed (both at once left Transmission unreachable for ~50 s in ~1 run of 4 under load), the one that connected is the only one redialled, and a peer that keeps dropping is redialled three times, not every second. The node's own LAN address, handed back by a tracker, was dialled too (webtorrent's self-check knows only 127.0.0.1).",
   },
   'bitfield-first': {
     touches: {
@@ -191,7 +191,7 @@ export const WORKAROUNDS = {
     },
     runtimes: ['browser', 'node'],
     writtenFor: WEBTORRENT_VERSION,
-    why: "Not a fix but a feature on webtorrent's extension API (parallel/): an extra connection to a peer is made like that peer's first one, with the same simple-peer class and ICE configuration, which only the first connection holds; its signals go over a data channel of their own on the first connection's RTCPeerConnection.",
+    why: "Not a fix but a feature on webtorrent's extension API (parallel/): an extra connection to a peer is made like that peer's first one, with the same simple-peer class and ICE configuration, which only the first connection holds; between browsers its signals go over a data channel of their own on the first connection's RTCPeerConnection.",
   },
   'node-end-of-candidates': {
     touches: { 'webrtc-polyfill RTCPeerConnection': ['dispatchEvent()', 'iceGatheringState'] },

@@ -74,7 +74,10 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
   })
   if (uses('short-request-pipelines')) shortRequestPipelines(torrent)
   if (uses('webrtc-glare')) settleOfferGlare(torrent)
-  if (uses('parallel-connections') && options.parallel !== false) connectInParallel(torrent, options.parallel)
+  // Node's WebRTC (libdatachannel) is left out of the control channel: with it on, a browser's download
+  // from the hybrid node stalled and dropped in ~1 run of 6 under load (cause not found).
+  if (uses('parallel-connections') && options.parallel !== false)
+    connectInParallel(torrent, { controlChannel: options.runtime === 'browser', ...options.parallel })
   torrent.once('metadata', () => {
     // Every member of the torrent exists now: what is checked at first use below is checked here already.
     checkClass(options.runtime, 'webtorrent Torrent', torrent)

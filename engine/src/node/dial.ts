@@ -8,9 +8,13 @@ import { fits, patchClass } from '../check.js'
  *
  * It dials uTP first and TCP only after four uTP attempts, each timing out at 5 s with 1, 5 and 15 s
  * between them: a client without uTP (rTorrent) waited ~40 s per connection, and again after any
- * drop, since each redial starts over with uTP. Here both are dialled at once and the first to
- * connect carries the peer; the other is closed before a byte is sent on it. Whichever connected is
- * the only one dialled again for that address.
+ * drop, since each redial starts over with uTP. Here TCP is dialled first and uTP a moment later
+ * unless TCP has connected or failed by then (as Happy Eyeballs, RFC 8305, does for IPv6 and IPv4);
+ * the first to connect carries the peer, and the other is closed before a byte is sent on it.
+ * Whichever connected is the only one dialled again for that address. Both at once, under load, left
+ * the hybrid node without Transmission for ~50 s (until the next announce) in ~1 run of 4: it
+ * reached Transmission and sent its handshake, and got none back, on every redial; our reading is
+ * that Transmission drops a connection from an address that has another one in its handshake.
  *
  * It also hands out the node's own address: a tracker that sees the node at its LAN address hands
  * that back, and webtorrent's self-check knows only 127.0.0.1, so a node alone in its swarm dialled
@@ -63,6 +67,8 @@ export const RECONNECT_WAIT_MS = [1_000, 5_000, 15_000] as const
  * for as long as both ran; now such a peer is dialled after 1, 5 and 15 s, then left to dial us.
  */
 export const SHORT_CONNECTION_MS = 10_000
+/** How long TCP has to itself before uTP is dialled too (a LAN or a nearby peer connects well within it). */
+export const UTP_HEAD_START_MS = 300
 const PEER_TYPE: Record<Path, string> = { tcp: 'tcpOutgoing', utp: 'utpOutgoing' }
 const INTERFACES_TTL_MS = 10_000
 
@@ -95,14 +101,17 @@ export function dialClassicPeers(torrent: object): void {
 function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(port: number, host: string): Socket }) {
   const [host, port] = addrToIPPort(peer.addr)
   const known = pathTo.get(torrent)?.get(peer.addr)
-  const paths: Path[] = known ? [known] : isIPv4(host) ? ['utp', 'tcp'] : ['tcp']
+  const [first, second]: Path[] = known ? [known] : isIPv4(host) ? ['tcp', 'utp'] : ['tcp']
   const attempts = new Map<Path, Socket>()
   let settled = false
+  /** The path not dialled yet: after the head start, or at once if the first one fails sooner. */
+  let waiting: Path | null = second ?? null
   torrent._numPending += 1
 
   const settle = () => {
     settled = true
     clearTimeout(timer)
+    clearTimeout(headStart)
     torrent._numPending -= 1
   }
   const won = (path: Path, socket: Socket) => {
@@ -129,20 +138,33 @@ function dial(torrent: DialingTorrent, peer: OutgoingPeer, utpServer: { connect(
   const lost = (path: Path, err?: Error) => {
     attempts.delete(path)
     if (settled || attempts.size > 0) return
+    if (waiting) return dialPath(takeWaiting())
     settle()
     pathTo.get(torrent)?.delete(peer.addr)
     peer.destroy(err ?? new Error('connect timeout'))
     redial(torrent, peer, true)
   }
 
-  for (const path of paths) {
+  const dialPath = (path: Path) => {
     const socket = path === 'tcp' ? connect({ host, port }) : utpServer.connect(port, host)
     attempts.set(path, socket)
     socket.once('connect', () => won(path, socket))
     socket.once('error', (err) => lost(path, err))
     socket.once('close', () => lost(path))
   }
+  const takeWaiting = (): Path => {
+    const path = waiting!
+    waiting = null
+    clearTimeout(headStart)
+    return path
+  }
+  dialPath(first!)
+  const headStart = setTimeout(() => {
+    if (!settled && waiting) dialPath(takeWaiting())
+  }, UTP_HEAD_START_MS)
+  headStart.unref()
   const timer = setTimeout(() => {
+    waiting = null
     for (const socket of attempts.values()) close(socket)
   }, CONNECT_TIMEOUT_MS)
   timer.unref()
