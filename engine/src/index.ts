@@ -23,6 +23,7 @@ export {
   type TrackerClient,
 } from './torrent.js'
 export { leftUntilMetadata } from './announce.js'
+export { selectedCandidatePair, type StatsEntry } from './stats.js'
 export { connectedPeerCount, type ParallelOptions } from './parallel/connections.js'
 export { GROWTH_RULES, type GrowthRules } from './parallel/growth.js'
 export { endStreamGrace } from './workarounds/request-pipeline.js'

@@ -1,4 +1,5 @@
 import { fits } from '../check.js'
+import { selectedCandidatePair, type StatsEntry } from '../stats.js'
 import { ConnectionGrowth, GROWTH_RULES, type GrowthRules } from './growth.js'
 import {
   PARALLEL_EXTENSION,
@@ -380,15 +381,9 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
   subject.once('close', () => clearInterval(timer))
 }
 
-/** The selected candidate pair's current round trip, in ms (Chromium has it; Firefox and Node's WebRTC may not). */
+/** The selected candidate pair's current round trip, in ms (null where the browser does not give it). */
 function selectedRoundTripMs(stats: RTCStatsReport): number | null {
-  let pairId: unknown
-  stats.forEach((entry: { type?: string; selectedCandidatePairId?: unknown }) => {
-    if (entry.type === 'transport') pairId = entry.selectedCandidatePairId
-  })
-  const pair =
-    typeof pairId === 'string' ? (stats.get(pairId) as { currentRoundTripTime?: unknown } | undefined) : undefined
-  const seconds = pair?.currentRoundTripTime
+  const seconds = selectedCandidatePair(stats.values() as Iterable<StatsEntry>)?.pair.currentRoundTripTime
   return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds * 1000 : null
 }
 

@@ -1,3 +1,5 @@
+import { selectedCandidatePair, type StatsEntry } from '@swarmdrop/engine'
+
 /** How one peer is connected, from the selected ICE candidate pair of its first connection. */
 export type PeerPath = {
   id: string
@@ -8,21 +10,11 @@ export type PeerPath = {
   connections: number
 }
 
-type StatsEntry = { id: string; type: string; [key: string]: unknown }
-
-/** Reads the selected candidate pair out of `getStats()` entries. Pure, so it is tested without a browser. */
+/** How the selected candidate pair of `getStats()` entries is routed. Pure, so it is tested without a browser. */
 export function pathFromStats(entries: Iterable<StatsEntry>): Pick<PeerPath, 'path' | 'candidates'> | null {
-  const byId = new Map<string, StatsEntry>()
-  for (const entry of entries) byId.set(entry.id, entry)
-  const transport = [...byId.values()].find((entry) => entry.type === 'transport')
-  const pair =
-    (typeof transport?.selectedCandidatePairId === 'string'
-      ? byId.get(transport.selectedCandidatePairId)
-      : undefined) ??
-    [...byId.values()].find(
-      (entry) => entry.type === 'candidate-pair' && entry.state === 'succeeded' && entry.nominated === true,
-    )
-  if (!pair) return null
+  const selected = selectedCandidatePair(entries)
+  if (!selected) return null
+  const { pair, byId } = selected
   const local = byId.get(String(pair.localCandidateId))?.candidateType
   const remote = byId.get(String(pair.remoteCandidateId))?.candidateType
   return {
