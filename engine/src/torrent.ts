@@ -5,6 +5,8 @@ import { dropWhenDisconnected } from './workarounds/dead-peers.js'
 import { delayQuickAnswers } from './workarounds/quick-answers.js'
 import { rarestFirstOnce } from './workarounds/rarest-first.js'
 import { shortRequestPipelines } from './workarounds/request-pipeline.js'
+import { firstRequestMostWanted } from './workarounds/first-request.js'
+import { urgentPiecesFirst } from './workarounds/urgent-pieces.js'
 import { offerWhileConnecting } from './workarounds/tracker-offers.js'
 import { reconnectPromptly } from './workarounds/tracker-reconnect.js'
 import { batchWireWrites } from './workarounds/wire-writes.js'
@@ -82,6 +84,8 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
     // Every member of the torrent exists now: what is checked at first use below is checked here already.
     checkClass(options.runtime, 'webtorrent Torrent', torrent)
     if (uses('larger-blocks')) requestLargerBlocks(torrent)
+    if (uses('first-request')) firstRequestMostWanted(torrent)
+    if (uses('urgent-pieces')) urgentPiecesFirst(torrent)
     if (
       options.fresh &&
       uses('skip-verifying-empty-store') &&

@@ -6,7 +6,9 @@
  * few percent of a lossy long path (0.2 MiB/s on 100 ms with 0.5 % loss, where TCP BBR moves 5.8).
  * Each further connection has its own window. So on a long path a receiver multiplies its
  * connections to a peer by four (1, 4, 16, 32) while each step adds at least half of what one
- * connection carried. A step that added less keeps as many connections as it added worth (twelve
+ * connection carried. The first step is taken as soon as the round trip is known, unmeasured: on
+ * every long path measured four connections paid (bench wan), and a player starting a video or
+ * seeking cannot wait the seconds a rate takes to measure. The steps after it are measured. A step that added less keeps as many connections as it added worth (twelve
  * added that brought one connection's worth: one kept), and one that added nothing is closed. A
  * short path (a LAN: the window opens within milliseconds) keeps its one connection. A path whose
  * round trip grows under the load has a queue filling at its bottleneck, where these connections
@@ -78,7 +80,8 @@ export type GrowthDecision = { open: number } | { close: number } | null
 
 type State =
   | { phase: 'steady'; trialAfterMs: number }
-  | { phase: 'opening'; before: number; from: number; added: number; startMs: number }
+  /** `before` null: the first step, opened on the round trip alone and not measured. */
+  | { phase: 'opening'; before: number | null; from: number; added: number; startMs: number }
   | { phase: 'measuring'; before: number; from: number; startMs: number }
 
 export class ConnectionGrowth {
@@ -90,6 +93,7 @@ export class ConnectionGrowth {
   private retryMs: number
   /** Since when the path has shown a queue, without a break. */
   private queuedSinceMs: number | null = null
+  private firstStepTaken = false
 
   constructor(private readonly rules: GrowthRules = GROWTH_RULES) {
     this.retryMs = rules.retryMs
@@ -124,6 +128,12 @@ export class ConnectionGrowth {
     switch (state.phase) {
       case 'steady': {
         if (connected >= this.rules.max || nowMs < state.trialAfterMs) return null
+        if (!this.firstStepTaken) {
+          this.firstStepTaken = true
+          const added = Math.min(connected * (this.rules.stepFactor - 1), this.rules.max - connected)
+          this.state = { phase: 'opening', before: null, from: connected, added, startMs: nowMs }
+          return { open: added }
+        }
         if (nowMs - this.stableSinceMs < windowMs) return null
         const before = this.rate(nowMs - windowMs, nowMs)
         if (before <= 0) return null
@@ -135,6 +145,8 @@ export class ConnectionGrowth {
         const allUp = connected >= state.from + state.added
         if (!allUp && nowMs - state.startMs < this.rules.connectTimeoutMs) return null
         const settleMs = rtts(this.rules.settleMs, this.rules.settleRtts)
+        // The unmeasured first step: the rate with its connections is the next trial's "before".
+        if (state.before === null) return this.steady(nowMs + settleMs, 0)
         this.state = { phase: 'measuring', before: state.before, from: state.from, startMs: nowMs + settleMs }
         return null
       }

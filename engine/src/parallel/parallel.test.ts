@@ -55,7 +55,7 @@ describe('ConnectionGrowth', () => {
     const growth = new ConnectionGrowth()
     let connected = 1
     let bytes = 0
-    const counts: number[] = []
+    const counts = [connected]
     for (let t = 0; t <= options.seconds * 1000; t += 250) {
       bytes += options.rate(connected) * 250
       const decision = growth.update({
@@ -95,22 +95,22 @@ describe('ConnectionGrowth', () => {
   })
 
   it('keeps what a step that adds a little is worth, and grows no further for a while', () => {
-    // Three added brought 60 % of one connection: one of them stays.
-    const counts = drive({ rttMs: 50, seconds: 19, rate: (n) => (n === 1 ? 100 : 160) })
-    assert.deepEqual(counts, [1, 4, 2])
+    // The twelve added to four brought 160 % of one connection: two of them stay.
+    const counts = drive({ rttMs: 50, seconds: 19, rate: (n) => (n <= 4 ? 100 * n : 560) })
+    assert.deepEqual(counts, [1, 4, 16, 6])
   })
 
   it('closes a step that adds nothing, and tries again later, less and less often', () => {
-    // Trials at ~2 s, ~27 s, ~69 s, ~151 s: waits of 20, 40 and 80 s after each.
-    assert.deepEqual(drive({ rttMs: 50, seconds: 30, rate: () => 100 }), [1, 4, 1, 4, 1])
-    assert.deepEqual(drive({ rttMs: 50, seconds: 140, rate: () => 100 }), [1, 4, 1, 4, 1, 4, 1])
-    assert.equal(drive({ rttMs: 50, seconds: 160, rate: () => 100 }).length, 9)
+    // The first step stays (it is not measured). Trials at ~3 s, ~28 s, ~71 s, ~153 s: waits of 20, 40 and 80 s after each.
+    assert.deepEqual(drive({ rttMs: 50, seconds: 30, rate: () => 100 }), [1, 4, 16, 4, 16, 4])
+    assert.deepEqual(drive({ rttMs: 50, seconds: 140, rate: () => 100 }), [1, 4, 16, 4, 16, 4, 16, 4])
+    assert.equal(drive({ rttMs: 50, seconds: 160, rate: () => 100 }).length, 10)
   })
 
   it('gives half the extra connections back while the path shows a queue, and grows again later', () => {
     // Past eight connections the link is full and its queue grows: the step to sixteen is undone.
     const full = drive({ rttMs: 100, seconds: 30, rate: (n) => 200 * Math.min(n, 8), queueMs: (n) => (n > 8 ? 60 : 2) })
-    assert.deepEqual(full, [1, 4, 16, 4, 16])
+    assert.deepEqual(full, [1, 4, 16, 4, 16, 4])
     // A queue from someone else's flow (a TCP download beside, from 10 s on): the step under way is
     // undone, then the rest halves every 3 s back to one.
     let t = 0
@@ -123,15 +123,17 @@ describe('ConnectionGrowth', () => {
     assert.deepEqual(beside, [1, 4, 16, 32, 16, 8, 4, 2, 1])
   })
 
-  it('waits a whole window of steady rate before its first trial, longer on longer paths', () => {
+  it('takes the first step once the round trip is known, and measures a whole window before the next, longer on longer paths', () => {
     const growth = new ConnectionGrowth()
-    const at = (nowMs: number) =>
-      growth.update({ nowMs, bytes: nowMs * 10, rttMs: 400, connected: 1, wanted: true, queueMs: null })
-    assert.equal(at(0), null)
-    // 10 round trips of 400 ms: 4 s, not the 2 s floor.
-    assert.equal(at(2_000), null)
-    assert.equal(at(3_900), null)
-    assert.deepEqual(at(4_000), { open: 3 })
+    const at = (nowMs: number, connected: number, rttMs: number | null = 400) =>
+      growth.update({ nowMs, bytes: nowMs * 10, rttMs, connected, wanted: true, queueMs: null })
+    assert.equal(at(0, 1, null), null)
+    assert.deepEqual(at(100, 1), { open: 3 })
+    // Up at 500 ms, then settling for 3 round trips (1.2 s), then 10 round trips of 400 ms: 4 s, not the 2 s floor.
+    assert.equal(at(500, 4), null)
+    assert.equal(at(3_700, 4), null)
+    assert.equal(at(5_600, 4), null)
+    assert.deepEqual(at(5_700, 4), { open: 12 })
     assert.equal(GROWTH_RULES.windowRtts * 400, 4_000)
   })
 })

@@ -65,8 +65,8 @@ describe('shortRequestPipelines', () => {
   it('keeps a quarter second of blocks requested while a file streams, at the peer’s speed', () => {
     const wire = new FakeWire(FAST)
     torrent._updateWire(wire)
-    assert.equal(wire.requests.length, 2 + 256)
-    assert.equal(pipelineLength(wire, PIPELINE_SECONDS.full), 258)
+    assert.equal(wire.requests.length, 256)
+    assert.equal(pipelineLength(wire, PIPELINE_SECONDS.full), 256)
   })
 
   it('asks for more only once the pipeline is down to an eighth of a second', () => {
@@ -79,13 +79,13 @@ describe('shortRequestPipelines', () => {
     assert.equal(torrent.updates, updates, 'skipped before webtorrent looked for pieces')
     wire.requests.length = 100
     torrent._updateWire(wire)
-    assert.equal(wire.requests.length, 258)
+    assert.equal(wire.requests.length, 256)
   })
 
-  it('starts with two blocks for a peer with no speed yet, and honours a peer’s reqq', () => {
+  it('keeps one block for a peer with no speed yet, and honours a peer’s reqq', () => {
     const idle = new FakeWire(0)
     torrent._updateWire(idle)
-    assert.equal(idle.requests.length, 2)
+    assert.equal(idle.requests.length, 1)
     const limited = new FakeWire(FAST, 'webrtc', { reqq: 50 })
     torrent._updateWire(limited)
     assert.equal(limited.requests.length, 50)
@@ -107,7 +107,7 @@ describe('shortRequestPipelines', () => {
     seeking._selections.items = []
     wire.requests.length = 0
     seeking._updateWire(wire)
-    assert.equal(wire.requests.length, 258)
+    assert.equal(wire.requests.length, 256)
     context.mock.timers.tick(STREAM_GRACE_MS)
     wire.requests.length = 0
     seeking._updateWire(wire)

@@ -68,9 +68,13 @@ function shortens(torrent: RequestingTorrent, wire: Wire): boolean {
   return now - (lastStreamedAt.get(torrent) ?? -Infinity) < STREAM_GRACE_MS
 }
 
-/** webtorrent's formula for a pipeline's length in blocks, for `seconds`. */
+/**
+ * A pipeline's length in blocks: `seconds` at the peer's speed, at least one block. (webtorrent's
+ * formula adds two blocks, which with 64 KiB blocks on a connection moving 80 KB/s, one of several
+ * to a peer on a lossy path, held ~2.4 s of requests ahead of the piece a player waited for.)
+ */
 export function pipelineLength(wire: Wire, seconds: number): number {
-  const length = 2 + Math.ceil((seconds * wire.downloadSpeed()) / BLOCK_BYTES)
+  const length = Math.max(1, Math.ceil((seconds * wire.downloadSpeed()) / BLOCK_BYTES))
   const reqq = wire.peerExtendedHandshake?.reqq
   return typeof reqq === 'number' && reqq > 0 ? Math.min(length, reqq) : length
 }
