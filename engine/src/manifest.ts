@@ -106,6 +106,8 @@ export const WORKAROUNDS = {
         '_selections',
         'wires',
         'bitfield',
+        'pieceLength',
+        'pieces',
       ],
     },
     runtimes: ['browser'],

@@ -102,6 +102,8 @@ class PeerGroup {
   private iceRttMs: number | null = null
   private iceRttMinMs = Infinity
   private iceRttReadAtMs = -Infinity
+  /** Whether a reading of ICE's statistics has come back (with a round trip or not). */
+  private iceRttRead = false
   private pingSeq = 0
   private pingSentAt = new Map<number, number>()
   private lastPingMs = -Infinity
@@ -174,6 +176,17 @@ class PeerGroup {
     this.rttMs = Math.min(this.rttMs ?? Infinity, nowMs - sentAt)
   }
 
+  /**
+   * The path's round trip: the smaller of ICE's and the pings' smallest. A ping waits behind what the
+   * peer sends first (an upload limit held a first ping on loopback past 20 ms); ICE's checks do not.
+   * Null until known, and while the first reading of ICE's is on its way.
+   */
+  get pathRttMs(): number | null {
+    if (this.template?._pc && !this.iceRttRead) return null
+    const smallest = Math.min(this.rttMs ?? Infinity, this.iceRttMinMs)
+    return Number.isFinite(smallest) ? smallest : null
+  }
+
   /** How far the path's round trip is above its smallest, from the first connection's statistics (null: unknown). */
   get queueMs(): number | null {
     return this.iceRttMs === null ? null : this.iceRttMs - this.iceRttMinMs
@@ -183,14 +196,16 @@ class PeerGroup {
     const pc = this.template?._pc
     if (!pc || nowMs - this.iceRttReadAtMs < ICE_RTT_EVERY_MS) return
     this.iceRttReadAtMs = nowMs
-    pc.getStats()
+    Promise.resolve()
+      .then(() => pc.getStats())
       .then((stats) => {
+        this.iceRttRead = true
         const rttMs = selectedRoundTripMs(stats)
         if (rttMs === null) return
         this.iceRttMs = rttMs
         this.iceRttMinMs = Math.min(this.iceRttMinMs, rttMs)
       })
-      .catch(() => {})
+      .catch(() => (this.iceRttRead = true))
   }
 
   newConnectionNumber(): number {
@@ -324,6 +339,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
         group.openControlChannel(pc, (bytes) => receive(group, bytes))
       // Before any piece is asked for: a ping behind a queue of blocks would measure the queue.
       group.ping(now())
+      group.readIceRtt(now())
     }
 
     onMessage(bytes: Uint8Array) {
@@ -364,7 +380,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
       const decision = group.growth.update({
         nowMs,
         bytes: group.bytes,
-        rttMs: group.rttMs,
+        rttMs: group.pathRttMs,
         connected: group.wires.size,
         wanted,
         queueMs: group.queueMs,

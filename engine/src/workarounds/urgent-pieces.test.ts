@@ -24,6 +24,9 @@ class FakeWire {
  */
 class FakeTorrent {
   readonly pipeline = 4
+  /** A MiB is 16 pieces. */
+  readonly pieceLength = 64 * 1024
+  readonly pieces = new Array(100)
   _critical: boolean[] = []
   wires: FakeWire[] = []
   held = new Set<number>()
@@ -37,6 +40,7 @@ class FakeTorrent {
     },
     get: (index: number) => this.items[index]!,
     sort: (order: (a: Selection, b: Selection) => number) => this.items.sort(order),
+    insert: (item: Selection) => this.items.push(item),
   }
   critical(start: number, end: number) {
     for (let index = start; index <= end; index++) this._critical[index] = true
@@ -79,6 +83,28 @@ describe('urgentPiecesFirst', () => {
     torrent.critical(40, 42) // ...waits for it and the next two
     torrent._updateWire(wire)
     assert.deepEqual(wire.requests, [40, 41, 42, 80])
+  })
+
+  it('leaves a reader’s waits past its first MiB in selection order (a player reading ahead)', () => {
+    const torrent = new FakeTorrent()
+    const wire = new FakeWire(FAST)
+    torrent.wires.push(wire)
+    torrent._select(0, 99, 0, null)
+    torrent._select(80, 99, 2, null, true)
+    torrent._select(0, 99, 1, null, true)
+    torrent.critical(16, 18)
+    torrent._updateWire(wire)
+    assert.deepEqual(wire.requests, [80, 81, 82, 83])
+  })
+
+  it('leaves out the pieces past the last that a reader near the end marks (a peer may claim them)', () => {
+    const torrent = new FakeTorrent()
+    const wire = new FakeWire(FAST)
+    torrent.wires.push(wire)
+    torrent._select(98, 99, 1, null, true)
+    torrent.critical(99, 101)
+    torrent._updateWire(wire)
+    assert.deepEqual(wire.requests, [99, 98])
   })
 
   it('leaves them to a connection that would deliver them much sooner, and asks for the pieces behind', () => {
@@ -144,14 +170,17 @@ for (const build of ['node', 'browser'] as const) {
         _critical: state._critical,
         wires: state.wires,
         bitfield: state.bitfield,
+        pieceLength: state.pieceLength,
         _selections: state._selections,
         _request: state._request.bind(state),
+        pieces: state.pieces,
         client: { _debugId: 'test' },
         _debugId: 'test',
       }) as unknown as FakeTorrent
       urgentPiecesFirst(torrent)
       const wire = new FakeWire(FAST)
       state.wires.push(wire)
+      torrent._select(5, 99, 1, null, true) // a reader, from piece 5
       torrent.critical(7, 7)
       // webtorrent's own refill, which runs next, finds the pipeline it wants already full.
       torrent._updateWire(wire)

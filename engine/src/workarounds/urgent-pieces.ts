@@ -14,7 +14,9 @@ import { BLOCK_BYTES } from './block-size.js'
  * - After a seek the player (Chromium) went on reading its earlier response for seconds, and that
  *   stream shared every refill with the new one, its waits as "critical" as the new one's.
  *
- * So: a connection that refills asks first for the pieces the newest reader waits for; only one
+ * So: a connection that refills asks first for the pieces the newest reader waits for among its
+ * first MiB (past that, a player reads far ahead of what it shows, and its waits are no one's: a
+ * player kept waiting on its read-ahead starved a file's tail that a seek needed); only one
  * expected to deliver them about as soon as any other could (its requests ahead, at its speed)
  * takes them, and one refused asks for the pieces behind instead (the faster one takes them at its
  * next refill, a fraction of a second later at most: request-pipeline.ts keeps pipelines short while
@@ -24,6 +26,8 @@ import { BLOCK_BYTES } from './block-size.js'
 
 /** A connection may take an urgent piece unless another would deliver it this many times sooner. */
 export const URGENT_SLACK = 1.5
+/** How far from where it starts a reader's waits are urgent: what a player needs to show a first frame. */
+export const URGENT_BYTES = 1024 * 1024
 /** The priority webtorrent gives a file stream's selection (a reader's: a player, a save). */
 const READER_PRIORITY = 1
 
@@ -37,6 +41,8 @@ type Wire = {
 }
 type Selection = { from: number; to: number; priority: number; isStreamSelection?: boolean }
 type RequestingTorrent = {
+  pieceLength: number
+  pieces: ReadonlyArray<unknown>
   _critical: boolean[]
   wires: Wire[]
   bitfield: { get(index: number): boolean } | null
@@ -71,7 +77,8 @@ export function urgentPiecesFirst(torrent: object): void {
     const { critical, _select: select, _deselect: deselect, _updateWire: updateWire, _request: request } = prototype
     prototype.critical = function (this: RequestingTorrent, start: number, end: number) {
       const { waitedFor } = urgencyOf(this)
-      for (let index = start; index <= end; index++) waitedFor.add(index)
+      // A reader near a file's end marks pieces past the torrent's last: webtorrent has none to ask for.
+      for (let index = start; index <= Math.min(end, this.pieces.length - 1); index++) waitedFor.add(index)
       return critical.call(this, start, end)
     }
     prototype._select = function (this: RequestingTorrent, start, end, priority, notify, isStreamSelection) {
@@ -104,11 +111,13 @@ export function urgentPiecesFirst(torrent: object): void {
   })
 }
 
-/** A piece a reader waits for, inside the newest reader's range (an older reader's waits can wait). */
+/** A piece a reader waits for, within the first MiB of the newest reader's range (an older reader's waits can wait). */
 function isUrgent(torrent: RequestingTorrent, index: number): boolean {
   if (!torrent._critical[index]) return false
   const newest = newestReader(torrent)
-  return !newest || (index >= newest.from && index <= newest.to)
+  if (!newest) return false
+  const last = Math.min(newest.to, newest.from + Math.ceil(URGENT_BYTES / torrent.pieceLength) - 1)
+  return index >= newest.from && index <= last
 }
 
 /**
