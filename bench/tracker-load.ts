@@ -22,6 +22,11 @@ const STOCK_SERVER = fileURLToPath(new URL('./tracker-load/stock-server.ts', imp
 const FLOOR_SERVER = fileURLToPath(new URL('./tracker-load/floor-server.ts', import.meta.url))
 /** Peers per generator process: well under the 20,000 open files a process may have here. */
 const PEERS_PER_GENERATOR = 6_000
+/**
+ * How many generator processes share the crowd (TRACKER_LOAD_GENERATORS; at least enough for
+ * PEERS_PER_GENERATOR). More of them send faster, as on a machine with many cores.
+ */
+const GENERATORS = Number(process.env.TRACKER_LOAD_GENERATORS) || 0
 const SWARMS = 1000
 const CROWD_STEPS = [5_000, 10_000, 15_000, 18_000]
 /** Two workers through Redis, past what one process's open-file limit allows. */
@@ -208,7 +213,7 @@ async function measure(kind: Kind, log: (line: string) => void, options: Measure
       : kind === '2 workers'
         ? await startSwarmdrop(port, { workers: 2, redisUrl: options.redisUrl })
         : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
-  const generatorCount = Math.ceil(Math.max(...options.crowdSteps) / PEERS_PER_GENERATOR)
+  const generatorCount = Math.max(GENERATORS, Math.ceil(Math.max(...options.crowdSteps) / PEERS_PER_GENERATOR))
   const generators = await Promise.all(Array.from({ length: generatorCount }, () => Generator.start()))
   const infoHashes = Array.from({ length: SWARMS }, () => randomBytes(20).toString('binary'))
   const run: Run = {

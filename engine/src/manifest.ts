@@ -213,7 +213,7 @@ export const WORKAROUNDS = {
     touches: {
       'webtorrent Torrent': ['_peers'],
       'webtorrent Peer': ['wire', 'conn'],
-      'simple-peer Peer': ['config', 'destroyed', '_pc'],
+      'simple-peer Peer': ['config', 'destroyed', 'connected', '_pc'],
     },
     runtimes: ['browser', 'node'],
     writtenFor: WEBTORRENT_VERSION,

@@ -40,6 +40,8 @@ type Connection = {
   config: object
   _pc?: RTCPeerConnection | null
   destroyed: boolean
+  /** Whether its data channel is open. */
+  readonly connected: boolean
   signal(signal: Signal): void
   destroy(): void
   on(event: string, listener: Listener): unknown
@@ -284,9 +286,15 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
     register(group, connection, extraId(group.peerId, 'us', n), group.opened, n)
   }
 
+  /**
+   * Closes `count` of the connections this side opened and that are up, newest first, and every one
+   * still connecting: fewer are wanted. (Those left connecting came up seconds later, after a
+   * queue had closed the others, and kept the link full.)
+   */
   const closeNewest = (group: PeerGroup, count: number) => {
-    const newest = [...group.opened.entries()].sort(([a], [b]) => b - a).slice(0, count)
-    for (const [, connection] of newest) connection.destroy()
+    const newestFirst = [...group.opened.entries()].sort(([a], [b]) => b - a).map(([, connection]) => connection)
+    for (const connection of newestFirst) if (!connection.connected) connection.destroy()
+    for (const connection of newestFirst.filter((up) => up.connected).slice(0, count)) connection.destroy()
   }
 
   const onMessage = (group: PeerGroup, message: ParallelMessage) => {
