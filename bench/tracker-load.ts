@@ -1,8 +1,9 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { TrackerProcess } from '../tests/e2e/tracker-process.js'
 import { freePort } from '../tests/support/wait.js'
 import { RedisServer } from '../tests/support/redis-server.js'
@@ -17,6 +18,7 @@ import { round, type Benchmark, type Figure } from './types.js'
  * open-file limit to see that it refuses new connections and keeps serving the peers it has.
  */
 
+const execFileAsync = promisify(execFile)
 const WORKER = fileURLToPath(new URL('./tracker-load/worker.ts', import.meta.url))
 const STOCK_SERVER = fileURLToPath(new URL('./tracker-load/stock-server.ts', import.meta.url))
 const FLOOR_SERVER = fileURLToPath(new URL('./tracker-load/floor-server.ts', import.meta.url))
@@ -27,6 +29,11 @@ const PEERS_PER_GENERATOR = 6_000
  * PEERS_PER_GENERATOR). More of them send faster, as on a machine with many cores.
  */
 const GENERATORS = Number(process.env.TRACKER_LOAD_GENERATORS) || 0
+/**
+ * TRACKER_LOAD_PIN: CPUs (a taskset list) the server under test runs on, as where it has cores of its
+ * own; run the bench itself under `taskset` on the others.
+ */
+const PIN = process.env.TRACKER_LOAD_PIN
 const SWARMS = 1000
 const CROWD_STEPS = [5_000, 10_000, 15_000, 18_000]
 /** Two workers through Redis, past what one process's open-file limit allows. */
@@ -213,6 +220,7 @@ async function measure(kind: Kind, log: (line: string) => void, options: Measure
       : kind === '2 workers'
         ? await startSwarmdrop(port, { workers: 2, redisUrl: options.redisUrl })
         : await startScript(kind === 'stock' ? STOCK_SERVER : FLOOR_SERVER, port)
+  if (PIN) await execFileAsync('taskset', ['--all-tasks', '--cpu-list', '--pid', PIN, String(server.pid)])
   const generatorCount = Math.max(GENERATORS, Math.ceil(Math.max(...options.crowdSteps) / PEERS_PER_GENERATOR))
   const generators = await Promise.all(Array.from({ length: generatorCount }, () => Generator.start()))
   const infoHashes = Array.from({ length: SWARMS }, () => randomBytes(20).toString('binary'))
