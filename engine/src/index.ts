@@ -24,6 +24,6 @@ export {
 } from './torrent.js'
 export { leftUntilMetadata } from './announce.js'
 export { selectedCandidatePair, type StatsEntry } from './stats.js'
-export { connectedPeerCount, type ParallelOptions } from './parallel/connections.js'
+export { connectedPeerCount, watchingWhileDownloading, type ParallelOptions } from './parallel/connections.js'
 export { GROWTH_RULES, type GrowthRules } from './parallel/growth.js'
 export { endStreamGrace } from './workarounds/request-pipeline.js'

@@ -88,6 +88,17 @@ const CONTROL_CHANNEL = { label: 'swarmdrop-parallel', id: 1017 }
 /** In the extended handshake: this side makes the control channel when the other side says so too. */
 const CONTROL_CHANNEL_KEY = 'swarmdrop_control_channel'
 
+/** Torrents a person watches while they download (a player, a preview). */
+const watched = new WeakSet<object>()
+
+/**
+ * Says a person waits to see a file of `torrent` (a player or a preview opened on it): more
+ * connections are then opened without measuring first whether they pay (growth.ts).
+ */
+export function watchingWhileDownloading(torrent: object): void {
+  watched.add(torrent)
+}
+
 /** Every connection to one remote peer, and what is being signalled to it. */
 class PeerGroup {
   readonly wires = new Set<Wire>()
@@ -391,6 +402,7 @@ export function connectInParallel(torrent: object, options: ParallelOptions = {}
         rttMs: group.pathRttMs,
         connected: group.wires.size,
         wanted,
+        streaming: watched.has(subject),
         queueMs: group.queueMs,
       })
       if (decision && 'open' in decision) for (let i = 0; i < decision.open; i++) open(group)

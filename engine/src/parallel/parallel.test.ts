@@ -49,6 +49,7 @@ describe('ConnectionGrowth', () => {
     seconds: number
     rate: (connections: number) => number
     wanted?: boolean
+    streaming?: boolean
     /** The queue the path shows with this many connections. */
     queueMs?: (connections: number) => number
   }) {
@@ -64,6 +65,7 @@ describe('ConnectionGrowth', () => {
         rttMs: options.rttMs,
         connected,
         wanted: options.wanted ?? true,
+        streaming: options.streaming ?? false,
         queueMs: options.queueMs?.(connected) ?? null,
       })
       if (decision && 'open' in decision) connected += decision.open
@@ -101,17 +103,20 @@ describe('ConnectionGrowth', () => {
   })
 
   it('closes a step that adds nothing, and tries again later, less and less often', () => {
-    // The first step stays (it is not measured). Trials at ~3 s, ~28 s, ~71 s, ~153 s: waits of 20, 40 and 80 s after each.
-    assert.deepEqual(drive({ rttMs: 50, seconds: 30, rate: () => 100 }), [1, 4, 16, 4, 16, 4])
-    assert.deepEqual(drive({ rttMs: 50, seconds: 140, rate: () => 100 }), [1, 4, 16, 4, 16, 4, 16, 4])
-    assert.equal(drive({ rttMs: 50, seconds: 160, rate: () => 100 }).length, 10)
+    // Trials at ~2 s, ~27 s, ~69 s, ~151 s: waits of 20, 40 and 80 s after each.
+    assert.deepEqual(drive({ rttMs: 50, seconds: 30, rate: () => 100 }), [1, 4, 1, 4, 1])
+    assert.deepEqual(drive({ rttMs: 50, seconds: 140, rate: () => 100 }), [1, 4, 1, 4, 1, 4, 1])
+    assert.equal(drive({ rttMs: 50, seconds: 160, rate: () => 100 }).length, 9)
+    // While a person watches a file, the first step is taken unmeasured and stays.
+    assert.deepEqual(drive({ rttMs: 50, seconds: 30, rate: () => 100, streaming: true }), [1, 4, 16, 4, 16, 4])
   })
 
   it('gives the extra connections back while the path shows a queue, and grows again later', () => {
     // Past eight connections the link is full and its queue grows: the step to sixteen is undone.
     const full = drive({ rttMs: 100, seconds: 30, rate: (n) => 200 * Math.min(n, 8), queueMs: (n) => (n > 8 ? 60 : 2) })
-    assert.deepEqual(full, [1, 4, 16, 4, 16, 4])
-    // A queue from someone else's flow (a TCP download beside, from 10 s on): after 3 s of it, back to one.
+    assert.deepEqual(full, [1, 4, 16, 4, 16])
+    // A queue from someone else's flow (a TCP download beside, from 10 s on): the step under way is
+    // undone, and after 3 s of it, back to one.
     let t = 0
     const beside = drive({
       rttMs: 100,
@@ -119,13 +124,24 @@ describe('ConnectionGrowth', () => {
       rate: (n) => 200 * n,
       queueMs: () => ((t += 250) > 10_000 ? 60 : 2),
     })
-    assert.deepEqual(beside, [1, 4, 16, 32, 1])
+    assert.deepEqual(beside, [1, 4, 16, 32, 16, 1])
   })
 
-  it('takes the first step once the round trip is known, and measures a whole window before the next, longer on longer paths', () => {
+  it('waits a whole window of steady rate before its first trial, longer on longer paths', () => {
+    const growth = new ConnectionGrowth()
+    const at = (nowMs: number) =>
+      growth.update({ nowMs, bytes: nowMs * 10, rttMs: 400, connected: 1, wanted: true, queueMs: null })
+    assert.equal(at(0), null)
+    // 10 round trips of 400 ms: 4 s, not the 2 s floor.
+    assert.equal(at(2_000), null)
+    assert.equal(at(3_900), null)
+    assert.deepEqual(at(4_000), { open: 3 })
+  })
+
+  it('while a person watches, takes the first step once the round trip is known, and measures a whole window before the next', () => {
     const growth = new ConnectionGrowth()
     const at = (nowMs: number, connected: number, rttMs: number | null = 400) =>
-      growth.update({ nowMs, bytes: nowMs * 10, rttMs, connected, wanted: true, queueMs: null })
+      growth.update({ nowMs, bytes: nowMs * 10, rttMs, connected, wanted: true, queueMs: null, streaming: true })
     assert.equal(at(0, 1, null), null)
     assert.deepEqual(at(100, 1), { open: 3 })
     // Up at 500 ms, then settling for 3 round trips (1.2 s), then 10 round trips of 400 ms: 4 s, not the 2 s floor.

@@ -1,7 +1,13 @@
 import type WebTorrent from 'webtorrent/dist/webtorrent.min.js'
 import type { Torrent } from 'webtorrent/dist/webtorrent.min.js'
 import { encodeSecret, randomKeeperSecret, randomSalt, randomSecret, type TorrentLink } from '@swarmdrop/common'
-import { engineReport, onEngineReport, selectForStream, webrtcConnections } from '@swarmdrop/engine'
+import {
+  engineReport,
+  onEngineReport,
+  selectForStream,
+  watchingWhileDownloading,
+  webrtcConnections,
+} from '@swarmdrop/engine'
 import { getSettings, subscribeToSettings } from '../settings'
 import { defaultTrackers, loadClientConfig } from './config'
 import { publicContent, sealedContent } from './create/content'
@@ -390,6 +396,8 @@ export class TorrentClient {
   async streamUrl(id: string, index: number): Promise<string> {
     const support = await this.streamSupport()
     if (!support.ok) throw new Error(support.reason)
+    const torrent = this.getTorrent(id)
+    if (torrent && !torrent.done) watchingWhileDownloading(torrent)
     const session = this.sessions.get(id)
     if (session?.sealed) {
       if (!this.contentFiles(id)[index] || !session.infoHash) throw new Error('This file is no longer available.')
