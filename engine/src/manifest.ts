@@ -89,7 +89,7 @@ export const WORKAROUNDS = {
     why: 'A seek waited ~0.6 s, twice, behind a second of blocks already requested; while a file streams a quarter second is kept in flight.',
   },
   'first-request': {
-    touches: { 'webtorrent Torrent': ['_updateWire()', '_request()', '_selections', '_critical', 'bitfield'] },
+    touches: { 'webtorrent Torrent': ['_updateWire()', '_request()', '_selections', '_critical', 'bitfield', 'done'] },
     runtimes: ['browser', 'node'],
     writtenFor: WEBTORRENT_VERSION,
     why: "A peer's first request (one block, before it has sent any) was for the torrent's last piece, not the piece a stream or a private share's file list waits for: one round trip and a block more on every new connection (100 ms path).",
@@ -108,11 +108,18 @@ export const WORKAROUNDS = {
         'bitfield',
         'pieceLength',
         'pieces',
+        'done',
       ],
     },
     runtimes: ['browser'],
     writtenFor: WEBTORRENT_VERSION,
     why: "The piece a player waited for was asked for after every piece before it in a higher selection (a seek to the file's end waited ~2.5 s for its tail), and from whichever connection refilled first, often one still in slow start (a seek's first piece came 2.3 s after it was asked for, after the ten behind it; 100 ms path, 0.5 % loss).",
+  },
+  'seeder-status': {
+    touches: { 'bittorrent-protocol Wire': ['peerPieces', 'on()'] },
+    runtimes: ['browser', 'node'],
+    writtenFor: WEBTORRENT_VERSION,
+    why: "A peer that sent its pieces as 'have' messages in order was never counted a seeder (webtorrent compares the byte lengths of two bitfields, and the peer's grew past its own): a sender whose receiver had everything still said it was the only one with the whole file.",
   },
   'stream-selection': {
     touches: { 'webtorrent Torrent': ['_select()'] },

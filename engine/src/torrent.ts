@@ -7,6 +7,7 @@ import { rarestFirstOnce } from './workarounds/rarest-first.js'
 import { shortRequestPipelines } from './workarounds/request-pipeline.js'
 import { firstRequestMostWanted } from './workarounds/first-request.js'
 import { urgentPiecesFirst } from './workarounds/urgent-pieces.js'
+import { countSeederByPieces } from './workarounds/seeder-status.js'
 import { offerWhileConnecting } from './workarounds/tracker-offers.js'
 import { reconnectPromptly } from './workarounds/tracker-reconnect.js'
 import { batchWireWrites } from './workarounds/wire-writes.js'
@@ -100,6 +101,7 @@ export function adoptTorrent(torrent: EngineTorrent, options: AdoptOptions): voi
   })
   torrent.on('wire', (wire: object) => {
     if (uses('wire-writes')) batchWireWrites(wire)
+    if (uses('seeder-status')) countSeederByPieces(torrent, wire)
     if (uses('webrtc-connections')) {
       const connection = webrtcPeers(torrent).find((peer) => peer.wire === wire)?.conn
       if (connection)

@@ -26,6 +26,7 @@ function withTorrentState<T extends object>(
   held: number[] = [],
 ) {
   const state = {
+    done: false,
     _critical: [] as boolean[],
     _selections: { length: selections.length, get: (index: number) => selections[index]! },
     bitfield: { get: (index: number) => held.includes(index) },

@@ -19,6 +19,7 @@ type Wire = {
 }
 type Selection = { from: number; to: number; offset: number }
 type RequestingTorrent = {
+  done: boolean
   /** Pieces a stream is waiting for (webtorrent's `critical()`), by index. */
   _critical: boolean[]
   /** What to download, most wanted first. */
@@ -33,6 +34,8 @@ export function firstRequestMostWanted(torrent: object): void {
   patchClass<RequestingTorrent>('first-request', 'webtorrent Torrent', torrent, (prototype) => {
     const updateWire = prototype._updateWire
     prototype._updateWire = function (this: RequestingTorrent, wire: Wire) {
+      // A torrent that has everything asks for nothing.
+      if (this.done) return updateWire.call(this, wire)
       const probing =
         wire.type !== 'webSeed' && !wire.destroyed && !wire.downloaded && !wire.peerChoking && !wire.requests.length
       if (probing) for (const piece of mostWanted(this, wire)) if (this._request(wire, piece, false)) return undefined

@@ -23,6 +23,7 @@ class FakeWire {
  * for pieces in selection order, one block per piece, at most `pipeline` requests per connection.
  */
 class FakeTorrent {
+  readonly done = false
   readonly pipeline = 4
   /** A MiB is 16 pieces. */
   readonly pieceLength = 64 * 1024
@@ -169,6 +170,7 @@ for (const build of ['node', 'browser'] as const) {
       const torrent = Object.assign(Object.create(Torrent.prototype) as object, {
         _critical: state._critical,
         wires: state.wires,
+        done: false,
         bitfield: state.bitfield,
         pieceLength: state.pieceLength,
         _selections: state._selections,

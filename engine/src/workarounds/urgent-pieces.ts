@@ -41,6 +41,7 @@ type Wire = {
 }
 type Selection = { from: number; to: number; priority: number; isStreamSelection?: boolean }
 type RequestingTorrent = {
+  done: boolean
   pieceLength: number
   pieces: ReadonlyArray<unknown>
   _critical: boolean[]
@@ -95,6 +96,8 @@ export function urgentPiecesFirst(torrent: object): void {
       newestReader(this)
     }
     prototype._updateWire = function (this: RequestingTorrent, wire: Wire) {
+      // A torrent that has everything asks for nothing.
+      if (this.done) return updateWire.call(this, wire)
       if (wire.type !== 'webSeed' && !wire.destroyed && !wire.peerChoking) {
         const { waitedFor } = urgencyOf(this)
         for (const index of waitedFor) {
