@@ -89,7 +89,9 @@ export const WORKAROUNDS = {
     why: 'A seek waited ~0.6 s, twice, behind a second of blocks already requested; while a file streams a quarter second is kept in flight.',
   },
   'first-request': {
-    touches: { 'webtorrent Torrent': ['_updateWire()', '_request()', '_selections', '_critical', 'bitfield', 'done'] },
+    touches: {
+      'webtorrent Torrent': ['_updateWire()', '_request()', '_selections', '_critical', 'bitfield', 'done', 'pieces'],
+    },
     runtimes: ['browser', 'node'],
     writtenFor: WEBTORRENT_VERSION,
     why: "A peer's first request (one block, before it has sent any) was for the torrent's last piece, not the piece a stream or a private share's file list waits for: one round trip and a block more on every new connection (100 ms path).",

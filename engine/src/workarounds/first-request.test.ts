@@ -27,6 +27,7 @@ function withTorrentState<T extends object>(
 ) {
   const state = {
     done: false,
+    pieces: new Array(100),
     _critical: [] as boolean[],
     _selections: { length: selections.length, get: (index: number) => selections[index]! },
     bitfield: { get: (index: number) => held.includes(index) },
@@ -73,6 +74,14 @@ describe('firstRequestMostWanted', () => {
     const wire = newWire()
     torrent._updateWire(wire)
     assert.deepEqual(wire.requests, [15])
+  })
+
+  it('leaves out pieces past the last, which a reader near the end marks (a peer may claim them)', () => {
+    const torrent = withTorrentState(new FakeTorrent(), [{ from: 99, to: 99, offset: 0 }], [100, 101])
+    const wire = newWire()
+    wire.peerPieces.get = () => true
+    torrent._updateWire(wire)
+    assert.deepEqual(wire.requests, [99])
   })
 
   it('leaves the rest to webtorrent: a peer that has sent, one already asked, a choking peer, a web seed', () => {

@@ -20,6 +20,7 @@ type Wire = {
 type Selection = { from: number; to: number; offset: number }
 type RequestingTorrent = {
   done: boolean
+  pieces: ReadonlyArray<unknown>
   /** Pieces a stream is waiting for (webtorrent's `critical()`), by index. */
   _critical: boolean[]
   /** What to download, most wanted first. */
@@ -47,8 +48,10 @@ export function firstRequestMostWanted(torrent: object): void {
 /** The pieces `wire`'s peer has and this side lacks, most wanted first: streams' waits, then by selection. */
 export function* mostWanted(torrent: RequestingTorrent, wire: Wire): Generator<number> {
   const wanted = (piece: number) => wire.peerPieces.get(piece) && !torrent.bitfield?.get(piece)
+  // A reader near a file's end marks pieces past the torrent's last, which webtorrent's _request throws on.
   const critical = torrent._critical
-  for (let piece = 0; piece < critical.length; piece++) if (critical[piece] && wanted(piece)) yield piece
+  const last = Math.min(critical.length, torrent.pieces.length)
+  for (let piece = 0; piece < last; piece++) if (critical[piece] && wanted(piece)) yield piece
   for (let index = 0; index < torrent._selections.length; index++) {
     const { from, offset, to } = torrent._selections.get(index)
     for (let piece = from + offset; piece <= to; piece++) if (wanted(piece)) yield piece

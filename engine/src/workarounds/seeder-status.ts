@@ -19,10 +19,12 @@ type Wire = {
 export function countSeederByPieces(torrent: { pieces?: ReadonlyArray<unknown> | null }, wire: object): void {
   if (!fits('seeder-status', 'bittorrent-protocol Wire', wire)) return
   const peer = wire as Wire
+  // Pieces only ever add up here, so the first one missing only moves on: each 'have' costs little,
+  // not a scan of the whole torrent.
+  let firstMissing = 0
   peer.on('have', () => {
     const count = torrent.pieces?.length ?? 0
-    if (peer.isSeeder || count === 0) return
-    for (let index = 0; index < count; index++) if (!peer.peerPieces.get(index)) return
-    peer.isSeeder = true
+    while (firstMissing < count && peer.peerPieces.get(firstMissing)) firstMissing++
+    if (count > 0 && firstMissing === count) peer.isSeeder = true
   })
 }
